@@ -1,0 +1,793 @@
+// The type checker: walks each model, asks layers/ for each call's rule, and records the type of
+// every expression. Every mistake is reported once, where it is made; what depends on a mistake gets
+// the error type and stays quiet.
+import { findLayer, layerNames } from "../layers/registry.js";
+import { paramCount, type ApplyContext, type LayerDefinition, type LayerInstance, type LayerOutput, type TensorArg } from "../layers/layer.js";
+import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
+import type { Diagnostic, Fix } from "../source/diagnostic.js";
+import type { Range } from "../source/range.js";
+import { didYouMean } from "../source/suggest.js";
+import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, Statement } from "../syntax/ast.js";
+import type { ParseResult } from "../syntax/parse.js";
+import { describeType, errorType, formatDims, formatType, tensor, tuple, type DType, type Dim, type TensorType, type Type } from "../types/types.js";
+import { bindArguments } from "./arguments.js";
+import { rebindFix, setKeywordFix } from "./fixes.js";
+import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./program.js";
+
+/** A value during checking: a type plus what the type alone does not say. */
+type Val =
+  | { kind: "tensor"; type: TensorType; mask: boolean; origin?: LayerInstance }
+  | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource }
+  | { kind: "layer"; layer: LayerInstance }
+  | { kind: "constructor"; def: LayerDefinition; name: string }
+  | { kind: "model"; model: ModelState }
+  | { kind: "scalar"; type: Type }
+  | { kind: "error" };
+
+/** What produced a tuple, for arity messages: "bilstm(3, state=true)" and the call to fix. */
+interface TupleSource {
+  text: string;
+  layer?: LayerInstance;
+}
+
+const ERROR: Val = { kind: "error" };
+
+interface ModelState {
+  decl: ModelDecl;
+  status: "pending" | "checking" | "done";
+  result?: CheckedModel;
+  /** Inputs with resolved types, for callers (available before the body is checked). */
+  inputs?: { name: string; type: TensorType }[];
+}
+
+const DTYPES: Record<string, DType> = { f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" };
+
+export function checkFile(parse: ParseResult): CheckedFile {
+  return new FileChecker(parse).run();
+}
+
+class FileChecker {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly types = new Map<Expr, Type>();
+  readonly references = new Map<NameRef, Binding>();
+  readonly layers = new Map<CallExpr, LayerInstance>();
+  readonly modelReferences = new Map<NameRef, CheckedModel>();
+  readonly models = new Map<string, ModelState>();
+  nextLayerId = 1;
+  /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
+  private readonly brokenModels = new Set<ModelDecl>();
+
+  constructor(readonly parse: ParseResult) {}
+
+  run(): CheckedFile {
+    const { file } = this.parse;
+    for (const decl of file.models) {
+      if (this.models.has(decl.name.name)) {
+        this.report(Codes.DuplicateModel, decl.name.range, `A model named ${decl.name.name} is already defined above; give this one another name.`);
+        continue;
+      }
+      this.models.set(decl.name.name, { decl, status: "pending" });
+    }
+    for (const d of this.parse.diagnostics) {
+      for (const decl of file.models) {
+        if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
+      }
+    }
+    const checked: CheckedModel[] = [];
+    for (const state of this.models.values()) checked.push(this.checkModel(state));
+    const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
+      (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
+    );
+    return {
+      parse: this.parse,
+      diagnostics,
+      models: checked,
+      types: this.types,
+      references: this.references,
+      layers: this.layers,
+      modelReferences: this.modelReferences,
+    };
+  }
+
+  report(entry: CatalogEntry, range: Range, message: string, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
+    this.diagnostics.push(makeDiagnostic(entry, range, message, extra));
+  }
+
+  checkModel(state: ModelState): CheckedModel {
+    if (state.status === "done") return state.result!;
+    state.status = "checking";
+    const checker = new ModelChecker(this, state);
+    const result = this.brokenModels.has(state.decl) ? this.quietly(() => checker.run()) : checker.run();
+    state.result = result;
+    state.status = "done";
+    return result;
+  }
+
+  /** Runs `f` keeping its types but dropping its diagnostics (the model has syntax errors). */
+  private quietly<T>(f: () => T): T {
+    const before = this.diagnostics.length;
+    const result = f();
+    this.diagnostics.length = before;
+    return result;
+  }
+
+  /** The inputs of a model, resolved once; callers use them before the model's body is checked. */
+  modelInputs(state: ModelState, report: boolean): { name: string; type: TensorType }[] {
+    if (state.inputs) return state.inputs;
+    const inputs: { name: string; type: TensorType }[] = [];
+    for (const input of state.decl.inputs) {
+      const type = this.inputType(input, report);
+      inputs.push({ name: input.name.name, type: type ?? tensor("f32", []) });
+    }
+    state.inputs = inputs;
+    return inputs;
+  }
+
+  private inputType(input: InputDecl, report: boolean): TensorType | undefined {
+    const t = input.type;
+    let dtype: DType = "f32";
+    let ok = true;
+    if (t.dtype) {
+      const d = DTYPES[t.dtype.name];
+      if (d) dtype = d;
+      else {
+        if (report)
+          this.report(Codes.BadDtypeName, t.dtype.range, `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, Object.keys(DTYPES))}`);
+        ok = false;
+      }
+    }
+    const dims: Dim[] = [];
+    for (const d of t.dims) {
+      if (d.kind === "NamedDim") dims.push(d.name);
+      else if (Number.isInteger(d.value) && d.value > 0) dims.push(d.value);
+      else {
+        if (report) this.report(Codes.BadDim, d.range, `A dim is a positive integer or a name (like B or T); found ${d.text}.`);
+        ok = false;
+      }
+    }
+    if (t.dims.length === 0) {
+      if (report) this.report(Codes.BadDim, t.range, `An input needs at least one dim, e.g. [B, T, 32].`);
+      ok = false;
+    }
+    return ok ? tensor(dtype, dims) : undefined;
+  }
+}
+
+class ModelChecker {
+  private readonly scope = new Map<string, Binding & { val: Val; used: boolean }>();
+  private readonly bindings: (Binding & { val: Val; used: boolean })[] = [];
+  private readonly rows: (LayerRow | ModelRow)[] = [];
+  private readonly layerNamesTaken = new Set<string>();
+  private readonly autoNameCounts = new Map<string, number>();
+  private outputs: Type[] = [];
+  private errorsAtStart: number;
+
+  constructor(
+    private readonly file: FileChecker,
+    private readonly state: ModelState,
+  ) {
+    this.errorsAtStart = file.diagnostics.length;
+  }
+
+  private get decl(): ModelDecl {
+    return this.state.decl;
+  }
+
+  run(): CheckedModel {
+    this.errorsAtStart = this.file.diagnostics.length;
+    this.declareInputs();
+    let returned: Statement | undefined;
+    for (const statement of this.decl.body) {
+      if (returned) {
+        this.file.report(
+          Codes.UnreachableStatement,
+          statement.range,
+          statement.kind === "Return" ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.` : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
+        );
+        continue;
+      }
+      if (statement.kind === "Assign") this.assign(statement.targets, statement.value);
+      else {
+        this.return(statement.values);
+        returned = statement;
+      }
+    }
+    if (!returned) {
+      const close = this.decl.range.end;
+      this.file.report(Codes.MissingReturn, this.decl.name.range, `Model ${this.decl.name.name} returns nothing; end it with return and its outputs, e.g. return y.`, {
+        related: [{ range: { start: close, end: close }, message: "the model ends here" }],
+      });
+    }
+    this.warnUnused();
+    const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
+    return {
+      name: this.decl.name.name,
+      decl: this.decl,
+      inputs: this.file.modelInputs(this.state, false),
+      outputs: this.outputs,
+      bindings: this.bindings.map(({ name, decl, type, kind, uses }) => ({ name, decl, type, kind, uses })),
+      rows: this.rows,
+      params: this.rows.reduce((n, r) => n + r.params, 0),
+      ok,
+    };
+  }
+
+  // ---- scope ----
+
+  private declareInputs(): void {
+    const seen = new Set<string>();
+    const inputs = this.file.modelInputs(this.state, true);
+    this.decl.inputs.forEach((input, i) => {
+      if (seen.has(input.name.name)) {
+        this.file.report(Codes.DuplicateInput, input.name.range, `${this.decl.name.name} already has an input named ${input.name.name}.`);
+        return;
+      }
+      seen.add(input.name.name);
+      const type = inputs[i]!.type;
+      const val: Val = type.dims.length === 0 ? ERROR : { kind: "tensor", type, mask: false };
+      this.bind(input.name, val, "input");
+    });
+  }
+
+  private bind(decl: Identifier, val: Val, kind: "input" | "binding", unpacked = false): void {
+    if (decl.name === "_") return;
+    const previous = this.scope.get(decl.name);
+    if (previous && !previous.used) this.warnUnusedBinding(previous);
+    if (previous) previous.used = true; // warned once, or used: either way settled
+    if (val.kind === "layer" && val.layer.boundName === undefined) val.layer.boundName = decl.name;
+    const binding = { name: decl.name, decl, type: typeOf(val), kind, uses: [], val, used: unpacked };
+    this.scope.set(decl.name, binding);
+    this.bindings.push(binding);
+  }
+
+  private warnUnused(): void {
+    for (const b of this.scope.values()) if (!b.used) this.warnUnusedBinding(b);
+  }
+
+  private warnUnusedBinding(b: Binding & { val: Val }): void {
+    // An erroneous value was reported where it was made; "unused" would only add noise.
+    if (b.name.startsWith("_") || b.val.kind === "error") return;
+    const what = b.kind === "input" ? "input" : b.val.kind === "layer" ? "layer" : "binding";
+    const hint = b.val.kind === "layer" ? " A layer does nothing until it is applied: name(x) or x |> name." : " Bind it to _ to discard it.";
+    this.file.report(Codes.UnusedBinding, b.decl.range, `The ${what} ${b.name} is never used.${b.kind === "input" ? "" : hint}`);
+  }
+
+  // ---- statements ----
+
+  private assign(targets: Identifier[], value: Expr): void {
+    const val = this.eval(value);
+    if (targets.length === 1) {
+      this.bind(targets[0]!, val, "binding");
+      return;
+    }
+    if (val.kind === "error") {
+      for (const t of targets) this.bind(t, ERROR, "binding");
+      return;
+    }
+    if (val.kind !== "tuple") {
+      this.reportSingleValueDestructured(targets, val);
+      for (const t of targets) this.bind(t, ERROR, "binding");
+      return;
+    }
+    if (val.items.length !== targets.length) {
+      const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
+      const source = val.source?.text ?? "This expression";
+      const names = targets.length === 1 ? "1 name is" : `${targets.length} names are`;
+      const fix = rebindFix(targets, labels, new Set(this.scope.keys()));
+      const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
+      this.file.report(
+        Codes.TupleArity,
+        range,
+        `${source} returns ${val.items.length} values (${labels.join(", ")}); ${names} bound. Write: ${fix.edits[0]!.newText} = …`,
+        { fix },
+      );
+      for (const t of targets) this.bind(t, ERROR, "binding");
+      return;
+    }
+    // As pyflakes does, unpacked names are not reported unused: every slot must be bound to something.
+    targets.forEach((t, i) => this.bind(t, val.items[i]!, "binding", true));
+  }
+
+  private reportSingleValueDestructured(targets: Identifier[], val: Val): void {
+    const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
+    const count = `${targets.length} names are bound`;
+    const states = val.kind === "tensor" ? val.origin?.def.stateOutputs?.(val.origin) : undefined;
+    if (val.kind === "tensor" && states && !states.returned) {
+      const layer = val.origin!;
+      const text = layer.def.describe(layer.config);
+      this.file.report(
+        Codes.TupleArity,
+        range,
+        `${text} returns one tensor (its output); ${count}. To get its final states too, add state=true: it then returns ${states.outputs.length + states.labels.length} values (${[...states.outputs, ...states.labels].join(", ")}).`,
+        { fix: this.fixSetKeyword(states.call, "state", "true") },
+      );
+      return;
+    }
+    this.file.report(Codes.TupleArity, range, `${describeType(typeOf(val))} is one value; ${count}. Bind it to one name.`, {
+      fix: { title: "Bind one name", edits: [{ range, newText: targets[0]!.name }] },
+    });
+  }
+
+  private return(values: Expr[]): void {
+    this.outputs = values.map((e) => {
+      const v = this.tensorOf(this.eval(e), e.range, "A model returns tensors");
+      return v ? v.type : errorType;
+    });
+  }
+
+  // ---- expressions ----
+
+  private eval(expr: Expr): Val {
+    const val = this.evalInner(expr);
+    this.file.types.set(expr, typeOf(val));
+    return val;
+  }
+
+  private evalInner(expr: Expr): Val {
+    switch (expr.kind) {
+      case "Number":
+        return { kind: "scalar", type: { kind: "scalar", scalar: "number" } };
+      case "String":
+        return { kind: "scalar", type: { kind: "scalar", scalar: "string" } };
+      case "Bool":
+        return { kind: "scalar", type: { kind: "scalar", scalar: "bool" } };
+      case "Error":
+        return ERROR;
+      case "Name":
+        return this.lookup(expr);
+      case "Tuple": {
+        const items = expr.items.map((e) => this.eval(e));
+        return items.some((i) => i.kind === "error") ? ERROR : { kind: "tuple", items };
+      }
+      case "Call":
+        return this.evalCallChain(expr);
+      case "Pipe":
+        return this.evalPipeChain(expr);
+    }
+  }
+
+  private lookup(ref: NameRef): Val {
+    if (ref.name === "_") {
+      this.file.report(Codes.DiscardUsed, ref.range, "_ discards the value bound to it; it cannot be read. Give the value a name to use it.");
+      return ERROR;
+    }
+    const binding = this.scope.get(ref.name);
+    if (binding) {
+      binding.used = true;
+      binding.uses.push(ref.range);
+      this.file.references.set(ref, binding);
+      return binding.val;
+    }
+    const model = this.file.models.get(ref.name);
+    if (model) {
+      if (model.result) this.file.modelReferences.set(ref, model.result);
+      return { kind: "model", model };
+    }
+    const def = findLayer(ref.name);
+    if (def) return { kind: "constructor", def, name: ref.name };
+    const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
+    this.file.report(Codes.UnknownName, ref.range, `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`);
+    return ERROR;
+  }
+
+  /** `f(a)(b)(c)`: the chain is walked with a loop so that long chains need no deep recursion. */
+  private evalCallChain(outer: CallExpr): Val {
+    const chain: CallExpr[] = [];
+    let e: Expr = outer;
+    while (e.kind === "Call") {
+      chain.push(e);
+      e = e.callee;
+    }
+    chain.reverse();
+    let callee: Val;
+    const first = chain[0]!;
+    if (e.kind === "Name" && !this.scope.has(e.name) && !this.file.models.has(e.name) && !findLayer(e.name)) {
+      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.keys()];
+      this.file.report(Codes.UnknownLayer, e.range, `Unknown layer ${e.name}.${didYouMean(e.name, candidates)}`);
+      callee = ERROR;
+    } else {
+      callee = this.eval(e);
+    }
+    for (const call of chain) {
+      const result = this.call(callee, call, call === first ? e.range : call.callee.range);
+      this.file.types.set(call, typeOf(result));
+      callee = result;
+    }
+    return callee;
+  }
+
+  private evalPipeChain(outer: Expr): Val {
+    const rights: Expr[] = [];
+    let e: Expr = outer;
+    while (e.kind === "Pipe") {
+      rights.push(e.right);
+      e = e.left;
+    }
+    rights.reverse();
+    let value = this.eval(e);
+    let node: Expr = e;
+    for (const right of rights) {
+      const f = this.eval(right);
+      const pipe = this.pipeParent(outer, node);
+      value = this.applyValue(f, right, value === ERROR ? [] : spreadPiped(value, f, node.range), [], pipe?.range ?? right.range, value === ERROR);
+      if (pipe) {
+        this.file.types.set(pipe, typeOf(value));
+        node = pipe;
+      }
+    }
+    return value;
+  }
+
+  /** The Pipe node whose left side is `left`, searched along the left spine of `outer`. */
+  private pipeParent(outer: Expr, left: Expr): Expr | undefined {
+    let e: Expr = outer;
+    while (e.kind === "Pipe") {
+      if (e.left === left) return e;
+      e = e.left;
+    }
+    return undefined;
+  }
+
+  private call(callee: Val, call: CallExpr, calleeRange: Range): Val {
+    switch (callee.kind) {
+      case "error":
+        for (const a of call.args) this.eval(a.value);
+        return ERROR;
+      case "constructor":
+        return this.construct(callee.def, call);
+      case "layer":
+      case "model": {
+        const positional: { val: Val; range: Range }[] = [];
+        const keywords: Argument[] = [];
+        for (const a of call.args) {
+          if (a.keyword) keywords.push(a);
+          else positional.push({ val: this.eval(a.value), range: a.value.range });
+        }
+        if (positional.some((p) => p.val.kind === "error")) {
+          for (const k of keywords) this.eval(k.value);
+          return ERROR;
+        }
+        return this.applyValue(callee, call, positional, keywords, call.range, false);
+      }
+      default:
+        for (const a of call.args) this.eval(a.value);
+        this.file.report(Codes.NotCallable, calleeRange, `${capitalize(describeType(typeOf(callee)))} cannot be applied; only layers and models can.`);
+        return ERROR;
+    }
+  }
+
+  /** A layer constructor call `lstm(3, seq=true)`; `concat(a, b)` builds and applies at once. */
+  private construct(def: LayerDefinition, call: CallExpr): Val {
+    const direct = def.appliesDirectly && call.args.some((a) => !a.keyword);
+    const constructorArgs = direct ? call.args.filter((a) => a.keyword) : call.args;
+    const layer = this.build(def, call, constructorArgs);
+    if (!direct) {
+      if (!layer) return ERROR;
+      return { kind: "layer", layer };
+    }
+    const inputs = call.args.filter((a) => !a.keyword).map((a) => ({ val: this.eval(a.value), range: a.value.range }));
+    if (!layer || inputs.some((i) => i.val.kind === "error")) return ERROR;
+    return this.applyLayer(layer, inputs, [], call.range, call);
+  }
+
+  private build(def: LayerDefinition, call: CallExpr, args: Argument[]): LayerInstance | undefined {
+    const bound = bindArguments(def, call, args, {
+      report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
+      evalLayer: (expr, param, owner) => {
+        const v = this.eval(expr);
+        if (v.kind === "layer") return v.layer;
+        if (v.kind === "constructor") {
+          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${v.name}(64).`);
+        } else if (v.kind !== "error") {
+          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`);
+        }
+        return undefined;
+      },
+    });
+    if (!bound) return undefined;
+    let ok = true;
+    const config = def.configure(bound.values, {
+      error: (param, entry, message) => {
+        ok = false;
+        this.file.report(entry, bound.ranges.get(param) ?? call.range, message);
+      },
+    });
+    if (!ok || config === undefined) return undefined;
+    const layer: LayerInstance = { kind: "layer-instance", id: this.file.nextLayerId++, def, config, constructorCall: call };
+    const explicitName = bound.values.get("name");
+    if (typeof explicitName === "string") layer.explicitName = explicitName;
+    this.file.layers.set(call, layer);
+    return layer;
+  }
+
+  /** Applies a layer or model value to positional inputs and call keywords. */
+  private applyValue(f: Val, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range, silent: boolean): Val {
+    if (silent || f.kind === "error") {
+      for (const k of keywords) this.eval(k.value);
+      return ERROR;
+    }
+    if (f.kind === "layer") return this.applyLayer(f.layer, inputs, keywords, range, node.kind === "Call" ? node : undefined);
+    if (f.kind === "model") return this.applyModel(f.model, node, inputs, keywords, range);
+    if (f.kind === "constructor") {
+      this.file.report(Codes.NotCallable, node.range, `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${f.name}(64), then apply it.`);
+      return ERROR;
+    }
+    this.file.report(Codes.NotCallable, node.range, `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`);
+    return ERROR;
+  }
+
+  private applyLayer(layer: LayerInstance, inputs: { val: Val; range: Range }[], keywordArgs: Argument[], range: Range, application: CallExpr | undefined): Val {
+    const def = layer.def;
+    const text = def.describe(layer.config);
+    // Call keywords first, so that their expressions are typed even when the inputs are wrong.
+    const keywords = new Map<string, { values: TensorArg[]; range: Range }>();
+    let ok = true;
+    for (const arg of keywordArgs) {
+      const word = arg.keyword!.name;
+      const spec = def.callKeywords.find((k) => k.name === word || (k.aliases ?? []).includes(word));
+      const v = this.eval(arg.value);
+      if (!spec) {
+        const isParam = def.params.some((p) => p.name === word || (p.aliases ?? []).includes(word));
+        const hint = isParam
+          ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
+          : def.callKeywords.length
+            ? `${didYouMean(word, def.callKeywords.map((k) => k.name))} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
+            : "";
+        this.file.report(Codes.UnknownKeyword, arg.keyword!.range, `Applying ${text} takes no keyword ${word}.${hint}`);
+        ok = false;
+        continue;
+      }
+      const items = spec.kind === "tensors" && v.kind === "tuple" ? v.items.map((val) => ({ val, range: arg.value.kind === "Tuple" ? arg.value.items[v.items.indexOf(val)]!.range : arg.value.range })) : [{ val: v, range: arg.value.range }];
+      const values: TensorArg[] = [];
+      for (const item of items) {
+        const t = this.tensorOf(item.val, item.range, `${spec.name}= takes tensors`);
+        if (!t) ok = false;
+        else values.push(t);
+      }
+      keywords.set(spec.name, { values, range: arg.value.range });
+    }
+    if (inputs.length < def.inputs.min || inputs.length > def.inputs.max) {
+      const expected = def.inputs.min === def.inputs.max ? `${def.inputs.min}` : def.inputs.max === Infinity ? `at least ${def.inputs.min}` : `${def.inputs.min} to ${def.inputs.max}`;
+      this.file.report(Codes.InputCount, range, `${text} is applied to ${expected} tensor${def.inputs.max === 1 ? "" : "s"}; found ${inputs.length}.`);
+      return ERROR;
+    }
+    const tensors: TensorArg[] = [];
+    for (const input of inputs) {
+      const t = this.tensorOf(input.val, input.range, `${text} takes tensors`);
+      if (!t) ok = false;
+      else tensors.push(t);
+    }
+    if (!ok) return ERROR;
+    const out = this.runApply(layer, { inputs: tensors, keywords, range });
+    if (!out) return ERROR;
+    if (application) this.file.layers.set(application, layer);
+    this.register(layer, tensors[0]!.type, out, range);
+    return this.outputVal(layer, out);
+  }
+
+  private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {
+    const ctx: ApplyContext = {
+      report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
+      fixSetKeyword: (call, keyword, value) => this.fixSetKeyword(call, keyword, value),
+      applyInner: (inner, input, range) => {
+        const out = this.runApply(inner, { inputs: [input], keywords: new Map(), range });
+        if (out && !this.checkShared(inner, input.type, range)) return undefined;
+        return out;
+      },
+    };
+    return layer.def.apply(layer, args, ctx);
+  }
+
+  /** A shared layer's weights were sized at its first application; later ones must fit them. */
+  private checkShared(layer: LayerInstance, input: TensorType, range: Range): boolean {
+    const weights = layer.def.weights(layer.config, input);
+    if (!layer.built) return true;
+    const built = layer.built;
+    const misfit = weights.findIndex((w, i) => formatDims(w.shape) !== formatDims(built.weights[i]?.shape ?? []));
+    if (misfit < 0 && weights.length === built.weights.length) return true;
+    const w = weights[Math.max(0, misfit)];
+    const b = built.weights[Math.max(0, misfit)];
+    this.file.report(
+      Codes.LayerReuseMismatch,
+      range,
+      `${layer.name ?? layer.def.name} shares its weights across applications; they were sized for ${formatType(built.input)}${b ? ` (${b.name} ${formatDims(b.shape)})` : ""}, but here it gets ${formatType(input)}${
+        w ? `, which needs ${w.name} ${formatDims(w.shape)}` : ""
+      }. Build a separate layer for this input.`,
+    );
+    return false;
+  }
+
+  /** Records the layer in the model at its first application, and names it. */
+  private register(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): void {
+    if (layer.built) {
+      if (!this.checkShared(layer, input, range)) return;
+      const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
+      if (row) {
+        row.applications++;
+        if (formatType(row.output) !== formatType(outputType(out))) row.output = { kind: "error" };
+      }
+      return;
+    }
+    const weights = layer.def.weights(layer.config, input);
+    layer.built = { input, weights, output: out };
+    layer.name = this.nameLayer(layer);
+    this.rows.push({ name: layer.name, layer, kerasClass: layer.def.kerasClass, output: outputType(out), applications: 1, weights, params: paramCount(weights) });
+  }
+
+  private nameLayer(layer: LayerInstance): string {
+    if (layer.explicitName !== undefined) {
+      if (this.layerNamesTaken.has(layer.explicitName)) {
+        const arg = layer.constructorCall.args.find((a) => a.keyword?.name === "name");
+        this.file.report(Codes.DuplicateLayerName, arg?.range ?? layer.constructorCall.range, `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`);
+      }
+      this.layerNamesTaken.add(layer.explicitName);
+      return layer.explicitName;
+    }
+    if (layer.boundName !== undefined && !this.layerNamesTaken.has(layer.boundName)) {
+      this.layerNamesTaken.add(layer.boundName);
+      return layer.boundName;
+    }
+    // Keras numbers automatic names per class: lstm, lstm_1, lstm_2, …
+    const base = layer.def.autoName;
+    let n = this.autoNameCounts.get(base) ?? 0;
+    let name = n === 0 ? base : `${base}_${n}`;
+    while (this.layerNamesTaken.has(name)) name = `${base}_${++n}`;
+    this.autoNameCounts.set(base, n + 1);
+    this.layerNamesTaken.add(name);
+    return name;
+  }
+
+  private outputVal(layer: LayerInstance, out: LayerOutput): Val {
+    const items: Val[] = out.items.map((slot) => ({ kind: "tensor", type: slot.type, mask: slot.mask, origin: layer }));
+    if (!out.tuple) return items[0]!;
+    return { kind: "tuple", items, labels: out.items.map((s) => s.label), source: { text: layer.def.describe(layer.config), layer } };
+  }
+
+  private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
+    const name = model.decl.name.name;
+    for (const k of keywords) {
+      this.eval(k.value);
+      this.file.report(Codes.UnknownKeyword, k.keyword!.range, `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`);
+    }
+    if (keywords.length) return ERROR;
+    if (model.status === "checking" || model.decl === this.decl) {
+      this.file.report(Codes.RecursiveModel, node.range, `${name} calls itself${model.decl === this.decl ? "" : " through " + this.decl.name.name}; models cannot be recursive.`);
+      return ERROR;
+    }
+    const params = this.file.modelInputs(model, false);
+    if (inputs.length !== params.length) {
+      this.file.report(Codes.InputCount, range, `${name} takes ${params.length} input${params.length === 1 ? "" : "s"} (${params.map((p) => `${p.name}: ${formatType(p.type)}`).join(", ")}); found ${inputs.length}.`);
+      return ERROR;
+    }
+    // The callee's dim names are its own: bind them to the caller's dims, consistently.
+    const subst = new Map<string, Dim>();
+    let ok = true;
+    inputs.forEach((input, i) => {
+      const param = params[i]!;
+      const t = this.tensorOf(input.val, input.range, `${name} takes tensors`);
+      if (!t) {
+        ok = false;
+        return;
+      }
+      const problem = matchInput(param.type, t.type, subst);
+      if (problem) {
+        this.file.report(problem.code, input.range, `${name}'s input ${param.name} is ${formatType(param.type)}; found ${formatType(t.type)}: ${problem.message}`);
+        ok = false;
+      }
+    });
+    if (!ok) return ERROR;
+    const result = this.file.checkModel(model);
+    if (node.kind === "Name") this.file.modelReferences.set(node, result);
+    if (!result.ok) return ERROR;
+    const outputs: Val[] = result.outputs.map((t) => (t.kind === "tensor" ? { kind: "tensor", type: tensor(t.dtype, t.dims.map((d) => (typeof d === "string" ? subst.get(d) ?? d : d))), mask: false } : ERROR));
+    const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
+    const out: Val = outputs.length === 1 ? outputs[0]! : { kind: "tuple", items: outputs, labels: outputLabels(result), source: { text: `${name}(…)` } };
+    if (row) row.applications++;
+    else this.rows.push({ name, model: name, output: typeOf(out), applications: 1, params: result.params });
+    return out;
+  }
+
+  /** The tensor a value must be here; reports what it is instead (once) and gives undefined. */
+  private tensorOf(val: Val, range: Range, context: string): TensorArg | undefined {
+    switch (val.kind) {
+      case "tensor":
+        return val.origin ? { type: val.type, mask: val.mask, range, origin: val.origin } : { type: val.type, mask: val.mask, range };
+      case "error":
+        return undefined;
+      case "tuple": {
+        const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
+        const layer = val.source?.layer;
+        const states = layer?.def.stateOutputs?.(layer);
+        const stateHint = states?.returned
+          ? ` With state=true, ${val.source!.text} returns its output followed by its states: unpack them, e.g. ${labels.join(", ")} = …, or drop state=true if you only need the output.`
+          : ` Unpack it first: ${labels.join(", ")} = …`;
+        const fix = states?.returned ? this.dropStateFix(states.call) : undefined;
+        this.file.report(Codes.TupleAsTensor, range, `${context}, but this is a tuple of ${val.items.length} values (${labels.join(", ")}).${stateHint}`, fix ? { fix } : {});
+        return undefined;
+      }
+      case "layer":
+        this.file.report(Codes.LayerAsTensor, range, `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`);
+        return undefined;
+      case "constructor":
+        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.name} is a layer constructor. Build and apply it: ${val.name}(64)(x).`);
+        return undefined;
+      case "model":
+        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`);
+        return undefined;
+      case "scalar":
+        this.file.report(Codes.ValueAsTensor, range, `${context}, but this is ${describeType(val.type)}.`);
+        return undefined;
+    }
+  }
+
+  /** For a tuple from `state=true` used as a tensor: the fix that drops the states. */
+  private dropStateFix(call: CallExpr): Fix | undefined {
+    const arg = call.args.find((a) => a.keyword && (a.keyword.name === "state" || a.keyword.name === "return_state"));
+    if (!arg) return undefined;
+    return { title: `Remove ${arg.keyword!.name}=… (use only the output)`, edits: [{ range: arg.value.range, newText: "false" }] };
+  }
+
+  private fixSetKeyword(call: CallExpr, keyword: string, value: string): Fix {
+    const def = call.callee.kind === "Name" ? findLayer(call.callee.name) : undefined;
+    return setKeywordFix(this.file.parse.lineIndex, call, def, keyword, value);
+  }
+}
+
+function matchInput(expected: TensorType, found: TensorType, subst: Map<string, Dim>): { code: CatalogEntry; message: string } | undefined {
+  if (expected.dtype !== found.dtype) return { code: Codes.DtypeMismatch, message: `the element types differ.` };
+  if (expected.dims.length !== found.dims.length) return { code: Codes.RankMismatch, message: `expected ndim=${expected.dims.length}, found ndim=${found.dims.length}.` };
+  for (let i = 0; i < expected.dims.length; i++) {
+    const e = expected.dims[i]!;
+    const f = found.dims[i]!;
+    if (typeof e === "number") {
+      if (e !== f) return { code: Codes.DimMismatch, message: `dim ${i} must be ${e}${typeof f === "string" ? `, and ${f} is a name that may be any size` : ""}.` };
+    } else {
+      const bound = subst.get(e);
+      if (bound === undefined) subst.set(e, f);
+      else if (bound !== f) return { code: Codes.DimMismatch, message: `dim ${i} is ${e}, which is already ${bound} here.` };
+    }
+  }
+  return undefined;
+}
+
+/** A tuple piped into a multi-input layer (concat, add) spreads into its inputs. */
+function spreadPiped(value: Val, f: Val, range: Range): { val: Val; range: Range }[] {
+  const def = f.kind === "layer" ? f.layer.def : undefined;
+  if (value.kind === "tuple" && def && def.inputs.max > 1) return value.items.map((val) => ({ val, range }));
+  return [{ val: value, range }];
+}
+
+function outputLabels(model: CheckedModel): string[] {
+  const returnStatement = model.decl.body.find((s) => s.kind === "Return");
+  return model.outputs.map((_, i) => {
+    const e = returnStatement?.kind === "Return" ? returnStatement.values[i] : undefined;
+    return e?.kind === "Name" ? e.name : `output${i + 1}`;
+  });
+}
+
+function outputType(out: LayerOutput): Type {
+  return out.tuple ? tuple(out.items.map((s) => s.type), out.items.map((s) => s.label)) : out.items[0]!.type;
+}
+
+function typeOf(val: Val): Type {
+  switch (val.kind) {
+    case "tensor":
+      return val.type;
+    case "tuple":
+      return val.labels ? tuple(val.items.map(typeOf), val.labels) : tuple(val.items.map(typeOf));
+    case "layer":
+      return { kind: "layer", layerKind: val.layer.def.name, id: val.layer.id };
+    case "constructor":
+      return { kind: "layer", layerKind: val.def.name, id: 0 };
+    case "model":
+      return { kind: "model", name: val.model.decl.name.name };
+    case "scalar":
+      return val.type;
+    case "error":
+      return errorType;
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The `rnnc` command: dispatches to one file per command. Usage errors and unreadable files exit 2
+// with one line on stderr; nothing the user does shows a stack trace.
+import { UsageError } from "./args.js";
+import { checkCommand } from "./check.js";
+import { UnreadableFile } from "./io.js";
+import { shapesCommand } from "./shapes.js";
+import { summaryCommand } from "./summary.js";
+
+const USAGE = `usage: rnnc <command> [options]
+
+commands:
+  check FILE... [--json]            report diagnostics; exit 0 clean, 1 errors, 2 bad usage
+  shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
+  summary FILE [--model M]          a Keras-style summary table
+`;
+
+const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
+  check: checkCommand,
+  shapes: shapesCommand,
+  summary: summaryCommand,
+};
+
+export function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`rnnc: unknown command ${command}`);
+    return run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof UnreadableFile) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    // A bug in rnnc itself: say so in one line rather than a stack trace.
+    process.stderr.write(`rnnc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 70;
+  }
+}
+
+// A closed pipe (`rnnc check … | head`) ends the output, not the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,25 @@
+// The public API: what the CLI, the language server and users' code call.
+import { checkFile } from "./check/checker.js";
+import type { CheckedFile } from "./check/program.js";
+import { parse } from "./syntax/parse.js";
+
+export { parse, type ParseResult, type Comment } from "./syntax/parse.js";
+export { checkFile } from "./check/checker.js";
+export type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./check/program.js";
+export { isLayerRow } from "./check/program.js";
+export type { Diagnostic, Fix, TextEdit, Severity } from "./source/diagnostic.js";
+export { Codes, type CatalogEntry } from "./source/catalog.js";
+export { LineIndex, type Position, type Range } from "./source/range.js";
+export type * as Ast from "./syntax/ast.js";
+export { formatType, formatKerasShape, type Type, type TensorType, type Dim, type DType } from "./types/types.js";
+export { LAYERS, findLayer, layerNames } from "./layers/registry.js";
+export type { LayerDefinition, LayerInstance, ParamSpec, WeightSpec } from "./layers/layer.js";
+export { ACTIVATIONS } from "./layers/activations.js";
+export { INITIALIZERS } from "./layers/initializers.js";
+export { shapesReport, type ShapesReport } from "./report/shapes.js";
+export { summaryTable } from "./report/summary.js";
+
+/** Parses and checks a source text: every diagnostic, and the type of everything. */
+export function check(text: string): CheckedFile {
+  return checkFile(parse(text));
+}

@@ -1,0 +1,351 @@
+// What SimpleRNN, GRU and LSTM share: their keywords (with Keras's names as aliases), their
+// configuration, and the shape rule of KERAS-SEMANTICS.md §1.1 — output, then the states, when
+// `state=true`; the last step or the whole sequence by `seq`.
+import type { CallExpr } from "../syntax/ast.js";
+import { Codes } from "../source/catalog.js";
+import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
+import type { Activation } from "./activations.js";
+import { formatInitializer, type Initializer } from "./initializers.js";
+import type {
+  ApplyArgs,
+  ApplyContext,
+  CallKeywordSpec,
+  LayerDefinition,
+  LayerInstance,
+  OutputSlot,
+  ParamSpec,
+  ParamValue,
+  TensorArg,
+  WeightSpec,
+} from "./layer.js";
+
+export type CellKind = "simple_rnn" | "gru" | "lstm";
+
+export interface RecurrentConfig {
+  cell: CellKind;
+  units: number;
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  activation: Activation;
+  recurrentActivation: Activation;
+  useBias: boolean;
+  kernelInitializer: Initializer;
+  recurrentInitializer: Initializer;
+  biasInitializer: Initializer;
+  /** LSTM: the forget-gate bias starts at 1 whatever `bias` says (Keras's default). */
+  unitForgetBias: boolean;
+  /** GRU: reset gate applied after the recurrent matmul; bias `[2, 3u]` (Keras's default). */
+  resetAfter: boolean;
+  dropout: number;
+  recurrentDropout: number;
+}
+
+/** What differs between the three cells. */
+export interface CellSpec {
+  kind: CellKind;
+  /** The DSL layer name. */
+  layerName: string;
+  stateNames: readonly string[];
+  /** Gate blocks in the kernel: 1, 3 (z, r, h) or 4 (i, f, c, o). */
+  gates: number;
+}
+
+export const CELLS: Record<CellKind, CellSpec> = {
+  simple_rnn: { kind: "simple_rnn", layerName: "rnn", stateNames: ["h"], gates: 1 },
+  gru: { kind: "gru", layerName: "gru", stateNames: ["h"], gates: 3 },
+  lstm: { kind: "lstm", layerName: "lstm", stateNames: ["h", "c"], gates: 4 },
+};
+
+export const unitsParam: ParamSpec = {
+  name: "units",
+  kind: "int",
+  positional: true,
+  required: true,
+  doc: "The size of the output and of each state (Keras `units`).",
+};
+
+export const nameParam: ParamSpec = {
+  name: "name",
+  kind: "string",
+  doc: "The layer's name, which weights files use. Default: the name it is bound to, else Keras-style `lstm`, `lstm_1`, …",
+};
+
+export function recurrentParams(cell: CellKind): ParamSpec[] {
+  const params: ParamSpec[] = [
+    unitsParam,
+    {
+      name: "seq",
+      aliases: ["return_sequences"],
+      kind: "bool",
+      default: false,
+      doc: "Keras `return_sequences`: true returns the output of every step `[B,T,u]`; false only the last step's `[B,u]`. A recurrent layer stacked on this one needs `seq=true`.",
+    },
+    {
+      name: "state",
+      aliases: ["return_state"],
+      kind: "bool",
+      default: false,
+      doc: "Keras `return_state`: true returns a tuple, the output followed by the final states, to unpack: `y, h, c = lstm(u, state=true)(x)`.",
+    },
+    {
+      name: "backwards",
+      aliases: ["go_backwards"],
+      kind: "bool",
+      default: false,
+      doc: "Keras `go_backwards`: process the sequence from its last step; with `seq=true` the outputs come in processing order (reversed), as in Keras.",
+    },
+    { name: "activation", kind: "activation", default: "tanh", doc: "The activation of the output/candidate. Default `tanh`." },
+  ];
+  if (cell !== "simple_rnn") {
+    params.push({
+      name: "recurrent_activation",
+      kind: "activation",
+      default: "sigmoid",
+      doc: "The gates' activation. Default `sigmoid` as in TF2 Keras (tfjs-layers defaults to `hard_sigmoid`).",
+    });
+  }
+  params.push(
+    { name: "use_bias", kind: "bool", default: true, doc: "Whether the layer has a bias vector." },
+    {
+      name: "kernel",
+      aliases: ["kernel_initializer"],
+      kind: "initializer",
+      default: { kind: "glorot_uniform" },
+      doc: "Initializer of the input kernel `[F, G·u]`. Default `glorot_uniform`.",
+    },
+    {
+      name: "recurrent",
+      aliases: ["recurrent_initializer"],
+      kind: "initializer",
+      default: { kind: "orthogonal", gain: 1 },
+      doc: "Initializer of the recurrent kernel `[u, G·u]`. Default `orthogonal`.",
+    },
+    { name: "bias", aliases: ["bias_initializer"], kind: "initializer", default: { kind: "zeros" }, doc: "Initializer of the bias. Default `zeros`." },
+  );
+  if (cell === "lstm") {
+    params.push({
+      name: "unit_forget_bias",
+      kind: "bool",
+      default: true,
+      doc: "Start the forget-gate bias at 1 whatever `bias` says (Keras's default, true).",
+    });
+  }
+  if (cell === "gru") {
+    params.push({
+      name: "reset_after",
+      kind: "bool",
+      default: true,
+      doc: "Apply the reset gate after the recurrent matmul (Keras's default, true; bias `[2, 3u]`). false is the original GRU and tfjs-layers' only form.",
+    });
+  }
+  params.push(
+    { name: "dropout", kind: "rate", default: 0, doc: "Input dropout rate while training; no effect at inference." },
+    { name: "recurrent_dropout", kind: "rate", default: 0, doc: "Recurrent dropout rate while training; no effect at inference." },
+    nameParam,
+  );
+  return params;
+}
+
+export const recurrentCallKeywords: readonly CallKeywordSpec[] = [
+  {
+    name: "initial",
+    aliases: ["initial_state"],
+    kind: "tensors",
+    doc: "The initial states, each `[B,u]`: `(h, c)` for an LSTM, `h` for a GRU or SimpleRNN; a bidirectional layer takes the forward states then the backward ones.",
+  },
+  { name: "mask", kind: "tensor", doc: "A `bool[B,T]` mask, true where a step is used. A masked step keeps the previous state." },
+];
+
+export function configureRecurrent(cell: CellKind, args: ReadonlyMap<string, ParamValue>): RecurrentConfig {
+  return {
+    cell,
+    units: args.get("units") as number,
+    returnSequences: args.get("seq") as boolean,
+    returnState: args.get("state") as boolean,
+    goBackwards: args.get("backwards") as boolean,
+    activation: args.get("activation") as Activation,
+    recurrentActivation: (args.get("recurrent_activation") as Activation | undefined) ?? "sigmoid",
+    useBias: args.get("use_bias") as boolean,
+    kernelInitializer: args.get("kernel") as Initializer,
+    recurrentInitializer: args.get("recurrent") as Initializer,
+    biasInitializer: args.get("bias") as Initializer,
+    unitForgetBias: (args.get("unit_forget_bias") as boolean | undefined) ?? true,
+    resetAfter: (args.get("reset_after") as boolean | undefined) ?? true,
+    dropout: args.get("dropout") as number,
+    recurrentDropout: args.get("recurrent_dropout") as number,
+  };
+}
+
+/** Keras `get_weights()` of one cell: kernel `[F, G·u]`, recurrent `[u, G·u]`, bias `[G·u]` (`[2, 3u]` for GRU reset_after). */
+export function cellWeights(spec: CellSpec, config: RecurrentConfig, features: number): WeightSpec[] {
+  const width = spec.gates * config.units;
+  const weights: WeightSpec[] = [
+    { name: "kernel", shape: [features, width] },
+    { name: "recurrent_kernel", shape: [config.units, width] },
+  ];
+  if (config.useBias) {
+    const gruTwoBiases = spec.kind === "gru" && config.resetAfter;
+    weights.push({ name: "bias", shape: gruTwoBiases ? [2, width] : [width] });
+  }
+  return weights;
+}
+
+export function describeRecurrent(name: string, config: RecurrentConfig, extra: string[] = []): string {
+  const parts = [String(config.units)];
+  if (config.returnSequences) parts.push("seq=true");
+  if (config.returnState) parts.push("state=true");
+  if (config.goBackwards) parts.push("backwards=true");
+  if (config.activation !== "tanh") parts.push(`activation=${config.activation}`);
+  if (config.cell !== "simple_rnn" && config.recurrentActivation !== "sigmoid") parts.push(`recurrent_activation=${config.recurrentActivation}`);
+  if (!config.useBias) parts.push("use_bias=false");
+  if (config.kernelInitializer.kind !== "glorot_uniform" || config.kernelInitializer.seed !== undefined)
+    parts.push(`kernel=${formatInitializer(config.kernelInitializer)}`);
+  if (config.recurrentInitializer.kind !== "orthogonal" || config.recurrentInitializer.seed !== undefined)
+    parts.push(`recurrent=${formatInitializer(config.recurrentInitializer)}`);
+  if (config.biasInitializer.kind !== "zeros") parts.push(`bias=${formatInitializer(config.biasInitializer)}`);
+  if (config.cell === "lstm" && !config.unitForgetBias) parts.push("unit_forget_bias=false");
+  if (config.cell === "gru" && !config.resetAfter) parts.push("reset_after=false");
+  return `${name}(${[...parts, ...extra].join(", ")})`;
+}
+
+/**
+ * Checks the input of a recurrent layer (plain or bidirectional) — `[B,T,F]`, float, F a number —
+ * and its `mask=` and `initial=` keywords. Returns the input and whether a mask reaches the layer.
+ */
+export function checkRecurrentInput(
+  layerText: string,
+  units: number,
+  stateCount: number,
+  stateLabels: readonly string[],
+  args: ApplyArgs,
+  ctx: ApplyContext,
+): { input: TensorArg; masked: boolean } | undefined {
+  const input = args.inputs[0]!;
+  if (!checkSequenceInput(layerText, input, ctx)) return undefined;
+  const [batch, time] = input.type.dims;
+
+  let masked = input.mask;
+  const mask = args.keywords.get("mask");
+  if (mask) {
+    const m = mask.values[0];
+    if (mask.values.length !== 1 || !m) {
+      ctx.report(Codes.InputCount, mask.range, `mask= takes one bool[B,T] tensor; found ${mask.values.length}.`);
+    } else if (m.type.dtype !== "bool" || m.type.dims.length !== 2 || m.type.dims[0] !== batch || m.type.dims[1] !== time) {
+      const expected = `bool${formatDims([batch!, time!])}`;
+      const code = m.type.dtype !== "bool" ? Codes.DtypeMismatch : m.type.dims.length !== 2 ? Codes.RankMismatch : Codes.DimMismatch;
+      ctx.report(code, m.range, `mask= must be ${expected}, matching the input's batch and time dims; found ${formatType(m.type)}.`);
+    }
+    masked = true;
+  }
+
+  const initial = args.keywords.get("initial");
+  if (initial) {
+    if (initial.values.length !== stateCount) {
+      ctx.report(
+        Codes.InitialStateCount,
+        initial.range,
+        `${layerText} takes ${stateCount} initial state${stateCount === 1 ? "" : "s"} (${stateLabels.join(", ")}), each f32${formatDims([batch!, units])}; found ${initial.values.length}.`,
+      );
+    } else {
+      initial.values.forEach((s, i) => {
+        const expected = tensor("f32", [batch!, units]);
+        if (s.type.dtype !== "f32" || s.type.dims.length !== 2 || s.type.dims[0] !== batch || s.type.dims[1] !== units) {
+          ctx.report(
+            s.type.dtype !== "f32" ? Codes.DtypeMismatch : s.type.dims.length !== 2 ? Codes.RankMismatch : Codes.DimMismatch,
+            s.range,
+            `initial state ${stateLabels[i]} of ${layerText} must be ${formatType(expected)} (batch × units); found ${formatType(s.type)}.`,
+          );
+        }
+      });
+    }
+  }
+  return { input, masked };
+}
+
+/** A recurrent layer's input must be `[B,T,F]` float with F a number; the stacking mistake gets its fix. */
+export function checkSequenceInput(layerText: string, input: TensorArg, ctx: ApplyContext): input is TensorArg {
+  const t = input.type;
+  if (t.dtype !== "f32") {
+    const hint = t.dtype === "i32" ? " Token ids need an embedding(vocab, dim) first." : "";
+    ctx.report(Codes.DtypeMismatch, input.range, `${layerText} expects f32 input, found ${formatType(t)}.${hint}`);
+    return false;
+  }
+  if (t.dims.length !== 3) {
+    const found = formatType(t);
+    const flag = t.dims.length === 2 ? input.origin?.def.sequenceFlag?.(input.origin) : undefined;
+    if (flag && !flag.returnsSequences) {
+      ctx.report(
+        Codes.RankMismatch,
+        input.range,
+        `${layerText} expects a sequence [B,T,F] (ndim=3), found ${found} (ndim=2): the ${flag.layerText} that produced it returns only its last step. Add seq=true to it to pass on every step.`,
+        {
+          fix: ctx.fixSetKeyword(flag.call, "seq", "true"),
+          related: [{ range: flag.call.range, message: `this returns only its last step; add seq=true` }],
+        },
+      );
+    } else {
+      const hint = t.dims.length === 2 ? " Give the input a time axis, e.g. repeat_vector(n) to repeat a vector n times." : "";
+      ctx.report(Codes.RankMismatch, input.range, `${layerText} expects a sequence [B,T,F] (ndim=3), found ${found} (ndim=${t.dims.length}).${hint}`);
+    }
+    return false;
+  }
+  if (typeof t.dims[2] !== "number") {
+    ctx.report(
+      Codes.UnknownFeatureDim,
+      input.range,
+      `${layerText} sizes its kernel from the input's last dim, which is the name ${t.dims[2]}; declare it as a number in the model's input type.`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** The output tensor of one direction: `[B,T,w]` with seq, else `[B,w]`. */
+export function recurrentOutput(input: TensorType, width: number, seq: boolean): TensorType {
+  const [batch, time] = input.dims;
+  return tensor("f32", seq ? [batch!, time!, width] : [batch!, width]);
+}
+
+export function stateSlots(input: TensorType, units: number, labels: readonly string[]): OutputSlot[] {
+  return labels.map((label) => ({ type: tensor("f32", [input.dims[0]!, units]), mask: false, label }));
+}
+
+export function recurrentSequenceFlag(layer: LayerInstance<RecurrentConfig>): { returnsSequences: boolean; call: CallExpr; layerText: string } {
+  return { returnsSequences: layer.config.returnSequences, call: layer.constructorCall, layerText: describeRecurrent(layerNameOf(layer.config.cell), layer.config) };
+}
+
+export function layerNameOf(cell: CellKind): string {
+  return cell === "simple_rnn" ? "rnn" : cell;
+}
+
+/** The definition of a plain recurrent layer; simple-rnn.ts, gru.ts and lstm.ts each give their cell. */
+export function defineRecurrentLayer(spec: CellSpec, kerasClass: string, doc: string, aliases: readonly string[]): LayerDefinition<RecurrentConfig> {
+  return {
+    name: spec.layerName,
+    aliases,
+    kerasClass,
+    autoName: spec.kind,
+    doc,
+    params: recurrentParams(spec.kind),
+    callKeywords: recurrentCallKeywords,
+    inputs: { min: 1, max: 1 },
+    recurrent: { stateNames: spec.stateNames },
+    configure: (args) => configureRecurrent(spec.kind, args),
+    apply(layer, args, ctx) {
+      const config = layer.config;
+      const text = describeRecurrent(spec.layerName, config);
+      const checked = checkRecurrentInput(text, config.units, spec.stateNames.length, spec.stateNames, args, ctx);
+      if (!checked) return undefined;
+      const out = recurrentOutput(checked.input.type, config.units, config.returnSequences);
+      // Keras passes the mask on only with the sequence (KERAS-SEMANTICS.md §6).
+      const items: OutputSlot[] = [{ type: out, mask: checked.masked && config.returnSequences, label: "output" }];
+      if (!config.returnState) return { items, tuple: false };
+      return { items: [...items, ...stateSlots(checked.input.type, config.units, spec.stateNames)], tuple: true };
+    },
+    weights: (config, input) => cellWeights(spec, config, input.dims[2] as number),
+    sequenceFlag: recurrentSequenceFlag,
+    stateOutputs: (layer) => ({ returned: layer.config.returnState, outputs: ["output"], labels: [...spec.stateNames], call: layer.constructorCall }),
+    describe: (config) => describeRecurrent(spec.layerName, config),
+  };
+}

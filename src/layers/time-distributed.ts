@@ -1,0 +1,47 @@
+// TimeDistributed: applies a layer to every time step, `[B,T,...]` → `[B,T,...out]`, with one set
+// of weights (the wrapped layer's) for all steps.
+import { Codes } from "../source/catalog.js";
+import { formatType, tensor } from "../types/types.js";
+import type { LayerDefinition, LayerInstance } from "./layer.js";
+import { nameParam } from "./recurrent.js";
+
+export interface TimeDistributedConfig {
+  inner: LayerInstance;
+}
+
+function stepType(input: import("../types/types.js").TensorType) {
+  return tensor(input.dtype, [input.dims[0]!, ...input.dims.slice(2)]);
+}
+
+export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
+  name: "time_distributed",
+  aliases: ["TimeDistributed"],
+  kerasClass: "TimeDistributed",
+  autoName: "time_distributed",
+  doc: "Applies a layer to every time step with the same weights: `[B,T,...]` → `[B,T,...out]`. Params: the wrapped layer's.",
+  params: [{ name: "layer", kind: "layer", positional: true, required: true, doc: "The layer to apply at each step." }, nameParam],
+  callKeywords: [],
+  inputs: { min: 1, max: 1 },
+  configure(args) {
+    const inner = args.get("layer") as LayerInstance;
+    return { inner };
+  },
+  apply(layer, args, ctx) {
+    const input = args.inputs[0]!;
+    const text = `time_distributed(${layer.config.inner.def.describe(layer.config.inner.config)})`;
+    if (input.type.dims.length < 3) {
+      ctx.report(Codes.RankMismatch, input.range, `${text} expects a sequence [B,T,...] (ndim≥3), found ${formatType(input.type)}.`);
+      return undefined;
+    }
+    const out = ctx.applyInner(layer.config.inner, { type: stepType(input.type), mask: false, range: input.range }, args.range);
+    if (!out) return undefined;
+    if (out.tuple) {
+      ctx.report(Codes.TimeDistributedTuple, layer.constructorCall.range, `${text}: the wrapped layer returns ${out.items.length} values; time_distributed needs one tensor per step.`);
+      return undefined;
+    }
+    const step = out.items[0]!.type;
+    return { items: [{ type: tensor(step.dtype, [input.type.dims[0]!, input.type.dims[1]!, ...step.dims.slice(1)]), mask: input.mask, label: "output" }], tuple: false };
+  },
+  weights: (config, input) => config.inner.def.weights(config.inner.config, stepType(input)),
+  describe: (c) => `time_distributed(${c.inner.def.describe(c.inner.config)})`,
+};

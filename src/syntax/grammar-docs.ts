@@ -1,0 +1,85 @@
+// Documentation generated from the parser itself, so it cannot drift from what is parsed:
+// an EBNF text and Chevrotain's railroad diagrams. `npm run grammar` writes both to grammar/.
+import {
+  Alternation,
+  Alternative,
+  createSyntaxDiagramsCode,
+  NonTerminal,
+  Option,
+  Repetition,
+  RepetitionMandatory,
+  RepetitionMandatoryWithSeparator,
+  RepetitionWithSeparator,
+  Terminal,
+  type IProduction,
+  type TokenType,
+} from "chevrotain";
+import { parser } from "./parser.js";
+import { allTokens, UnterminatedString } from "./tokens.js";
+
+const header = `(* The syntax of .rnn files, in EBNF: x? optional, x* any number, x+ at least one.
+   Generated from src/syntax/parser.ts by \`npm run grammar\`; do not edit by hand. *)`;
+
+/** A terminal: its literal text when it has one, else the token's name (defined at the end). */
+function terminal(type: TokenType): string {
+  return typeof type.PATTERN === "string" ? JSON.stringify(type.PATTERN) : type.name;
+}
+
+function sequence(productions: IProduction[]): string {
+  return productions.map(production).join(" ");
+}
+
+/** `x` stays as it is under a suffix; a sequence or choice gets parentheses. */
+function suffixed(productions: IProduction[], suffix: string): string {
+  const [only] = productions;
+  const atomic = productions.length === 1 && (only instanceof Terminal || only instanceof NonTerminal);
+  return atomic ? `${production(only)}${suffix}` : `(${sequence(productions)})${suffix}`;
+}
+
+function production(node: IProduction): string {
+  if (node instanceof Terminal) return terminal(node.terminalType);
+  if (node instanceof NonTerminal) return node.nonTerminalName;
+  if (node instanceof Alternative) return sequence(node.definition);
+  if (node instanceof Alternation) return `(${node.definition.map(production).join(" | ")})`;
+  if (node instanceof Option) return suffixed(node.definition, "?");
+  if (node instanceof Repetition) return suffixed(node.definition, "*");
+  if (node instanceof RepetitionMandatory) return suffixed(node.definition, "+");
+  if (node instanceof RepetitionWithSeparator || node instanceof RepetitionMandatoryWithSeparator) {
+    const item = sequence(node.definition);
+    const list = `${item} (${terminal(node.separator)} ${item})*`;
+    return node instanceof RepetitionWithSeparator ? `(${list})?` : list;
+  }
+  throw new Error(`grammar-docs: unknown production ${node.constructor.name}`);
+}
+
+/** A rule that is one choice gets one alternative per line. */
+function rule(name: string, definition: IProduction[]): string {
+  const [only] = definition;
+  if (definition.length === 1 && only instanceof Alternation) {
+    const indent = " ".repeat(name.length + 3);
+    return `${name} ::= ${only.definition.map(production).join(`\n${indent}| `)}`;
+  }
+  return `${name} ::= ${sequence(definition)}`;
+}
+
+/** The tokens named in the rules, as the regular expressions the lexer uses. */
+function lexicalRules(): string[] {
+  return allTokens
+    .filter((type) => type.PATTERN instanceof RegExp && type !== UnterminatedString)
+    .map((type) => {
+      const note = type.GROUP === undefined ? "" : "  (* between tokens; ignored *)";
+      return `${type.name} ::= /${(type.PATTERN as RegExp).source}/${note}`;
+    });
+}
+
+export function grammarEbnf(): string {
+  const rules = Object.values(parser.getGAstProductions()).map((r) => rule(r.name, r.definition));
+  return `${header}\n\n${rules.join("\n\n")}\n\n(* Tokens *)\n\n${lexicalRules().join("\n")}\n`;
+}
+
+export function grammarDiagramsHtml(): string {
+  return createSyntaxDiagramsCode(parser.getSerializedGastProductions(), {
+    resourceBase: "https://unpkg.com/chevrotain@11.2.0/diagrams/",
+    css: "https://unpkg.com/chevrotain@11.2.0/diagrams/diagrams.css",
+  });
+}
