@@ -66,7 +66,6 @@ export const Codes = {
 
   // Warnings.
   UnusedBinding: entry("RNN060", "warning", "A binding that is never used."),
-  NoOpArgument: entry("RNN061", "warning", "An argument that has no effect at inference."),
 } as const;
 
 export type CodeName = keyof typeof Codes;

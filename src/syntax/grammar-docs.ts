@@ -64,12 +64,14 @@ function rule(name: string, definition: IProduction[]): string {
 
 /** The tokens named in the rules, as the regular expressions the lexer uses. */
 function lexicalRules(): string[] {
-  return allTokens
+  const keywords = allTokens.filter((type) => type.LONGER_ALT !== undefined).map(terminal);
+  const patterns = allTokens
     .filter((type) => type.PATTERN instanceof RegExp && type !== UnterminatedString)
     .map((type) => {
       const note = type.GROUP === undefined ? "" : "  (* between tokens; ignored *)";
       return `${type.name} ::= /${(type.PATTERN as RegExp).source}/${note}`;
     });
+  return [...patterns, `(* The keywords ${keywords.join(", ")} are not Identifiers. *)`];
 }
 
 export function grammarEbnf(): string {

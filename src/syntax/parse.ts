@@ -50,20 +50,7 @@ export function parse(text: string): ParseResult {
   try {
     parser.input = tokens;
     const cst = parser.file();
-    // What the parser trips over where parentheses were dropped is a consequence of RNN004.
-    const inTooDeep = (e: IRecognitionException) =>
-      regions.some((r) => r.start <= e.token.startOffset && e.token.startOffset < r.end) ||
-      (!isRealToken(e.token) && regions.at(-1)?.end === Infinity);
-    const errors = parser.errors.filter((e) => !inTooDeep(e));
-    for (const error of errors.slice(0, MAX_SYNTAX_ERRORS)) {
-      diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(error, tokens, lineIndex), error.message));
-    }
-    // Past the budget the parser skips ahead, and what it reports there is noise.
-    const firstUnreported = errors[MAX_SYNTAX_ERRORS];
-    if (firstUnreported) {
-      const message = `more than ${MAX_SYNTAX_ERRORS} syntax errors; later ones are not reported`;
-      diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported, tokens, lineIndex), message));
-    }
+    diagnostics.push(...syntaxErrors(parser.errors, regions, tokens, lineIndex));
     file = toAst(cst, lineIndex);
   } catch (error) {
     // Only a bug (or an input defeating the nesting limit) gets here; still answer with a diagnostic.
@@ -104,6 +91,31 @@ function visible(char: string): string {
 function unterminatedString(token: IToken, lineIndex: LineIndex): Diagnostic {
   const range = lineIndex.range(token.startOffset, tokenEnd(token));
   return makeDiagnostic(Codes.UnterminatedString, range, "unterminated string: add a closing '\"' on the same line");
+}
+
+/** RNN002 for each parser error, up to MAX_SYNTAX_ERRORS. */
+function syntaxErrors(
+  errors: IRecognitionException[],
+  regions: TooDeep[],
+  tokens: IToken[],
+  lineIndex: LineIndex,
+): Diagnostic[] {
+  // What the parser trips over where parentheses were dropped is a consequence of RNN004.
+  const inTooDeep = (e: IRecognitionException) =>
+    isRealToken(e.token)
+      ? regions.some((r) => r.start <= e.token.startOffset && e.token.startOffset < r.end)
+      : regions.at(-1)?.end === Infinity;
+  const reported = errors.filter((e) => !inTooDeep(e));
+  const diagnostics = reported
+    .slice(0, MAX_SYNTAX_ERRORS)
+    .map((e) => makeDiagnostic(Codes.SyntaxError, errorRange(e, tokens, lineIndex), e.message));
+  // Past the budget the parser skips ahead, and what it reports there is noise.
+  const firstUnreported = reported[MAX_SYNTAX_ERRORS];
+  if (firstUnreported) {
+    const message = `more than ${MAX_SYNTAX_ERRORS} syntax errors; later ones are not reported`;
+    diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported, tokens, lineIndex), message));
+  }
+  return diagnostics;
 }
 
 /** Offsets [start, end) of a '(' nested too deep, through its matching ')' (or the end of the text). */

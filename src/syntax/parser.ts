@@ -60,9 +60,10 @@ const errorMessages: IParserErrorMessageProvider = {
 };
 
 /**
- * After this many syntax errors the parser stops reading statements and models. Chevrotain's
- * recovery re-enters a repetition by recursion each time it skips junk inside it, so a file with
- * thousands of errors in one list would overflow the stack (and take quadratic time).
+ * After this many syntax errors the parser stops reading models, statements and assignment
+ * targets. When Chevrotain's recovery skips junk inside a repetition it re-enters the repetition
+ * by recursion, so thousands of errors in one list would overflow the stack. Only repetitions
+ * whose first token differs from the token after them can be re-entered; those three are gated.
  */
 export const MAX_SYNTAX_ERRORS = 100;
 
@@ -72,7 +73,7 @@ export class RnnParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  // The gate of each repetition that recovery can re-enter after skipping junk (see MAX_SYNTAX_ERRORS).
+  // See MAX_SYNTAX_ERRORS. (`errors` returns a copy, but a short one.)
   private readonly withinErrorBudget = () => this.errors.length < MAX_SYNTAX_ERRORS;
 
   readonly file = this.RULE("file", () => {

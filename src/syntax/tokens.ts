@@ -88,6 +88,8 @@ export const allTokens: TokenType[] = [
   Semicolon,
 ];
 
+// ensureOptimizations: a pattern that defeats Chevrotain's first-character optimisation fails at
+// load time instead of silently making every lex slower.
 export const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
 
 const categories = new Map<TokenType, TokenCategory>([

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Argument, Assignment, Expr, File, ModelDecl, Node, Range, ReturnStatement } from "../../src/syntax/ast.js";
+import type { Argument, Assignment, Expr, File, ModelDecl, Node, Position, Range, ReturnStatement } from "../../src/syntax/ast.js";
 import { MAX_PAREN_DEPTH, parse, type ParseResult } from "../../src/syntax/parse.js";
 import { MAX_SYNTAX_ERRORS } from "../../src/syntax/parser.js";
 import { Identifier, lexer, ModelKw, NumberLit, Pipe, RParen, tokenCategory } from "../../src/syntax/tokens.js";
@@ -91,22 +91,26 @@ function children(node: Node): Node[] {
 /** Every range in the result is inside the text, ordered, and its line/character match its offset. */
 function expectSaneRanges(result: ParseResult): void {
   const { lineIndex } = result;
-  const check = (range: Range) => {
-    expect(range.start.offset).toBeLessThanOrEqual(range.end.offset);
-    expect(range.end.offset).toBeLessThanOrEqual(lineIndex.text.length);
-    expect(range.start).toEqual(lineIndex.position(range.start.offset));
-    expect(range.end).toEqual(lineIndex.position(range.end.offset));
+  const bad: string[] = [];
+  const samePosition = (p: Position) => {
+    const q = lineIndex.position(p.offset);
+    return p.line === q.line && p.character === q.character && p.offset === q.offset;
   };
-  result.diagnostics.forEach((d) => check(d.range));
+  const check = (what: string, range: Range) => {
+    const inside = range.start.offset <= range.end.offset && range.end.offset <= lineIndex.text.length;
+    if (!inside || !samePosition(range.start) || !samePosition(range.end)) bad.push(`${what}: ${JSON.stringify(range)}`);
+  };
+  result.diagnostics.forEach((d) => check(d.code, d.range));
   const stack: Node[] = [result.file]; // iterative: pipe chains are thousands deep
   while (stack.length > 0) {
     const node = stack.pop()!;
-    check(node.range);
-    if (node.kind === "Model") check(node.bodyRange);
-    if (node.kind === "Call") check(node.argsRange);
-    if (node.kind === "Return") check(node.keywordRange);
+    check(node.kind, node.range);
+    if (node.kind === "Model") check("bodyRange", node.bodyRange);
+    if (node.kind === "Call") check("argsRange", node.argsRange);
+    if (node.kind === "Return") check("keywordRange", node.keywordRange);
     stack.push(...children(node));
   }
+  expect(bad).toEqual([]);
 }
 
 // ---- the language reference ---------------------------------------------------------------------
@@ -490,8 +494,11 @@ describe("limits", () => {
     );
     fc.assert(
       fc.property(fc.array(fragment, { maxLength: 60 }), (parts) => {
-        expectSaneRanges(parse(parts.join(" ")));
-        expectSaneRanges(parse(parts.join("")));
+        for (const text of [parts.join(" "), parts.join("")]) {
+          const result = parse(text);
+          expectSaneRanges(result);
+          expect(result.diagnostics.filter((d) => d.message.includes("-->"))).toEqual([]);
+        }
       }),
       { numRuns: 300 },
     );
