@@ -94,12 +94,7 @@ function unterminatedString(token: IToken, lineIndex: LineIndex): Diagnostic {
 }
 
 /** RNN002 for each parser error, up to MAX_SYNTAX_ERRORS. */
-function syntaxErrors(
-  errors: IRecognitionException[],
-  regions: TooDeep[],
-  tokens: IToken[],
-  lineIndex: LineIndex,
-): Diagnostic[] {
+function syntaxErrors(errors: IRecognitionException[], regions: TooDeep[], tokens: IToken[], lineIndex: LineIndex): Diagnostic[] {
   // What the parser trips over where parentheses were dropped is a consequence of RNN004.
   const inTooDeep = (e: IRecognitionException) =>
     isRealToken(e.token)

@@ -119,14 +119,11 @@ class AstBuilder {
     const bodyStart = lbrace ? tokenEnd(lbrace) : Math.max(...header);
 
     const body: Statement[] = [];
-    let at = bodyStart;
     for (const node of childNodes(cst, "statement")) {
-      const statement = this.statement(node, at);
-      if (!statement) continue;
-      body.push(statement);
-      at = statement.range.end.offset;
+      const statement = this.statement(node);
+      if (statement) body.push(statement);
     }
-    const bodyEnd = rbrace ? rbrace.startOffset : at;
+    const bodyEnd = rbrace ? rbrace.startOffset : (body.at(-1)?.range.end.offset ?? bodyStart);
     return {
       kind: "Model",
       name: this.identifier(name),
@@ -180,15 +177,10 @@ class AstBuilder {
     return name && { kind: "NamedDim", name: name.image, range: this.range(name.startOffset, tokenEnd(name)) };
   }
 
-  /** `at` is where the statement would be if it had no tokens of its own. */
-  private statement(cst: CstNode, at: number): Statement | undefined {
+  private statement(cst: CstNode): Statement | undefined {
     const assignment = childNodes(cst, "assignment")[0];
     const returnStatement = childNodes(cst, "returnStatement")[0];
-    const statement = assignment
-      ? this.assignment(assignment)
-      : returnStatement
-        ? this.returnStatement(returnStatement, at)
-        : undefined;
+    const statement = assignment ? this.assignment(assignment) : returnStatement ? this.returnStatement(returnStatement) : undefined;
     // The optional `;` belongs to the statement it ends.
     const semicolon = firstToken(cst, Semicolon.name);
     if (statement && semicolon) statement.range = this.range(statement.range.start.offset, tokenEnd(semicolon));
@@ -203,10 +195,10 @@ class AstBuilder {
     return { kind: "Assign", targets, value: value.expr, range: this.range(targets[0]!.range.start.offset, value.end) };
   }
 
-  private returnStatement(cst: CstNode, at: number): ReturnStatement {
+  private returnStatement(cst: CstNode): ReturnStatement | undefined {
     const keyword = firstToken(cst, ReturnKw.name);
-    const start = keyword?.startOffset ?? at;
-    const keywordRange = keyword ? this.range(keyword.startOffset, tokenEnd(keyword)) : this.range(at, at);
+    if (!keyword) return undefined;
+    const keywordRange = this.range(keyword.startOffset, tokenEnd(keyword));
     const values: Expr[] = [];
     let end = keywordRange.end.offset;
     const expressions = childNodes(cst, "expression");
@@ -216,7 +208,7 @@ class AstBuilder {
       values.push(value.expr);
       end = value.end;
     }
-    return { kind: "Return", values, range: this.range(start, end), keywordRange };
+    return { kind: "Return", values, range: this.range(keyword.startOffset, end), keywordRange };
   }
 
   private error(at: number): Built {

@@ -103,9 +103,10 @@ const categories = new Map<TokenType, TokenCategory>([
   [StringLit, "string"],
   [UnterminatedString, "string"],
   [Pipe, "operator"],
-  ...[LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Equals, Colon, Semicolon].map(
-    (type): [TokenType, TokenCategory] => [type, "punctuation"],
-  ),
+  ...[LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Equals, Colon, Semicolon].map((type): [TokenType, TokenCategory] => [
+    type,
+    "punctuation",
+  ]),
 ]);
 
 /** The highlighting category of a token type (undefined for skipped whitespace). */
