@@ -2,7 +2,7 @@
 // Keras aliases, defaults, and the value each kind of parameter accepts.
 import { ACTIVATIONS, parseActivation } from "../layers/activations.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
-import type { LayerDefinition, LayerInstance, Merge, ParamSpec, ParamValue } from "../layers/layer.js";
+import { exampleCall, type LayerDefinition, type LayerInstance, type Merge, type ParamSpec, type ParamValue } from "../layers/layer.js";
 import { Codes, type CatalogEntry } from "../source/catalog.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
@@ -11,6 +11,8 @@ import type { Argument, CallExpr, Expr } from "../syntax/ast.js";
 
 export interface ArgumentContext {
   report(entry: CatalogEntry, range: Range, message: string, extra?: { fix?: Fix }): void;
+  /** Marks the bindings an argument names as used, without checking it: the argument was rejected. */
+  touch(expr: Expr): void;
   /** Evaluates an argument that must be a layer; undefined when it is not (already reported). */
   evalLayer(expr: Expr, param: ParamSpec, def: LayerDefinition): LayerInstance | undefined;
 }
@@ -31,6 +33,8 @@ export function findParam(def: LayerDefinition, keyword: string): ParamSpec | un
 export function bindArguments(def: LayerDefinition, call: CallExpr, args: readonly Argument[], ctx: ArgumentContext): BoundArguments | undefined {
   const values = new Map<string, ParamValue>();
   const ranges = new Map<string, Range>();
+  // Parameters an argument was meant for, even when it was rejected: not "missing" as well.
+  const given = new Set<string>();
   const positional = def.params.filter((p) => p.positional);
   let ok = true;
   let nextPositional = 0;
@@ -43,22 +47,28 @@ export function bindArguments(def: LayerDefinition, call: CallExpr, args: readon
       param = findParam(def, arg.keyword.name);
       if (!param) {
         reportUnknownKeyword(def, arg, ctx);
+        ctx.touch(arg.value);
         ok = false;
         continue;
       }
-      if (values.has(param.name)) {
+      if (given.has(param.name)) {
         ctx.report(Codes.BadArgumentList, arg.range, `${def.name}() got ${param.name} twice.`);
+        ctx.touch(arg.value);
         ok = false;
         continue;
       }
     } else {
       if (seenKeyword) {
-        ctx.report(Codes.BadArgumentList, arg.range, `A positional argument cannot follow keyword arguments in ${def.name}(); name it, e.g. ${positional[nextPositional]?.name ?? "name"}=….`);
+        const meant = positional.find((p) => !given.has(p.name));
+        ctx.report(Codes.BadArgumentList, arg.range, `A positional argument cannot follow keyword arguments in ${def.name}(); name it, e.g. ${meant?.name ?? "name"}=….`);
+        if (meant) given.add(meant.name);
+        ctx.touch(arg.value);
         ok = false;
         continue;
       }
       param = positional[nextPositional++];
       if (!param) {
+        ctx.touch(arg.value);
         const list = positional.map((p) => p.name).join(", ");
         ctx.report(
           Codes.BadArgumentList,
@@ -71,6 +81,7 @@ export function bindArguments(def: LayerDefinition, call: CallExpr, args: readon
         continue;
       }
     }
+    given.add(param.name);
     if (arg.value.kind === "Error") {
       ok = false;
       continue;
@@ -85,20 +96,15 @@ export function bindArguments(def: LayerDefinition, call: CallExpr, args: readon
   }
 
   for (const param of def.params) {
-    if (values.has(param.name)) continue;
+    if (given.has(param.name)) continue;
     if (param.required) {
-      ctx.report(Codes.MissingArgument, call.range, `${def.name}() needs ${param.name}: ${param.doc} For example ${example(def)}.`);
+      ctx.report(Codes.MissingArgument, call.range, `${def.name}() needs ${param.name}: ${param.doc} For example ${exampleCall(def)}.`);
       ok = false;
     } else if (param.default !== undefined) {
       values.set(param.name, param.default);
     }
   }
   return ok ? { values, ranges } : undefined;
-}
-
-function example(def: LayerDefinition): string {
-  const args = def.params.filter((p) => p.required).map((p) => (p.kind === "layer" ? "lstm(64)" : "64"));
-  return `${def.name}(${args.join(", ")})`;
 }
 
 function reportUnknownKeyword(def: LayerDefinition, arg: Argument, ctx: ArgumentContext): void {

@@ -2,7 +2,7 @@
 // every expression. Every mistake is reported once, where it is made; what depends on a mistake gets
 // the error type and stays quiet.
 import { findLayer, layerNames } from "../layers/registry.js";
-import { paramCount, type ApplyContext, type LayerDefinition, type LayerInstance, type LayerOutput, type TensorArg } from "../layers/layer.js";
+import { exampleCall, paramCount, type ApplyContext, type LayerDefinition, type LayerInstance, type LayerOutput, type TensorArg } from "../layers/layer.js";
 import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
 import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
@@ -38,6 +38,8 @@ interface ModelState {
   result?: CheckedModel;
   /** Inputs with resolved types, for callers (available before the body is checked). */
   inputs?: { name: string; type: TensorType }[];
+  /** On a cycle of model calls: a call into it from inside the cycle is an error, not a nested check. */
+  cyclic?: boolean;
 }
 
 const DTYPES: Record<string, DType> = { f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" };
@@ -73,8 +75,10 @@ class FileChecker {
         if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
       }
     }
-    const checked: CheckedModel[] = [];
-    for (const state of this.models.values()) checked.push(this.checkModel(state));
+    // Callees first, so that checking a call never has to check another model inside it: a chain
+    // of thousands of models calling each other needs no deep recursion.
+    for (const state of this.calleesFirst()) this.checkModel(state);
+    const checked = [...this.models.values()].map((state) => state.result!);
     const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
       (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
     );
@@ -87,6 +91,50 @@ class FileChecker {
       layers: this.layers,
       modelReferences: this.modelReferences,
     };
+  }
+
+  /** The models in an order where each comes after the models it calls (by name); marks cycles. */
+  private calleesFirst(): ModelState[] {
+    const order: ModelState[] = [];
+    const visiting = new Set<ModelState>();
+    const done = new Set<ModelState>();
+    for (const root of this.models.values()) {
+      if (done.has(root)) continue;
+      const stack = [{ model: root, callees: this.callees(root), next: 0 }];
+      visiting.add(root);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const callee = top.callees[top.next++];
+        if (callee === undefined) {
+          stack.pop();
+          visiting.delete(top.model);
+          done.add(top.model);
+          order.push(top.model);
+        } else if (visiting.has(callee)) {
+          for (const frame of stack.slice(stack.findIndex((f) => f.model === callee))) frame.model.cyclic = true;
+        } else if (!done.has(callee)) {
+          visiting.add(callee);
+          stack.push({ model: callee, callees: this.callees(callee), next: 0 });
+        }
+      }
+    }
+    return order;
+  }
+
+  /** The models a model's body names, found by walking its expressions without recursion. */
+  private callees(state: ModelState): ModelState[] {
+    const found = new Set<ModelState>();
+    const pending: Expr[] = state.decl.body.flatMap((s) => (s.kind === "Assign" ? [s.value] : s.values));
+    while (pending.length > 0) {
+      const e = pending.pop()!;
+      if (e.kind === "Name") {
+        const model = this.models.get(e.name);
+        if (model) found.add(model);
+      } else if (e.kind === "Tuple") pending.push(...e.items);
+      else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
+      else if (e.kind === "Pipe") pending.push(e.left, e.right);
+    }
+    return [...found];
   }
 
   report(entry: CatalogEntry, range: Range, message: string, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
@@ -156,6 +204,8 @@ class FileChecker {
 class ModelChecker {
   private readonly scope = new Map<string, Binding & { val: Val; used: boolean }>();
   private readonly bindings: (Binding & { val: Val; used: boolean })[] = [];
+  /** Bindings replaced by a rebinding of their name before anything read them. */
+  private readonly shadowed: (Binding & { val: Val; used: boolean })[] = [];
   private readonly rows: (LayerRow | ModelRow)[] = [];
   private readonly layerNamesTaken = new Set<string>();
   private readonly autoNameCounts = new Map<string, number>();
@@ -198,8 +248,9 @@ class ModelChecker {
         related: [{ range: { start: close, end: close }, message: "the model ends here" }],
       });
     }
-    this.warnUnused();
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
+    // In a model with errors, "unused" mostly means "its use was the mistake": stay quiet.
+    if (ok) this.warnUnused();
     return {
       name: this.decl.name.name,
       decl: this.decl,
@@ -207,7 +258,7 @@ class ModelChecker {
       outputs: this.outputs,
       bindings: this.bindings.map(({ name, decl, type, kind, uses }) => ({ name, decl, type, kind, uses })),
       rows: this.rows,
-      params: this.rows.reduce((n, r) => n + r.params, 0),
+      params: totalParams(this.rows),
       ok,
     };
   }
@@ -232,16 +283,21 @@ class ModelChecker {
   private bind(decl: Identifier, val: Val, kind: "input" | "binding", unpacked = false): void {
     if (decl.name === "_") return;
     const previous = this.scope.get(decl.name);
-    if (previous && !previous.used) this.warnUnusedBinding(previous);
-    if (previous) previous.used = true; // warned once, or used: either way settled
-    if (val.kind === "layer" && val.layer.boundName === undefined) val.layer.boundName = decl.name;
+    if (previous && !previous.used) this.shadowed.push(previous);
+    if (val.kind === "layer" && val.layer.boundName === undefined) {
+      val.layer.boundName = decl.name;
+      if (val.layer.explicitName === undefined && !this.layerNamesTaken.has(decl.name)) {
+        this.layerNamesTaken.add(decl.name);
+        val.layer.name = decl.name;
+      }
+    }
     const binding = { name: decl.name, decl, type: typeOf(val), kind, uses: [], val, used: unpacked };
     this.scope.set(decl.name, binding);
     this.bindings.push(binding);
   }
 
   private warnUnused(): void {
-    for (const b of this.scope.values()) if (!b.used) this.warnUnusedBinding(b);
+    for (const b of [...this.shadowed, ...this.scope.values()]) if (!b.used) this.warnUnusedBinding(b);
   }
 
   private warnUnusedBinding(b: Binding & { val: Val }): void {
@@ -309,10 +365,14 @@ class ModelChecker {
   }
 
   private return(values: Expr[]): void {
-    this.outputs = values.map((e) => {
+    // `return (a, b)` is `return a, b`, as in Python.
+    const only = values.length === 1 ? values[0]! : undefined;
+    const items = only?.kind === "Tuple" ? only.items : values;
+    this.outputs = items.map((e) => {
       const v = this.tensorOf(this.eval(e), e.range, "A model returns tensors");
       return v ? v.type : errorType;
     });
+    if (only?.kind === "Tuple") this.file.types.set(only, tuple(this.outputs));
   }
 
   // ---- expressions ----
@@ -368,6 +428,24 @@ class ModelChecker {
     const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
     this.file.report(Codes.UnknownName, ref.range, `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`);
     return ERROR;
+  }
+
+  /** Marks the bindings an expression names as used, without evaluating it (it was rejected). */
+  private touch(expr: Expr): void {
+    const pending: Expr[] = [expr];
+    while (pending.length > 0) {
+      const e = pending.pop()!;
+      if (e.kind === "Name") {
+        const binding = this.scope.get(e.name);
+        if (binding) {
+          binding.used = true;
+          binding.uses.push(e.range);
+          this.file.references.set(e, binding);
+        }
+      } else if (e.kind === "Tuple") pending.push(...e.items);
+      else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
+      else if (e.kind === "Pipe") pending.push(e.left, e.right);
+    }
   }
 
   /** `f(a)(b)(c)`: the chain is walked with a loop so that long chains need no deep recursion. */
@@ -473,11 +551,12 @@ class ModelChecker {
   private build(def: LayerDefinition, call: CallExpr, args: Argument[]): LayerInstance | undefined {
     const bound = bindArguments(def, call, args, {
       report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
+      touch: (expr) => this.touch(expr),
       evalLayer: (expr, param, owner) => {
         const v = this.eval(expr);
         if (v.kind === "layer") return v.layer;
         if (v.kind === "constructor") {
-          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${v.name}(64).`);
+          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${exampleCall(v.def)}.`);
         } else if (v.kind !== "error") {
           this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`);
         }
@@ -496,6 +575,8 @@ class ModelChecker {
     const layer: LayerInstance = { kind: "layer-instance", id: this.file.nextLayerId++, def, config, constructorCall: call };
     const explicitName = bound.values.get("name");
     if (typeof explicitName === "string") layer.explicitName = explicitName;
+    layer.argRanges = bound.ranges;
+    this.nameLayer(layer, bound.ranges.get("name"));
     this.file.layers.set(call, layer);
     return layer;
   }
@@ -509,7 +590,7 @@ class ModelChecker {
     if (f.kind === "layer") return this.applyLayer(f.layer, inputs, keywords, range, node.kind === "Call" ? node : undefined);
     if (f.kind === "model") return this.applyModel(f.model, node, inputs, keywords, range);
     if (f.kind === "constructor") {
-      this.file.report(Codes.NotCallable, node.range, `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${f.name}(64), then apply it.`);
+      this.file.report(Codes.NotCallable, node.range, `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${exampleCall(f.def)}, then apply it.`);
       return ERROR;
     }
     this.file.report(Codes.NotCallable, node.range, `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`);
@@ -531,7 +612,7 @@ class ModelChecker {
         const hint = isParam
           ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
           : def.callKeywords.length
-            ? `${didYouMean(word, def.callKeywords.map((k) => k.name))} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
+            ? `${didYouMean(word, def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]))} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
             : "";
         this.file.report(Codes.UnknownKeyword, arg.keyword!.range, `Applying ${text} takes no keyword ${word}.${hint}`);
         ok = false;
@@ -571,18 +652,23 @@ class ModelChecker {
       fixSetKeyword: (call, keyword, value) => this.fixSetKeyword(call, keyword, value),
       applyInner: (inner, input, range) => {
         const out = this.runApply(inner, { inputs: [input], keywords: new Map(), range });
-        if (out && !this.checkShared(inner, input.type, range)) return undefined;
-        return out;
+        return out && this.sizeWeights(inner, input.type, out, range) ? out : undefined;
       },
     };
     return layer.def.apply(layer, args, ctx);
   }
 
-  /** A shared layer's weights were sized at its first application; later ones must fit them. */
-  private checkShared(layer: LayerInstance, input: TensorType, range: Range): boolean {
+  /**
+   * Sizes a layer's weights at its first application; a later application (a shared layer) must fit
+   * them, as in Keras. False when it does not (reported).
+   */
+  private sizeWeights(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): boolean {
     const weights = layer.def.weights(layer.config, input);
-    if (!layer.built) return true;
     const built = layer.built;
+    if (!built) {
+      layer.built = { input, weights, output: out };
+      return true;
+    }
     const misfit = weights.findIndex((w, i) => formatDims(w.shape) !== formatDims(built.weights[i]?.shape ?? []));
     if (misfit < 0 && weights.length === built.weights.length) return true;
     const w = weights[Math.max(0, misfit)];
@@ -597,38 +683,43 @@ class ModelChecker {
     return false;
   }
 
-  /** Records the layer in the model at its first application, and names it. */
+  /** Records an application in the model's rows: a new row at a layer's first, a count after. */
   private register(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): void {
-    if (layer.built) {
-      if (!this.checkShared(layer, input, range)) return;
-      const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
-      if (row) {
-        row.applications++;
-        if (formatType(row.output) !== formatType(outputType(out))) row.output = { kind: "error" };
-      }
+    if (!this.sizeWeights(layer, input, out, range)) return;
+    const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
+    if (row) {
+      row.applications++;
+      // Keras prints "multiple" for a shared layer whose applications differ in shape.
+      if (formatType(row.output) !== formatType(outputType(out))) row.output = { kind: "error" };
       return;
     }
-    const weights = layer.def.weights(layer.config, input);
-    layer.built = { input, weights, output: out };
-    layer.name = this.nameLayer(layer);
-    this.rows.push({ name: layer.name, layer, kerasClass: layer.def.kerasClass, output: outputType(out), applications: 1, weights, params: paramCount(weights) });
+    const weights = layer.built!.weights;
+    this.rows.push({ name: layer.name!, layer, kerasClass: layer.def.kerasClass, output: outputType(out), applications: 1, weights, params: paramCount(weights) });
   }
 
-  private nameLayer(layer: LayerInstance): string {
-    if (layer.explicitName !== undefined) {
-      if (this.layerNamesTaken.has(layer.explicitName)) {
-        const arg = layer.constructorCall.args.find((a) => a.keyword?.name === "name");
-        this.file.report(Codes.DuplicateLayerName, arg?.range ?? layer.constructorCall.range, `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`);
-      }
-      this.layerNamesTaken.add(layer.explicitName);
-      return layer.explicitName;
+  /**
+   * Names a layer when it is built, as Keras does: `name=`, else the next automatic name of its class
+   * (`lstm`, `lstm_1`, …), which binding it to a name later replaces. Wrapped layers use up their
+   * automatic name too, so the names match a Keras export of the same model.
+   */
+  private nameLayer(layer: LayerInstance, nameRange: Range | undefined): void {
+    if (layer.def.innerAutoName !== undefined) this.autoName(layer.def.innerAutoName);
+    if (layer.explicitName === undefined) {
+      layer.name = this.autoName(layer.def.autoName);
+      return;
     }
-    if (layer.boundName !== undefined && !this.layerNamesTaken.has(layer.boundName)) {
-      this.layerNamesTaken.add(layer.boundName);
-      return layer.boundName;
+    if (this.layerNamesTaken.has(layer.explicitName)) {
+      this.file.report(
+        Codes.DuplicateLayerName,
+        nameRange ?? layer.constructorCall.range,
+        `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`,
+      );
     }
-    // Keras numbers automatic names per class: lstm, lstm_1, lstm_2, …
-    const base = layer.def.autoName;
+    this.layerNamesTaken.add(layer.explicitName);
+    layer.name = layer.explicitName;
+  }
+
+  private autoName(base: string): string {
     let n = this.autoNameCounts.get(base) ?? 0;
     let name = n === 0 ? base : `${base}_${n}`;
     while (this.layerNamesTaken.has(name)) name = `${base}_${++n}`;
@@ -650,8 +741,9 @@ class ModelChecker {
       this.file.report(Codes.UnknownKeyword, k.keyword!.range, `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`);
     }
     if (keywords.length) return ERROR;
-    if (model.status === "checking" || model.decl === this.decl) {
-      this.file.report(Codes.RecursiveModel, node.range, `${name} calls itself${model.decl === this.decl ? "" : " through " + this.decl.name.name}; models cannot be recursive.`);
+    if (model.decl === this.decl || (model.status !== "done" && (model.cyclic || model.status === "checking"))) {
+      const how = model.decl === this.decl ? `${name} calls itself` : `${name} calls back into ${this.decl.name.name}, directly or through other models`;
+      this.file.report(Codes.RecursiveModel, node.range, `${how}; models cannot be recursive.`);
       return ERROR;
     }
     const params = this.file.modelInputs(model, false);
@@ -709,7 +801,7 @@ class ModelChecker {
         this.file.report(Codes.LayerAsTensor, range, `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`);
         return undefined;
       case "constructor":
-        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.name} is a layer constructor. Build and apply it: ${val.name}(64)(x).`);
+        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.name} is a layer constructor. Build and apply it: ${exampleCall(val.def)}(x).`);
         return undefined;
       case "model":
         this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`);
@@ -763,6 +855,23 @@ function outputLabels(model: CheckedModel): string[] {
     const e = returnStatement?.kind === "Return" ? returnStatement.values[i] : undefined;
     return e?.kind === "Name" ? e.name : `output${i + 1}`;
   });
+}
+
+/** Each set of weights once: a shared layer, or one wrapped by time_distributed and also applied alone. */
+function totalParams(rows: readonly (LayerRow | ModelRow)[]): number {
+  const counted = new Set<LayerInstance>();
+  let total = 0;
+  for (const row of rows) {
+    if (!("layer" in row)) {
+      total += row.params;
+      continue;
+    }
+    const owner = row.layer.def.weightOwner?.(row.layer) ?? row.layer;
+    if (counted.has(owner)) continue;
+    counted.add(owner);
+    total += row.params;
+  }
+  return total;
 }
 
 function outputType(out: LayerOutput): Type {

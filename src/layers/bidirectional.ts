@@ -61,10 +61,12 @@ function defineBidirectional(
   doc: string,
   params: readonly ParamSpec[],
   configure: LayerDefinition<BidirectionalConfig>["configure"],
-  shorthand: boolean,
+  shorthandOf: CellKind | undefined,
 ): LayerDefinition<BidirectionalConfig> {
+  const shorthand = shorthandOf !== undefined;
   return {
     name,
+    ...(shorthandOf ? { innerAutoName: shorthandOf } : {}),
     kerasClass: "Bidirectional",
     autoName: "bidirectional",
     doc,
@@ -138,7 +140,7 @@ export const bidirectionalLayer = defineBidirectional(
     }
     return { recurrent: recurrentInner.config, merge: args.get("merge") as Merge, inner: recurrentInner };
   },
-  false,
+  undefined,
 );
 
 function defineShorthand(cell: CellKind, name: string, wrapped: string): LayerDefinition<BidirectionalConfig> {
@@ -157,7 +159,7 @@ function defineShorthand(cell: CellKind, name: string, wrapped: string): LayerDe
       }
       return { recurrent, merge: args.get("merge") as Merge };
     },
-    true,
+    cell,
   );
 }
 

@@ -24,7 +24,7 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
     const r = first!.type.dims.length;
     const axis = layer.config.axis < 0 ? r + layer.config.axis : layer.config.axis;
     if (axis < 1 || axis >= r) {
-      ctx.report(Codes.AxisOutOfRange, layer.constructorCall.range, `concat axis ${layer.config.axis} is outside the non-batch axes of ${formatType(first!.type)} (1..${r - 1}, or -1..-${r - 1}).`);
+      ctx.report(Codes.AxisOutOfRange, layer.argRanges?.get("axis") ?? layer.constructorCall.range, `concat axis ${layer.config.axis} is outside the non-batch axes of ${formatType(first!.type)} (1..${r - 1}, or -1..-${r - 1}).`);
       return undefined;
     }
     let ok = true;

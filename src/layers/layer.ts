@@ -121,6 +121,10 @@ export interface LayerDefinition<C = unknown> {
   sequenceFlag?(layer: LayerInstance<C>): { returnsSequences: boolean; call: CallExpr; layerText: string };
   /** Layers that can return their final states: whether they do, the labels, and where `state=` goes. */
   stateOutputs?(layer: LayerInstance<C>): { returned: boolean; outputs: string[]; labels: string[]; call: CallExpr };
+  /** A wrapper whose weights are another layer's (time_distributed): counted once in totals. */
+  weightOwner?(layer: LayerInstance<C>): LayerInstance;
+  /** A shorthand that stands for a wrapped layer (`bilstm` = `bidirectional(lstm(…))`): that layer's automatic name, used up as Keras would. */
+  innerAutoName?: string;
   /** The recurrent layers: what bidirectional() needs to know to wrap one. */
   recurrent?: { stateNames: readonly string[] };
   /** A short rendering of the configuration for hover: `lstm(3, seq=true)`. */
@@ -135,6 +139,8 @@ export interface LayerInstance<C = unknown> {
   config: C;
   /** The call that built it: where fixes insert keywords. */
   constructorCall: CallExpr;
+  /** Where each given argument is, for messages about it. */
+  argRanges?: ReadonlyMap<string, Range>;
   /** `name=` if given. */
   explicitName?: string;
   /** The binding it was assigned to, if any (`enc = lstm(64)`). */
@@ -153,4 +159,11 @@ export function paramCount(weights: readonly WeightSpec[]): number {
 
 export function isLayerInstance(v: unknown): v is LayerInstance {
   return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "layer-instance";
+}
+
+/** A valid call of a layer with its required arguments, for messages: `lstm(64)`, `dropout(0.5)`, `add()`. */
+export function exampleCall(def: LayerDefinition): string {
+  const sample: Partial<Record<ParamKind, string>> = { int: "64", rate: "0.5", layer: "lstm(64)", axis: "-1", bool: "true" };
+  const args = def.params.filter((p) => p.required).map((p) => sample[p.kind] ?? "…");
+  return `${def.name}(${args.join(", ")})`;
 }

@@ -55,7 +55,6 @@ export const Codes = {
   UnreachableStatement: entry("RNN043", "error", "A statement after return, or a second return."),
   RecursiveModel: entry("RNN044", "error", "A model calls itself, directly or through other models."),
   DuplicateLayerName: entry("RNN045", "error", "Two layers of a model have the same name."),
-  ReturnNotTensor: entry("RNN046", "error", "A model returns something that is not a tensor."),
 
   // Layer-specific rules.
   BidirectionalBackwards: entry("RNN050", "error", "bidirectional() wraps a layer that already runs backwards."),
