@@ -7,7 +7,7 @@ import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
 import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
-import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, Statement } from "../syntax/ast.js";
+import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, PipeExpr, Statement } from "../syntax/ast.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { describeType, errorType, formatDims, formatType, tensor, tuple, type DType, type Dim, type TensorType, type Type } from "../types/types.js";
 import { bindArguments } from "./arguments.js";
@@ -17,7 +17,7 @@ import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./p
 /** A value during checking: a type plus what the type alone does not say. */
 type Val =
   | { kind: "tensor"; type: TensorType; mask: boolean; origin?: LayerInstance }
-  | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource }
+  | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource; type: Type }
   | { kind: "layer"; layer: LayerInstance }
   | { kind: "constructor"; def: LayerDefinition; name: string }
   | { kind: "model"; model: ModelState }
@@ -41,6 +41,9 @@ interface ModelState {
   /** On a cycle of model calls: a call into it from inside the cycle is an error, not a nested check. */
   cyclic?: boolean;
 }
+
+/** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
+const MAX_RANK = 32;
 
 const DTYPES: Record<string, DType> = { f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" };
 
@@ -195,6 +198,9 @@ class FileChecker {
     }
     if (t.dims.length === 0) {
       if (report) this.report(Codes.BadDim, t.range, `An input needs at least one dim, e.g. [B, T, 32].`);
+      ok = false;
+    } else if (t.dims.length > MAX_RANK) {
+      if (report) this.report(Codes.BadDim, t.range, `An input has at most ${MAX_RANK} dims (as NumPy); this one has ${t.dims.length}.`);
       ok = false;
     }
     return ok ? tensor(dtype, dims) : undefined;
@@ -397,7 +403,7 @@ class ModelChecker {
         return this.lookup(expr);
       case "Tuple": {
         const items = expr.items.map((e) => this.eval(e));
-        return items.some((i) => i.kind === "error") ? ERROR : { kind: "tuple", items };
+        return items.some((i) => i.kind === "error") ? ERROR : tupleVal(items);
       }
       case "Call":
         return this.evalCallChain(expr);
@@ -474,36 +480,23 @@ class ModelChecker {
     return callee;
   }
 
+  /** `a |> f |> g`: the left spine is walked with a loop, like call chains. */
   private evalPipeChain(outer: Expr): Val {
-    const rights: Expr[] = [];
+    const pipes: PipeExpr[] = [];
     let e: Expr = outer;
     while (e.kind === "Pipe") {
-      rights.push(e.right);
+      pipes.push(e);
       e = e.left;
     }
-    rights.reverse();
+    pipes.reverse();
     let value = this.eval(e);
-    let node: Expr = e;
-    for (const right of rights) {
-      const f = this.eval(right);
-      const pipe = this.pipeParent(outer, node);
-      value = this.applyValue(f, right, value === ERROR ? [] : spreadPiped(value, f, node.range), [], pipe?.range ?? right.range, value === ERROR);
-      if (pipe) {
-        this.file.types.set(pipe, typeOf(value));
-        node = pipe;
-      }
+    for (const pipe of pipes) {
+      const f = this.eval(pipe.right);
+      const failed = value.kind === "error";
+      value = this.applyValue(f, pipe.right, failed ? [] : spreadPiped(value, f, pipe.left.range), [], pipe.range, failed);
+      this.file.types.set(pipe, typeOf(value));
     }
     return value;
-  }
-
-  /** The Pipe node whose left side is `left`, searched along the left spine of `outer`. */
-  private pipeParent(outer: Expr, left: Expr): Expr | undefined {
-    let e: Expr = outer;
-    while (e.kind === "Pipe") {
-      if (e.left === left) return e;
-      e = e.left;
-    }
-    return undefined;
   }
 
   private call(callee: Val, call: CallExpr, calleeRange: Range): Val {
@@ -731,7 +724,7 @@ class ModelChecker {
   private outputVal(layer: LayerInstance, out: LayerOutput): Val {
     const items: Val[] = out.items.map((slot) => ({ kind: "tensor", type: slot.type, mask: slot.mask, origin: layer }));
     if (!out.tuple) return items[0]!;
-    return { kind: "tuple", items, labels: out.items.map((s) => s.label), source: { text: layer.def.describe(layer.config), layer } };
+    return tupleVal(items, out.items.map((s) => s.label), { text: layer.def.describe(layer.config), layer });
   }
 
   private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
@@ -773,7 +766,7 @@ class ModelChecker {
     if (!result.ok) return ERROR;
     const outputs: Val[] = result.outputs.map((t) => (t.kind === "tensor" ? { kind: "tensor", type: tensor(t.dtype, t.dims.map((d) => (typeof d === "string" ? subst.get(d) ?? d : d))), mask: false } : ERROR));
     const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
-    const out: Val = outputs.length === 1 ? outputs[0]! : { kind: "tuple", items: outputs, labels: outputLabels(result), source: { text: `${name}(…)` } };
+    const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
     if (row) row.applications++;
     else this.rows.push({ name, model: name, output: typeOf(out), applications: 1, params: result.params });
     return out;
@@ -878,12 +871,21 @@ function outputType(out: LayerOutput): Type {
   return out.tuple ? tuple(out.items.map((s) => s.type), out.items.map((s) => s.label)) : out.items[0]!.type;
 }
 
+/** A tuple value; its type is built once from its items' (shared, not copied: tuples of tuples stay small). */
+function tupleVal(items: Val[], labels?: readonly string[], source?: TupleSource): Val {
+  const type = labels ? tuple(items.map(typeOf), labels) : tuple(items.map(typeOf));
+  const val: Val = { kind: "tuple", items, type };
+  if (labels) val.labels = labels;
+  if (source) val.source = source;
+  return val;
+}
+
 function typeOf(val: Val): Type {
   switch (val.kind) {
     case "tensor":
       return val.type;
     case "tuple":
-      return val.labels ? tuple(val.items.map(typeOf), val.labels) : tuple(val.items.map(typeOf));
+      return val.type;
     case "layer":
       return { kind: "layer", layerKind: val.layer.def.name, id: val.layer.id };
     case "constructor":

@@ -9,6 +9,12 @@ export interface TimeDistributedConfig {
   inner: LayerInstance;
 }
 
+/** One level of description: a chain of wrappers bound one to another can be thousands deep. */
+function describeTimeDistributed(c: TimeDistributedConfig): string {
+  const inner = c.inner.def === timeDistributedLayer ? "time_distributed(…)" : c.inner.def.describe(c.inner.config);
+  return `time_distributed(${inner})`;
+}
+
 function stepType(input: import("../types/types.js").TensorType) {
   return tensor(input.dtype, [input.dims[0]!, ...input.dims.slice(2)]);
 }
@@ -28,7 +34,7 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
   },
   apply(layer, args, ctx) {
     const input = args.inputs[0]!;
-    const text = `time_distributed(${layer.config.inner.def.describe(layer.config.inner.config)})`;
+    const text = describeTimeDistributed(layer.config);
     if (input.type.dims.length < 3) {
       ctx.report(Codes.RankMismatch, input.range, `${text} expects a sequence [B,T,...] (ndim≥3), found ${formatType(input.type)}.`);
       return undefined;
@@ -44,5 +50,5 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
   },
   weights: (config, input) => config.inner.def.weights(config.inner.config, stepType(input)),
   weightOwner: (layer) => layer.config.inner,
-  describe: (c) => `time_distributed(${c.inner.def.describe(c.inner.config)})`,
+  describe: describeTimeDistributed,
 };

@@ -9,7 +9,8 @@ export type TokenCategory = "keyword" | "identifier" | "number" | "string" | "op
 
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
-  pattern: /[ \t\r\n]+/,
+  // U+FEFF: the byte-order mark some editors put at the start of a file.
+  pattern: /[ \t\r\n\uFEFF]+/,
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

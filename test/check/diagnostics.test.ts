@@ -247,6 +247,12 @@ describe("tensor types", () => {
     expect(d.message).toContain("positive integer or a name");
   });
 
+  it("RNN026 an input of more than 32 dims", () => {
+    const dims = Array.from({ length: 33 }, () => "2").join(", ");
+    const d = expectDiagnosticAt(`model M(x: «[${dims}]») {\n  return x\n}`, "RNN026");
+    expect(d.message).toContain("at most 32 dims");
+  });
+
   it("RNN026 a fractional dim", () => {
     expectDiagnosticAt(`model M(x: [B, «2.5», 5]) {\n  return lstm(3)(x)\n}`, "RNN026");
   });

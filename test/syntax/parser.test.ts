@@ -511,4 +511,10 @@ describe("tokens", () => {
     expect(lexer.tokenize("models model").tokens.map((t) => t.tokenType)).toEqual([Identifier, ModelKw]);
     expect(lexer.tokenize("1.5e3 ) |>").tokens.map((t) => t.tokenType)).toEqual([NumberLit, RParen, Pipe]);
   });
+
+  it("skips a byte-order mark at the start of a file, as editors on Windows write one", () => {
+    const result = parse("\uFEFFmodel M(x: [1, 2, 3]) {\n  return x\n}\n");
+    expect(result.diagnostics).toEqual([]);
+    expect(result.file.models[0]!.name.name).toBe("M");
+  });
 });
