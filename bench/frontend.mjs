@@ -3,8 +3,6 @@
 // exits non-zero only when the generated file does not check clean (then the figures would lie).
 //
 // Options (environment): BENCH_RUNS (timed runs, default 30), BENCH_WARMUP (default 8).
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { checkFile, parse } from "../dist/index.js";
@@ -13,16 +11,6 @@ const RUNS = Math.max(20, Number(process.env.BENCH_RUNS ?? 30));
 const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 8));
 /** The target: parse + check of a 5,000-line file on a 2-core machine. */
 const TARGET_MS_5000 = 150;
-
-/** A collection between runs keeps one run's garbage out of the next one's figure, where allowed. */
-const gc = (() => {
-  try {
-    setFlagsFromString("--expose-gc");
-    return runInNewContext("gc");
-  } catch {
-    return () => {};
-  }
-})();
 
 // ---------------------------------------------------------------------------------------------
 // A realistic source file: models of 10–30 lines, the kinds a user writes, with comments.
@@ -232,8 +220,9 @@ function bench(label, text) {
   const parseMs = [];
   const checkMs = [];
   const totalMs = [];
+  // No forced collection between runs: a language server checks one text after another, and a
+  // forced full collection makes the next run regrow the heap, which is not what users see.
   for (let i = 0; i < RUNS; i++) {
-    gc();
     const t0 = performance.now();
     const parsed = parse(text);
     const t1 = performance.now();

@@ -24,9 +24,7 @@ describe("examples", () => {
 
   it("mistakes.rnn gives exactly the diagnostics it documents", () => {
     const text = readFileSync(join(dir, "mistakes.rnn"), "utf8");
-    const expected = text
-      .split("\n")
-      .flatMap((line, i) => [...line.matchAll(/# expect: (RNN\d{3})/g)].map((m) => `${i + 1} ${m[1]}`));
+    const expected = text.split("\n").flatMap((line, i) => [...line.matchAll(/# expect: (RNN\d{3})/g)].map((m) => `${i + 1} ${m[1]}`));
     const actual = check(text).diagnostics.map((d) => `${d.range.start.line + 1} ${d.code}`);
     expect(expected.length).toBeGreaterThanOrEqual(10);
     expect(actual).toEqual(expected);

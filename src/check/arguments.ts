@@ -30,7 +30,12 @@ export function findParam(def: LayerDefinition, keyword: string): ParamSpec | un
 }
 
 /** Binds `args` to `def`'s parameters; undefined when anything was wrong (all of it reported). */
-export function bindArguments(def: LayerDefinition, call: CallExpr, args: readonly Argument[], ctx: ArgumentContext): BoundArguments | undefined {
+export function bindArguments(
+  def: LayerDefinition,
+  call: CallExpr,
+  args: readonly Argument[],
+  ctx: ArgumentContext,
+): BoundArguments | undefined {
   const values = new Map<string, ParamValue>();
   const ranges = new Map<string, Range>();
   // Parameters an argument was meant for, even when it was rejected: not "missing" as well.
@@ -60,7 +65,11 @@ export function bindArguments(def: LayerDefinition, call: CallExpr, args: readon
     } else {
       if (seenKeyword) {
         const meant = positional.find((p) => !given.has(p.name));
-        ctx.report(Codes.BadArgumentList, arg.range, `A positional argument cannot follow keyword arguments in ${def.name}(); name it, e.g. ${meant?.name ?? "name"}=….`);
+        ctx.report(
+          Codes.BadArgumentList,
+          arg.range,
+          `A positional argument cannot follow keyword arguments in ${def.name}(); name it, e.g. ${meant?.name ?? "name"}=….`,
+        );
         if (meant) given.add(meant.name);
         ctx.touch(arg.value);
         ok = false;
@@ -144,7 +153,8 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
       return bad(`${what} must be a rate in [0, 1); found ${show(expr)}.`);
     case "bool":
       if (expr.kind === "Bool") return expr.value;
-      if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False")) return bad(`${what} must be true or false (lower case); found ${expr.name}.`);
+      if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False"))
+        return bad(`${what} must be true or false (lower case); found ${expr.name}.`);
       return bad(`${what} must be true or false; found ${show(expr)}.`);
     case "string":
       if (expr.kind === "String") return expr.value;
@@ -153,7 +163,9 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
       const word = symbol(expr);
       const activation = word === undefined ? undefined : parseActivation(word);
       if (activation) return activation;
-      return bad(`${what} must be an activation (${ACTIVATIONS.join(", ")}); found ${show(expr)}.${word ? didYouMean(word, ACTIVATIONS) : ""}`);
+      return bad(
+        `${what} must be an activation (${ACTIVATIONS.join(", ")}); found ${show(expr)}.${word ? didYouMean(word, ACTIVATIONS) : ""}`,
+      );
     }
     case "merge": {
       const word = symbol(expr);
@@ -217,7 +229,17 @@ function coerceInitializer(expr: Expr, what: string, ctx: ArgumentContext): Init
       const argSpec = arg.keyword ? spec.args.find((a) => a.name === arg.keyword!.name) : spec.args[index++];
       if (!argSpec) {
         const takes = spec.args.length ? `takes ${spec.args.map((a) => a.name).join(", ")}` : "takes no arguments";
-        return bad(arg.range, `${spec.name} ${takes}.${arg.keyword ? didYouMean(arg.keyword.name, spec.args.map((a) => a.name)) : ""}`);
+        return bad(
+          arg.range,
+          `${spec.name} ${takes}.${
+            arg.keyword
+              ? didYouMean(
+                  arg.keyword.name,
+                  spec.args.map((a) => a.name),
+                )
+              : ""
+          }`,
+        );
       }
       const v = arg.value;
       if (v.kind !== "Number" || (argSpec.integer && !Number.isInteger(v.value))) {

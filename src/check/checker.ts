@@ -2,14 +2,33 @@
 // every expression. Every mistake is reported once, where it is made; what depends on a mistake gets
 // the error type and stays quiet.
 import { findLayer, layerNames } from "../layers/registry.js";
-import { exampleCall, paramCount, type ApplyContext, type LayerDefinition, type LayerInstance, type LayerOutput, type TensorArg } from "../layers/layer.js";
+import {
+  exampleCall,
+  paramCount,
+  type ApplyContext,
+  type LayerDefinition,
+  type LayerInstance,
+  type LayerOutput,
+  type TensorArg,
+} from "../layers/layer.js";
 import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
 import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, PipeExpr, Statement } from "../syntax/ast.js";
 import type { ParseResult } from "../syntax/parse.js";
-import { describeType, errorType, formatDims, formatType, tensor, tuple, type DType, type Dim, type TensorType, type Type } from "../types/types.js";
+import {
+  describeType,
+  errorType,
+  formatDims,
+  formatType,
+  tensor,
+  tuple,
+  type DType,
+  type Dim,
+  type TensorType,
+  type Type,
+} from "../types/types.js";
 import { bindArguments } from "./arguments.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
 import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./program.js";
@@ -68,7 +87,11 @@ class FileChecker {
     const { file } = this.parse;
     for (const decl of file.models) {
       if (this.models.has(decl.name.name)) {
-        this.report(Codes.DuplicateModel, decl.name.range, `A model named ${decl.name.name} is already defined above; give this one another name.`);
+        this.report(
+          Codes.DuplicateModel,
+          decl.name.range,
+          `A model named ${decl.name.name} is already defined above; give this one another name.`,
+        );
         continue;
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
@@ -183,7 +206,11 @@ class FileChecker {
       if (d) dtype = d;
       else {
         if (report)
-          this.report(Codes.BadDtypeName, t.dtype.range, `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, Object.keys(DTYPES))}`);
+          this.report(
+            Codes.BadDtypeName,
+            t.dtype.range,
+            `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, Object.keys(DTYPES))}`,
+          );
         ok = false;
       }
     }
@@ -238,7 +265,9 @@ class ModelChecker {
         this.file.report(
           Codes.UnreachableStatement,
           statement.range,
-          statement.kind === "Return" ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.` : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
+          statement.kind === "Return"
+            ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.`
+            : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
         );
         continue;
       }
@@ -250,9 +279,14 @@ class ModelChecker {
     }
     if (!returned) {
       const close = this.decl.range.end;
-      this.file.report(Codes.MissingReturn, this.decl.name.range, `Model ${this.decl.name.name} returns nothing; end it with return and its outputs, e.g. return y.`, {
-        related: [{ range: { start: close, end: close }, message: "the model ends here" }],
-      });
+      this.file.report(
+        Codes.MissingReturn,
+        this.decl.name.range,
+        `Model ${this.decl.name.name} returns nothing; end it with return and its outputs, e.g. return y.`,
+        {
+          related: [{ range: { start: close, end: close }, message: "the model ends here" }],
+        },
+      );
     }
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
     // In a model with errors, "unused" mostly means "its use was the mistake": stay quiet.
@@ -310,7 +344,8 @@ class ModelChecker {
     // An erroneous value was reported where it was made; "unused" would only add noise.
     if (b.name.startsWith("_") || b.val.kind === "error") return;
     const what = b.kind === "input" ? "input" : b.val.kind === "layer" ? "layer" : "binding";
-    const hint = b.val.kind === "layer" ? " A layer does nothing until it is applied: name(x) or x |> name." : " Bind it to _ to discard it.";
+    const hint =
+      b.val.kind === "layer" ? " A layer does nothing until it is applied: name(x) or x |> name." : " Bind it to _ to discard it.";
     this.file.report(Codes.UnusedBinding, b.decl.range, `The ${what} ${b.name} is never used.${b.kind === "input" ? "" : hint}`);
   }
 
@@ -414,7 +449,11 @@ class ModelChecker {
 
   private lookup(ref: NameRef): Val {
     if (ref.name === "_") {
-      this.file.report(Codes.DiscardUsed, ref.range, "_ discards the value bound to it; it cannot be read. Give the value a name to use it.");
+      this.file.report(
+        Codes.DiscardUsed,
+        ref.range,
+        "_ discards the value bound to it; it cannot be read. Give the value a name to use it.",
+      );
       return ERROR;
     }
     const binding = this.scope.get(ref.name);
@@ -432,7 +471,11 @@ class ModelChecker {
     const def = findLayer(ref.name);
     if (def) return { kind: "constructor", def, name: ref.name };
     const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
-    this.file.report(Codes.UnknownName, ref.range, `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`);
+    this.file.report(
+      Codes.UnknownName,
+      ref.range,
+      `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`,
+    );
     return ERROR;
   }
 
@@ -522,7 +565,11 @@ class ModelChecker {
       }
       default:
         for (const a of call.args) this.eval(a.value);
-        this.file.report(Codes.NotCallable, calleeRange, `${capitalize(describeType(typeOf(callee)))} cannot be applied; only layers and models can.`);
+        this.file.report(
+          Codes.NotCallable,
+          calleeRange,
+          `${capitalize(describeType(typeOf(callee)))} cannot be applied; only layers and models can.`,
+        );
         return ERROR;
     }
   }
@@ -549,9 +596,17 @@ class ModelChecker {
         const v = this.eval(expr);
         if (v.kind === "layer") return v.layer;
         if (v.kind === "constructor") {
-          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${exampleCall(v.def)}.`);
+          this.file.report(
+            Codes.BadArgumentValue,
+            expr.range,
+            `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${exampleCall(v.def)}.`,
+          );
         } else if (v.kind !== "error") {
-          this.file.report(Codes.BadArgumentValue, expr.range, `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`);
+          this.file.report(
+            Codes.BadArgumentValue,
+            expr.range,
+            `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`,
+          );
         }
         return undefined;
       },
@@ -583,14 +638,28 @@ class ModelChecker {
     if (f.kind === "layer") return this.applyLayer(f.layer, inputs, keywords, range, node.kind === "Call" ? node : undefined);
     if (f.kind === "model") return this.applyModel(f.model, node, inputs, keywords, range);
     if (f.kind === "constructor") {
-      this.file.report(Codes.NotCallable, node.range, `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${exampleCall(f.def)}, then apply it.`);
+      this.file.report(
+        Codes.NotCallable,
+        node.range,
+        `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${exampleCall(f.def)}, then apply it.`,
+      );
       return ERROR;
     }
-    this.file.report(Codes.NotCallable, node.range, `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`);
+    this.file.report(
+      Codes.NotCallable,
+      node.range,
+      `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`,
+    );
     return ERROR;
   }
 
-  private applyLayer(layer: LayerInstance, inputs: { val: Val; range: Range }[], keywordArgs: Argument[], range: Range, application: CallExpr | undefined): Val {
+  private applyLayer(
+    layer: LayerInstance,
+    inputs: { val: Val; range: Range }[],
+    keywordArgs: Argument[],
+    range: Range,
+    application: CallExpr | undefined,
+  ): Val {
     const def = layer.def;
     const text = def.describe(layer.config);
     // Call keywords first, so that their expressions are typed even when the inputs are wrong.
@@ -605,13 +674,22 @@ class ModelChecker {
         const hint = isParam
           ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
           : def.callKeywords.length
-            ? `${didYouMean(word, def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]))} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
+            ? `${didYouMean(
+                word,
+                def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]),
+              )} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
             : "";
         this.file.report(Codes.UnknownKeyword, arg.keyword!.range, `Applying ${text} takes no keyword ${word}.${hint}`);
         ok = false;
         continue;
       }
-      const items = spec.kind === "tensors" && v.kind === "tuple" ? v.items.map((val) => ({ val, range: arg.value.kind === "Tuple" ? arg.value.items[v.items.indexOf(val)]!.range : arg.value.range })) : [{ val: v, range: arg.value.range }];
+      const items =
+        spec.kind === "tensors" && v.kind === "tuple"
+          ? v.items.map((val) => ({
+              val,
+              range: arg.value.kind === "Tuple" ? arg.value.items[v.items.indexOf(val)]!.range : arg.value.range,
+            }))
+          : [{ val: v, range: arg.value.range }];
       const values: TensorArg[] = [];
       for (const item of items) {
         const t = this.tensorOf(item.val, item.range, `${spec.name}= takes tensors`);
@@ -621,8 +699,17 @@ class ModelChecker {
       keywords.set(spec.name, { values, range: arg.value.range });
     }
     if (inputs.length < def.inputs.min || inputs.length > def.inputs.max) {
-      const expected = def.inputs.min === def.inputs.max ? `${def.inputs.min}` : def.inputs.max === Infinity ? `at least ${def.inputs.min}` : `${def.inputs.min} to ${def.inputs.max}`;
-      this.file.report(Codes.InputCount, range, `${text} is applied to ${expected} tensor${def.inputs.max === 1 ? "" : "s"}; found ${inputs.length}.`);
+      const expected =
+        def.inputs.min === def.inputs.max
+          ? `${def.inputs.min}`
+          : def.inputs.max === Infinity
+            ? `at least ${def.inputs.min}`
+            : `${def.inputs.min} to ${def.inputs.max}`;
+      this.file.report(
+        Codes.InputCount,
+        range,
+        `${text} is applied to ${expected} tensor${def.inputs.max === 1 ? "" : "s"}; found ${inputs.length}.`,
+      );
       return ERROR;
     }
     const tensors: TensorArg[] = [];
@@ -687,7 +774,15 @@ class ModelChecker {
       return;
     }
     const weights = layer.built!.weights;
-    this.rows.push({ name: layer.name!, layer, kerasClass: layer.def.kerasClass, output: outputType(out), applications: 1, weights, params: paramCount(weights) });
+    this.rows.push({
+      name: layer.name!,
+      layer,
+      kerasClass: layer.def.kerasClass,
+      output: outputType(out),
+      applications: 1,
+      weights,
+      params: paramCount(weights),
+    });
   }
 
   /**
@@ -724,24 +819,39 @@ class ModelChecker {
   private outputVal(layer: LayerInstance, out: LayerOutput): Val {
     const items: Val[] = out.items.map((slot) => ({ kind: "tensor", type: slot.type, mask: slot.mask, origin: layer }));
     if (!out.tuple) return items[0]!;
-    return tupleVal(items, out.items.map((s) => s.label), { text: layer.def.describe(layer.config), layer });
+    return tupleVal(
+      items,
+      out.items.map((s) => s.label),
+      { text: layer.def.describe(layer.config), layer },
+    );
   }
 
   private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
     const name = model.decl.name.name;
     for (const k of keywords) {
       this.eval(k.value);
-      this.file.report(Codes.UnknownKeyword, k.keyword!.range, `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`);
+      this.file.report(
+        Codes.UnknownKeyword,
+        k.keyword!.range,
+        `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`,
+      );
     }
     if (keywords.length) return ERROR;
     if (model.decl === this.decl || (model.status !== "done" && (model.cyclic || model.status === "checking"))) {
-      const how = model.decl === this.decl ? `${name} calls itself` : `${name} calls back into ${this.decl.name.name}, directly or through other models`;
+      const how =
+        model.decl === this.decl
+          ? `${name} calls itself`
+          : `${name} calls back into ${this.decl.name.name}, directly or through other models`;
       this.file.report(Codes.RecursiveModel, node.range, `${how}; models cannot be recursive.`);
       return ERROR;
     }
     const params = this.file.modelInputs(model, false);
     if (inputs.length !== params.length) {
-      this.file.report(Codes.InputCount, range, `${name} takes ${params.length} input${params.length === 1 ? "" : "s"} (${params.map((p) => `${p.name}: ${formatType(p.type)}`).join(", ")}); found ${inputs.length}.`);
+      this.file.report(
+        Codes.InputCount,
+        range,
+        `${name} takes ${params.length} input${params.length === 1 ? "" : "s"} (${params.map((p) => `${p.name}: ${formatType(p.type)}`).join(", ")}); found ${inputs.length}.`,
+      );
       return ERROR;
     }
     // The callee's dim names are its own: bind them to the caller's dims, consistently.
@@ -756,7 +866,11 @@ class ModelChecker {
       }
       const problem = matchInput(param.type, t.type, subst);
       if (problem) {
-        this.file.report(problem.code, input.range, `${name}'s input ${param.name} is ${formatType(param.type)}; found ${formatType(t.type)}: ${problem.message}`);
+        this.file.report(
+          problem.code,
+          input.range,
+          `${name}'s input ${param.name} is ${formatType(param.type)}; found ${formatType(t.type)}: ${problem.message}`,
+        );
         ok = false;
       }
     });
@@ -764,7 +878,18 @@ class ModelChecker {
     const result = this.file.checkModel(model);
     if (node.kind === "Name") this.file.modelReferences.set(node, result);
     if (!result.ok) return ERROR;
-    const outputs: Val[] = result.outputs.map((t) => (t.kind === "tensor" ? { kind: "tensor", type: tensor(t.dtype, t.dims.map((d) => (typeof d === "string" ? subst.get(d) ?? d : d))), mask: false } : ERROR));
+    const outputs: Val[] = result.outputs.map((t) =>
+      t.kind === "tensor"
+        ? {
+            kind: "tensor",
+            type: tensor(
+              t.dtype,
+              t.dims.map((d) => (typeof d === "string" ? (subst.get(d) ?? d) : d)),
+            ),
+            mask: false,
+          }
+        : ERROR,
+    );
     const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
     const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
     if (row) row.applications++;
@@ -787,17 +912,34 @@ class ModelChecker {
           ? ` With state=true, ${val.source!.text} returns its output followed by its states: unpack them, e.g. ${labels.join(", ")} = …, or drop state=true if you only need the output.`
           : ` Unpack it first: ${labels.join(", ")} = …`;
         const fix = states?.returned ? this.dropStateFix(states.call) : undefined;
-        this.file.report(Codes.TupleAsTensor, range, `${context}, but this is a tuple of ${val.items.length} values (${labels.join(", ")}).${stateHint}`, fix ? { fix } : {});
+        this.file.report(
+          Codes.TupleAsTensor,
+          range,
+          `${context}, but this is a tuple of ${val.items.length} values (${labels.join(", ")}).${stateHint}`,
+          fix ? { fix } : {},
+        );
         return undefined;
       }
       case "layer":
-        this.file.report(Codes.LayerAsTensor, range, `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`);
+        this.file.report(
+          Codes.LayerAsTensor,
+          range,
+          `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`,
+        );
         return undefined;
       case "constructor":
-        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.name} is a layer constructor. Build and apply it: ${exampleCall(val.def)}(x).`);
+        this.file.report(
+          Codes.LayerAsTensor,
+          range,
+          `${context}, but ${val.name} is a layer constructor. Build and apply it: ${exampleCall(val.def)}(x).`,
+        );
         return undefined;
       case "model":
-        this.file.report(Codes.LayerAsTensor, range, `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`);
+        this.file.report(
+          Codes.LayerAsTensor,
+          range,
+          `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`,
+        );
         return undefined;
       case "scalar":
         this.file.report(Codes.ValueAsTensor, range, `${context}, but this is ${describeType(val.type)}.`);
@@ -820,12 +962,17 @@ class ModelChecker {
 
 function matchInput(expected: TensorType, found: TensorType, subst: Map<string, Dim>): { code: CatalogEntry; message: string } | undefined {
   if (expected.dtype !== found.dtype) return { code: Codes.DtypeMismatch, message: `the element types differ.` };
-  if (expected.dims.length !== found.dims.length) return { code: Codes.RankMismatch, message: `expected ndim=${expected.dims.length}, found ndim=${found.dims.length}.` };
+  if (expected.dims.length !== found.dims.length)
+    return { code: Codes.RankMismatch, message: `expected ndim=${expected.dims.length}, found ndim=${found.dims.length}.` };
   for (let i = 0; i < expected.dims.length; i++) {
     const e = expected.dims[i]!;
     const f = found.dims[i]!;
     if (typeof e === "number") {
-      if (e !== f) return { code: Codes.DimMismatch, message: `dim ${i} must be ${e}${typeof f === "string" ? `, and ${f} is a name that may be any size` : ""}.` };
+      if (e !== f)
+        return {
+          code: Codes.DimMismatch,
+          message: `dim ${i} must be ${e}${typeof f === "string" ? `, and ${f} is a name that may be any size` : ""}.`,
+        };
     } else {
       const bound = subst.get(e);
       if (bound === undefined) subst.set(e, f);
@@ -868,7 +1015,12 @@ function totalParams(rows: readonly (LayerRow | ModelRow)[]): number {
 }
 
 function outputType(out: LayerOutput): Type {
-  return out.tuple ? tuple(out.items.map((s) => s.type), out.items.map((s) => s.label)) : out.items[0]!.type;
+  return out.tuple
+    ? tuple(
+        out.items.map((s) => s.type),
+        out.items.map((s) => s.label),
+      )
+    : out.items[0]!.type;
 }
 
 /** A tuple value; its type is built once from its items' (shared, not copied: tuples of tuples stay small). */

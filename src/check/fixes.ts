@@ -44,7 +44,10 @@ export function rebindFix(targets: readonly Identifier[], labels: readonly strin
     return name;
   });
   const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
-  return { title: `Bind ${labels.length} name${labels.length === 1 ? "" : "s"}: ${names.join(", ")}`, edits: [{ range, newText: names.join(", ") }] };
+  return {
+    title: `Bind ${labels.length} name${labels.length === 1 ? "" : "s"}: ${names.join(", ")}`,
+    edits: [{ range, newText: names.join(", ") }],
+  };
 }
 
 export function replaceFix(title: string, range: Identifier["range"], newText: string): Fix {

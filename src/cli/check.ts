@@ -27,7 +27,15 @@ export function checkCommand(argv: readonly string[]): number {
     for (const d of checked.diagnostics) {
       if (d.severity === "error") errors++;
       else warnings++;
-      if (json) all.push({ file, range: { start: pos(d.range.start), end: pos(d.range.end) }, severity: d.severity, code: d.code, message: d.message, ...(d.fix ? { fix: d.fix } : {}) });
+      if (json)
+        all.push({
+          file,
+          range: { start: pos(d.range.start), end: pos(d.range.end) },
+          severity: d.severity,
+          code: d.code,
+          message: d.message,
+          ...(d.fix ? { fix: d.fix } : {}),
+        });
       else process.stdout.write(`${formatDiagnostic(file, checked, d, colour)}\n\n`);
     }
   }

@@ -16,7 +16,12 @@ export function formatDiagnostic(file: string, checked: CheckedFile, d: Diagnost
   const gutter = String(start.line + 1);
   const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, text.length - start.character);
   const caret = " ".repeat(start.character) + "^" + "~".repeat(Math.max(0, width - 1));
-  const out = [head, `${" ".repeat(gutter.length)} |`, `${gutter} | ${text}`, `${" ".repeat(gutter.length)} | ${paint(d.severity === "error" ? RED : YELLOW, caret)}`];
+  const out = [
+    head,
+    `${" ".repeat(gutter.length)} |`,
+    `${gutter} | ${text}`,
+    `${" ".repeat(gutter.length)} | ${paint(d.severity === "error" ? RED : YELLOW, caret)}`,
+  ];
   if (d.fix) out.push(`${" ".repeat(gutter.length)} = ${paint(CYAN, "fix")}: ${d.fix.title}`);
   return out.join("\n");
 }

@@ -20,9 +20,15 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
     let ok = true;
     for (const other of args.inputs.slice(1)) {
       if (other.type.dtype !== first.type.dtype || !sameDims(other.type.dims, first.type.dims)) {
-        const names = other.type.dims.some((d, i) => typeof d === "string" && typeof first.type.dims[i] === "string" && d !== first.type.dims[i]);
+        const names = other.type.dims.some(
+          (d, i) => typeof d === "string" && typeof first.type.dims[i] === "string" && d !== first.type.dims[i],
+        );
         ctx.report(
-          other.type.dims.length !== first.type.dims.length ? Codes.RankMismatch : other.type.dtype !== first.type.dtype ? Codes.DtypeMismatch : Codes.DimMismatch,
+          other.type.dims.length !== first.type.dims.length
+            ? Codes.RankMismatch
+            : other.type.dtype !== first.type.dtype
+              ? Codes.DtypeMismatch
+              : Codes.DimMismatch,
           other.range,
           `add needs tensors of one shape: ${formatType(first.type)} and ${formatType(other.type)}.${
             names ? " Two different dim names are two sizes that may differ; if they are the same size, use one name." : ""

@@ -88,7 +88,13 @@ function defineBidirectional(
               { type: recurrentOutput(input, recurrent.units, recurrent.returnSequences), mask: seqMask, label: "forward" },
               { type: recurrentOutput(input, recurrent.units, recurrent.returnSequences), mask: seqMask, label: "backward" },
             ]
-          : [{ type: recurrentOutput(input, merge === "concat" ? 2 * recurrent.units : recurrent.units, recurrent.returnSequences), mask: seqMask, label: "output" }];
+          : [
+              {
+                type: recurrentOutput(input, merge === "concat" ? 2 * recurrent.units : recurrent.units, recurrent.returnSequences),
+                mask: seqMask,
+                label: "output",
+              },
+            ];
       if (recurrent.returnState) items.push(...stateSlots(input, recurrent.units, labels));
       return { items, tuple: items.length > 1 };
     },
@@ -118,7 +124,13 @@ export const bidirectionalLayer = defineBidirectional(
   "bidirectional",
   "Runs a recurrent layer forwards and a copy of it backwards over the sequence and merges the two (Keras `Bidirectional`). With `state=true` on the wrapped layer it returns the output, then the forward states, then the backward ones. Params: twice the wrapped layer's.",
   [
-    { name: "layer", kind: "layer", positional: true, required: true, doc: "The recurrent layer to run in both directions: `rnn`, `gru` or `lstm`." },
+    {
+      name: "layer",
+      kind: "layer",
+      positional: true,
+      required: true,
+      doc: "The recurrent layer to run in both directions: `rnn`, `gru` or `lstm`.",
+    },
     mergeParam,
     nameParam,
   ],

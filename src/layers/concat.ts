@@ -24,17 +24,29 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
     const r = first!.type.dims.length;
     const axis = layer.config.axis < 0 ? r + layer.config.axis : layer.config.axis;
     if (axis < 1 || axis >= r) {
-      ctx.report(Codes.AxisOutOfRange, layer.argRanges?.get("axis") ?? layer.constructorCall.range, `concat axis ${layer.config.axis} is outside the non-batch axes of ${formatType(first!.type)} (1..${r - 1}, or -1..-${r - 1}).`);
+      ctx.report(
+        Codes.AxisOutOfRange,
+        layer.argRanges?.get("axis") ?? layer.constructorCall.range,
+        `concat axis ${layer.config.axis} is outside the non-batch axes of ${formatType(first!.type)} (1..${r - 1}, or -1..-${r - 1}).`,
+      );
       return undefined;
     }
     let ok = true;
     for (const other of rest) {
       const t = other.type;
       if (t.dims.length !== r) {
-        ctx.report(Codes.RankMismatch, other.range, `concat needs tensors of one rank: ${formatType(first!.type)} has ${r} dims, this has ${t.dims.length} (${formatType(t)}).`);
+        ctx.report(
+          Codes.RankMismatch,
+          other.range,
+          `concat needs tensors of one rank: ${formatType(first!.type)} has ${r} dims, this has ${t.dims.length} (${formatType(t)}).`,
+        );
         ok = false;
       } else if (t.dtype !== first!.type.dtype) {
-        ctx.report(Codes.DtypeMismatch, other.range, `concat needs tensors of one element type: ${formatType(first!.type)} and ${formatType(t)}.`);
+        ctx.report(
+          Codes.DtypeMismatch,
+          other.range,
+          `concat needs tensors of one element type: ${formatType(first!.type)} and ${formatType(t)}.`,
+        );
         ok = false;
       } else {
         const bad = t.dims.findIndex((d, i) => i !== axis && d !== first!.type.dims[i]);
@@ -43,7 +55,9 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
             Codes.DimMismatch,
             other.range,
             `concat along axis ${layer.config.axis} needs every other dim equal; dim ${bad} is ${first!.type.dims[bad]} in ${formatType(first!.type)} but ${t.dims[bad]} in ${formatType(t)}.${
-              typeof first!.type.dims[bad] === "string" && typeof t.dims[bad] === "string" ? " If they are the same size, use one name." : ""
+              typeof first!.type.dims[bad] === "string" && typeof t.dims[bad] === "string"
+                ? " If they are the same size, use one name."
+                : ""
             }`,
           );
           ok = false;
@@ -55,7 +69,11 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
     for (const input of args.inputs) {
       const d: Dim = input.type.dims[axis]!;
       if (typeof d !== "number") {
-        ctx.report(Codes.ConcatSymbolicAxis, input.range, `concat along axis ${layer.config.axis} needs its size as a number to give the result a shape; here it is the name ${d}.`);
+        ctx.report(
+          Codes.ConcatSymbolicAxis,
+          input.range,
+          `concat along axis ${layer.config.axis} needs its size as a number to give the result a shape; here it is the name ${d}.`,
+        );
         return undefined;
       }
       total += d;

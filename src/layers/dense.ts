@@ -18,7 +18,8 @@ function describeDense(c: DenseConfig): string {
   const parts = [String(c.units)];
   if (c.activation !== "linear") parts.push(`activation=${c.activation}`);
   if (!c.useBias) parts.push("use_bias=false");
-  if (c.kernelInitializer.kind !== "glorot_uniform" || c.kernelInitializer.seed !== undefined) parts.push(`kernel=${formatInitializer(c.kernelInitializer)}`);
+  if (c.kernelInitializer.kind !== "glorot_uniform" || c.kernelInitializer.seed !== undefined)
+    parts.push(`kernel=${formatInitializer(c.kernelInitializer)}`);
   if (c.biasInitializer.kind !== "zeros") parts.push(`bias=${formatInitializer(c.biasInitializer)}`);
   return `dense(${parts.join(", ")})`;
 }
@@ -33,7 +34,13 @@ export const denseLayer: LayerDefinition<DenseConfig> = {
     { name: "units", kind: "int", positional: true, required: true, doc: "The size of the last axis of the output." },
     { name: "activation", kind: "activation", default: "linear", doc: "Default `linear` (none), as in Keras." },
     { name: "use_bias", kind: "bool", default: true, doc: "Whether the layer has a bias vector." },
-    { name: "kernel", aliases: ["kernel_initializer"], kind: "initializer", default: { kind: "glorot_uniform" }, doc: "Initializer of the kernel `[F, u]`." },
+    {
+      name: "kernel",
+      aliases: ["kernel_initializer"],
+      kind: "initializer",
+      default: { kind: "glorot_uniform" },
+      doc: "Initializer of the kernel `[F, u]`.",
+    },
     { name: "bias", aliases: ["bias_initializer"], kind: "initializer", default: { kind: "zeros" }, doc: "Initializer of the bias `[u]`." },
     nameParam,
   ],
@@ -61,10 +68,17 @@ export const denseLayer: LayerDefinition<DenseConfig> = {
     }
     const features = t.dims[t.dims.length - 1]!;
     if (typeof features !== "number") {
-      ctx.report(Codes.UnknownFeatureDim, input.range, `${text} sizes its kernel from the input's last dim, which is the name ${features}; declare it as a number.`);
+      ctx.report(
+        Codes.UnknownFeatureDim,
+        input.range,
+        `${text} sizes its kernel from the input's last dim, which is the name ${features}; declare it as a number.`,
+      );
       return undefined;
     }
-    return { items: [{ type: tensor("f32", [...t.dims.slice(0, -1), layer.config.units]), mask: input.mask, label: "output" }], tuple: false };
+    return {
+      items: [{ type: tensor("f32", [...t.dims.slice(0, -1), layer.config.units]), mask: input.mask, label: "output" }],
+      tuple: false,
+    };
   },
   weights: (config, input) => {
     const features = input.dims[input.dims.length - 1] as number;

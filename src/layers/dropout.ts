@@ -12,7 +12,10 @@ export const dropoutLayer: LayerDefinition<DropoutConfig> = {
   kerasClass: "Dropout",
   autoName: "dropout",
   doc: "Randomly zeroes a fraction `rate` of its input while training; the identity at inference, which is all rnnc runs. No params.",
-  params: [{ name: "rate", kind: "rate", positional: true, required: true, doc: "The fraction of inputs dropped while training, in [0, 1)." }, nameParam],
+  params: [
+    { name: "rate", kind: "rate", positional: true, required: true, doc: "The fraction of inputs dropped while training, in [0, 1)." },
+    nameParam,
+  ],
   callKeywords: [],
   inputs: { min: 1, max: 1 },
   configure: (args) => ({ rate: args.get("rate") as number }),

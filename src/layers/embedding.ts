@@ -16,7 +16,8 @@ export interface EmbeddingConfig {
 function describeEmbedding(c: EmbeddingConfig): string {
   const parts = [String(c.vocab), String(c.dim)];
   if (c.maskZero) parts.push("mask_zero=true");
-  if (c.initializer.kind !== "random_uniform" || c.initializer.seed !== undefined) parts.push(`embeddings=${formatInitializer(c.initializer)}`);
+  if (c.initializer.kind !== "random_uniform" || c.initializer.seed !== undefined)
+    parts.push(`embeddings=${formatInitializer(c.initializer)}`);
   return `embedding(${parts.join(", ")})`;
 }
 
@@ -27,8 +28,22 @@ export const embeddingLayer: LayerDefinition<EmbeddingConfig> = {
   autoName: "embedding",
   doc: "Looks up a learned vector for each token id: `int[...]` → `f32[..., dim]`. With `mask_zero=true`, id 0 is padding and its steps are masked in the recurrent layers downstream. Params: `vocab·dim`.",
   params: [
-    { name: "vocab", aliases: ["input_dim"], kind: "int", positional: true, required: true, doc: "The number of token ids (Keras `input_dim`): ids run from 0 to vocab-1." },
-    { name: "dim", aliases: ["output_dim"], kind: "int", positional: true, required: true, doc: "The size of each vector (Keras `output_dim`)." },
+    {
+      name: "vocab",
+      aliases: ["input_dim"],
+      kind: "int",
+      positional: true,
+      required: true,
+      doc: "The number of token ids (Keras `input_dim`): ids run from 0 to vocab-1.",
+    },
+    {
+      name: "dim",
+      aliases: ["output_dim"],
+      kind: "int",
+      positional: true,
+      required: true,
+      doc: "The size of each vector (Keras `output_dim`).",
+    },
     { name: "mask_zero", kind: "bool", default: false, doc: "Treat id 0 as padding: a mask (ids != 0) flows on to the recurrent layers." },
     {
       name: "embeddings",

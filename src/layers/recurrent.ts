@@ -121,7 +121,13 @@ export function recurrentParams(cell: CellKind): ParamSpec[] {
       default: { kind: "orthogonal", gain: 1 },
       doc: "Initializer of the recurrent kernel `[u, G·u]`. Default `orthogonal`.",
     },
-    { name: "bias", aliases: ["bias_initializer"], kind: "initializer", default: { kind: "zeros" }, doc: "Initializer of the bias. Default `zeros`." },
+    {
+      name: "bias",
+      aliases: ["bias_initializer"],
+      kind: "initializer",
+      default: { kind: "zeros" },
+      doc: "Initializer of the bias. Default `zeros`.",
+    },
   );
   if (cell === "lstm") {
     params.push({
@@ -197,7 +203,8 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.returnState) parts.push("state=true");
   if (config.goBackwards) parts.push("backwards=true");
   if (config.activation !== "tanh") parts.push(`activation=${config.activation}`);
-  if (config.cell !== "simple_rnn" && config.recurrentActivation !== "sigmoid") parts.push(`recurrent_activation=${config.recurrentActivation}`);
+  if (config.cell !== "simple_rnn" && config.recurrentActivation !== "sigmoid")
+    parts.push(`recurrent_activation=${config.recurrentActivation}`);
   if (!config.useBias) parts.push("use_bias=false");
   if (config.kernelInitializer.kind !== "glorot_uniform" || config.kernelInitializer.seed !== undefined)
     parts.push(`kernel=${formatInitializer(config.kernelInitializer)}`);
@@ -286,7 +293,11 @@ export function checkSequenceInput(layerText: string, input: TensorArg, ctx: App
       );
     } else {
       const hint = t.dims.length === 2 ? " Give the input a time axis, e.g. repeat_vector(n) to repeat a vector n times." : "";
-      ctx.report(Codes.RankMismatch, input.range, `${layerText} expects a sequence [B,T,F] (ndim=3), found ${found} (ndim=${t.dims.length}).${hint}`);
+      ctx.report(
+        Codes.RankMismatch,
+        input.range,
+        `${layerText} expects a sequence [B,T,F] (ndim=3), found ${found} (ndim=${t.dims.length}).${hint}`,
+      );
     }
     return false;
   }
@@ -311,8 +322,16 @@ export function stateSlots(input: TensorType, units: number, labels: readonly st
   return labels.map((label) => ({ type: tensor("f32", [input.dims[0]!, units]), mask: false, label }));
 }
 
-export function recurrentSequenceFlag(layer: LayerInstance<RecurrentConfig>): { returnsSequences: boolean; call: CallExpr; layerText: string } {
-  return { returnsSequences: layer.config.returnSequences, call: layer.constructorCall, layerText: describeRecurrent(layerNameOf(layer.config.cell), layer.config) };
+export function recurrentSequenceFlag(layer: LayerInstance<RecurrentConfig>): {
+  returnsSequences: boolean;
+  call: CallExpr;
+  layerText: string;
+} {
+  return {
+    returnsSequences: layer.config.returnSequences,
+    call: layer.constructorCall,
+    layerText: describeRecurrent(layerNameOf(layer.config.cell), layer.config),
+  };
 }
 
 export function layerNameOf(cell: CellKind): string {
@@ -320,7 +339,12 @@ export function layerNameOf(cell: CellKind): string {
 }
 
 /** The definition of a plain recurrent layer; simple-rnn.ts, gru.ts and lstm.ts each give their cell. */
-export function defineRecurrentLayer(spec: CellSpec, kerasClass: string, doc: string, aliases: readonly string[]): LayerDefinition<RecurrentConfig> {
+export function defineRecurrentLayer(
+  spec: CellSpec,
+  kerasClass: string,
+  doc: string,
+  aliases: readonly string[],
+): LayerDefinition<RecurrentConfig> {
   return {
     name: spec.layerName,
     aliases,
@@ -345,7 +369,12 @@ export function defineRecurrentLayer(spec: CellSpec, kerasClass: string, doc: st
     },
     weights: (config, input) => cellWeights(spec, config, input.dims[2] as number),
     sequenceFlag: recurrentSequenceFlag,
-    stateOutputs: (layer) => ({ returned: layer.config.returnState, outputs: ["output"], labels: [...spec.stateNames], call: layer.constructorCall }),
+    stateOutputs: (layer) => ({
+      returned: layer.config.returnState,
+      outputs: ["output"],
+      labels: [...spec.stateNames],
+      call: layer.constructorCall,
+    }),
     describe: (config) => describeRecurrent(spec.layerName, config),
   };
 }

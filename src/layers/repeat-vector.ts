@@ -21,7 +21,11 @@ export const repeatVectorLayer: LayerDefinition<RepeatVectorConfig> = {
   apply(layer, args, ctx) {
     const input = args.inputs[0]!;
     if (input.type.dims.length !== 2) {
-      ctx.report(Codes.RankMismatch, input.range, `repeat_vector(${layer.config.n}) expects a vector per sample [B,F] (ndim=2), found ${formatType(input.type)}.`);
+      ctx.report(
+        Codes.RankMismatch,
+        input.range,
+        `repeat_vector(${layer.config.n}) expects a vector per sample [B,F] (ndim=2), found ${formatType(input.type)}.`,
+      );
       return undefined;
     }
     const [batch, features] = input.type.dims;

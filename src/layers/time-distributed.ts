@@ -42,11 +42,20 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
     const out = ctx.applyInner(layer.config.inner, { type: stepType(input.type), mask: false, range: input.range }, args.range);
     if (!out) return undefined;
     if (out.tuple) {
-      ctx.report(Codes.TimeDistributedTuple, layer.config.inner.constructorCall.range, `${text}: the wrapped layer returns ${out.items.length} values; time_distributed needs one tensor per step.`);
+      ctx.report(
+        Codes.TimeDistributedTuple,
+        layer.config.inner.constructorCall.range,
+        `${text}: the wrapped layer returns ${out.items.length} values; time_distributed needs one tensor per step.`,
+      );
       return undefined;
     }
     const step = out.items[0]!.type;
-    return { items: [{ type: tensor(step.dtype, [input.type.dims[0]!, input.type.dims[1]!, ...step.dims.slice(1)]), mask: input.mask, label: "output" }], tuple: false };
+    return {
+      items: [
+        { type: tensor(step.dtype, [input.type.dims[0]!, input.type.dims[1]!, ...step.dims.slice(1)]), mask: input.mask, label: "output" },
+      ],
+      tuple: false,
+    };
   },
   weights: (config, input) => config.inner.def.weights(config.inner.config, stepType(input)),
   weightOwner: (layer) => layer.config.inner,

@@ -27,6 +27,11 @@ function modelShapes(m: CheckedModel): ShapesReport["models"][number] {
     bindings: m.bindings.filter((b) => b.kind === "binding").map((b) => ({ name: b.name, type: formatType(b.type) })),
     outputs: m.outputs.map(formatType),
     params: m.params,
-    layers: m.rows.map((r) => ({ name: r.name, class: isLayerRow(r) ? r.kerasClass : "Functional", output: formatType(r.output), params: r.params })),
+    layers: m.rows.map((r) => ({
+      name: r.name,
+      class: isLayerRow(r) ? r.kerasClass : "Functional",
+      output: formatType(r.output),
+      params: r.params,
+    })),
   };
 }

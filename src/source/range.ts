@@ -29,9 +29,17 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
+  /** The line of the last lookup: the AST is built in source order, so most lookups land on it. */
+  private lastLine = 0;
+
   /** The position of an offset, clamped into the text. */
   position(offset: number): Position {
     const o = Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.text.length, this.text.length));
+    const last = this.lastLine;
+    const lastStart = this.lineStarts[last]!;
+    if (o >= lastStart && (last + 1 >= this.lineStarts.length || o < this.lineStarts[last + 1]!)) {
+      return { line: last, character: o - lastStart, offset: o };
+    }
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -39,6 +47,7 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo, character: o - this.lineStarts[lo]!, offset: o };
   }
 

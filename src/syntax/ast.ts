@@ -42,9 +42,7 @@ export interface TensorTypeExpr {
   range: Range;
 }
 
-export type DimExpr =
-  | { kind: "IntDim"; value: number; text: string; range: Range }
-  | { kind: "NamedDim"; name: string; range: Range };
+export type DimExpr = { kind: "IntDim"; value: number; text: string; range: Range } | { kind: "NamedDim"; name: string; range: Range };
 
 export type Statement = Assignment | ReturnStatement;
 
@@ -63,15 +61,7 @@ export interface ReturnStatement {
   keywordRange: Range;
 }
 
-export type Expr =
-  | NumberLit
-  | StringLit
-  | BoolLit
-  | NameRef
-  | TupleExpr
-  | CallExpr
-  | PipeExpr
-  | ErrorExpr;
+export type Expr = NumberLit | StringLit | BoolLit | NameRef | TupleExpr | CallExpr | PipeExpr | ErrorExpr;
 
 export interface NumberLit {
   kind: "Number";

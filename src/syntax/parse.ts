@@ -124,6 +124,7 @@ interface TooDeep {
  * parser and every later phase see bounded depth.
  */
 function limitNesting(tokens: IToken[]): { tokens: IToken[]; regions: TooDeep[] } {
+  if (maxParenDepth(tokens) <= MAX_PAREN_DEPTH) return { tokens, regions: [] };
   const open: boolean[] = []; // for each unclosed '(': was it dropped?
   const kept: IToken[] = [];
   const regions: TooDeep[] = [];
@@ -140,6 +141,17 @@ function limitNesting(tokens: IToken[]): { tokens: IToken[]; regions: TooDeep[] 
     kept.push(token);
   }
   return { tokens: regions.length > 0 ? kept : tokens, regions };
+}
+
+/** The deepest parenthesis nesting, counted without allocating (the common case has nothing to drop). */
+function maxParenDepth(tokens: IToken[]): number {
+  let depth = 0;
+  let max = 0;
+  for (const token of tokens) {
+    if (token.tokenType === LParen) max = Math.max(max, ++depth);
+    else if (token.tokenType === RParen && depth > 0) depth--;
+  }
+  return max;
 }
 
 /**

@@ -44,12 +44,12 @@ import {
 
 /** A token the lexer produced, as opposed to one recovery invented (which has NaN offsets). */
 export function isRealToken(token: IToken): boolean {
-  return !token.isInsertedInRecovery && Number.isFinite(token.startOffset) && Number.isFinite(token.endOffset);
+  return !token.isInsertedInRecovery && Number.isFinite(token.startOffset);
 }
 
-/** The offset just past a token (Chevrotain's endOffset is inclusive). */
+/** The offset just past a token. (The lexer tracks start offsets only: it is faster, and enough.) */
 export function tokenEnd(token: IToken): number {
-  return token.endOffset! + 1;
+  return token.startOffset + token.image.length;
 }
 
 function isToken(element: CstElement): element is IToken {

@@ -91,7 +91,7 @@ export const allTokens: TokenType[] = [
 
 // ensureOptimizations: a pattern that defeats Chevrotain's first-character optimisation fails at
 // load time instead of silently making every lex slower.
-export const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
+export const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });
 
 const categories = new Map<TokenType, TokenCategory>([
   [Comment, "comment"],

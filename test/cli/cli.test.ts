@@ -9,7 +9,11 @@ import { describe, expect, it } from "vitest";
 const root = join(import.meta.dirname, "..", "..");
 
 function rnnc(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,7 +35,9 @@ describe("rnnc check", () => {
     const r = rnnc("check", file);
     expect(r.code).toBe(1);
     const lines = r.stdout.split("\n");
-    expect(lines[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:18: error RNN020: lstm\\(8\\) expects a sequence .*Add seq=true`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:18: error RNN020: lstm\\(8\\) expects a sequence .*Add seq=true`),
+    );
     expect(lines[2]).toBe("3 |   return lstm(8)(a)");
     expect(lines[3]).toBe("  |                  ^");
     expect(lines[4]).toBe("  = fix: Set seq=true on lstm(…)");
@@ -90,7 +96,9 @@ describe("rnnc shapes", () => {
           ],
           outputs: ["f32[1,4,6]", "f32[1,3]", "f32[1,3]"],
           params: 216,
-          layers: [{ name: "bidirectional", class: "Bidirectional", output: "(f32[1,4,6],f32[1,3],f32[1,3],f32[1,3],f32[1,3])", params: 216 }],
+          layers: [
+            { name: "bidirectional", class: "Bidirectional", output: "(f32[1,4,6],f32[1,3],f32[1,3],f32[1,3],f32[1,3])", params: 216 },
+          ],
         },
       ],
     });
@@ -99,7 +107,9 @@ describe("rnnc shapes", () => {
   it("names an unknown --model and the models there are", () => {
     const r = rnnc("shapes", "examples/seed.rnn", "--model", "Nope");
     expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")[0]).toBe("rnnc shapes: examples/seed.rnn has no model named Nope (models: BiSeed, SeedRnn, SeedLstm, SeedBiLstm)");
+    expect(r.stderr.split("\n")[0]).toBe(
+      "rnnc shapes: examples/seed.rnn has no model named Nope (models: BiSeed, SeedRnn, SeedLstm, SeedBiLstm)",
+    );
   });
 
   it("exits 1 and reports diagnostics on stderr when the file has errors", () => {
