@@ -2,6 +2,7 @@
 // and the names of the rows (LANGUAGE.md §3).
 import { describe, expect, it } from "vitest";
 import { codesOf, layerRowsOf, modelOf, rowNamesOf } from "../helpers.js";
+import { languageExample } from "../language-example.js";
 
 /** The params of the one layer `layer` applied to an input with F features. */
 function paramsOf(layer: string, F: number): number {
@@ -183,25 +184,7 @@ describe("model totals", () => {
   });
 
   describe("the LANGUAGE.md §1 examples", () => {
-    const file = `model BiSeed(x: [1, 4, 5]) {
-  y, fh, fc, bh, bc = bilstm(3, seq=true, state=true,
-                             kernel=constant(0.1), recurrent=constant(0.1), bias=zeros)(x)
-  return y, fh, bh
-}
-
-model Seq2Seq(src: [B, S, 32], tgt: [B, T, 40]) {
-  _, h, c = lstm(256, state=true)(src)
-  dec = lstm(256, seq=true)(tgt, initial=(h, c))
-  return dec |> dense(40, activation=softmax)
-}
-
-model Tagger(tokens: int[B, T]) {
-  return tokens
-    |> embedding(10000, 64, mask_zero=true)
-    |> bigru(128, seq=true)
-    |> dense(17, activation=softmax)
-}
-`;
+    const file = languageExample;
 
     it("BiSeed: 216", () => {
       expect(modelOf(file, "BiSeed").params).toBe(216);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { formatType } from "../../src/index.js";
 import { check, codesOf, layerRowsOf, modelOf, outputsOf, typesOf } from "../helpers.js";
+import { languageExample } from "../language-example.js";
 
 type Cell = "rnn" | "gru" | "lstm";
 type MergeMode = "concat" | "sum" | "mul" | "ave" | "none";
@@ -465,26 +466,7 @@ describe("the pipeline", () => {
 });
 
 describe("the LANGUAGE.md §1 example file", () => {
-  const example = `# examples/seed.rnn
-model BiSeed(x: [1, 4, 5]) {
-  y, fh, fc, bh, bc = bilstm(3, seq=true, state=true,
-                             kernel=constant(0.1), recurrent=constant(0.1), bias=zeros)(x)
-  return y, fh, bh
-}
-
-model Seq2Seq(src: [B, S, 32], tgt: [B, T, 40]) {
-  _, h, c = lstm(256, state=true)(src)
-  dec = lstm(256, seq=true)(tgt, initial=(h, c))
-  return dec |> dense(40, activation=softmax)
-}
-
-model Tagger(tokens: int[B, T]) {
-  return tokens
-    |> embedding(10000, 64, mask_zero=true)
-    |> bigru(128, seq=true)
-    |> dense(17, activation=softmax)
-}
-`;
+  const example = languageExample;
 
   it("checks clean", () => {
     expect(codesOf(example)).toEqual([]);
