@@ -243,14 +243,13 @@ class ModelChecker {
   private readonly layerNamesTaken = new Set<string>();
   private readonly autoNameCounts = new Map<string, number>();
   private outputs: Type[] = [];
-  private errorsAtStart: number;
+  /** Where this model's diagnostics start in the file's list: they decide whether it is ok. */
+  private errorsAtStart = 0;
 
   constructor(
     private readonly file: FileChecker,
     private readonly state: ModelState,
-  ) {
-    this.errorsAtStart = file.diagnostics.length;
-  }
+  ) {}
 
   private get decl(): ModelDecl {
     return this.state.decl;

@@ -49,7 +49,3 @@ export function rebindFix(targets: readonly Identifier[], labels: readonly strin
     edits: [{ range, newText: names.join(", ") }],
   };
 }
-
-export function replaceFix(title: string, range: Identifier["range"], newText: string): Fix {
-  return { title, edits: [{ range, newText }] };
-}

@@ -157,10 +157,6 @@ export function paramCount(weights: readonly WeightSpec[]): number {
   return n;
 }
 
-export function isLayerInstance(v: unknown): v is LayerInstance {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "layer-instance";
-}
-
 /** A valid call of a layer with its required arguments, for messages: `lstm(64)`, `dropout(0.5)`, `add()`. */
 export function exampleCall(def: LayerDefinition): string {
   const sample: Partial<Record<ParamKind, string>> = { int: "64", rate: "0.5", layer: "lstm(64)", axis: "-1", bool: "true" };

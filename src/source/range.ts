@@ -71,19 +71,3 @@ export class LineIndex {
     return this.text.slice(start, next).replace(/\r?\n$|\r$/, "");
   }
 }
-
-export function rangeContains(outer: Range, inner: Range): boolean {
-  return outer.start.offset <= inner.start.offset && inner.end.offset <= outer.end.offset;
-}
-
-/** The smallest range covering both. */
-export function spanRanges(a: Range, b: Range): Range {
-  return {
-    start: a.start.offset <= b.start.offset ? a.start : b.start,
-    end: a.end.offset >= b.end.offset ? a.end : b.end,
-  };
-}
-
-export function emptyRangeAt(p: Position): Range {
-  return { start: p, end: p };
-}

@@ -54,25 +54,9 @@ export function tuple(items: readonly Type[], labels?: readonly string[]): Tuple
   return labels ? { kind: "tuple", items, labels } : { kind: "tuple", items };
 }
 
-export function isTensor(t: Type): t is TensorType {
-  return t.kind === "tensor";
-}
-
-export function rank(t: TensorType): number {
-  return t.dims.length;
-}
-
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
+/** Dims are equal when they are the same number or the same name: a name never equals a number. */
 export function sameDims(a: readonly Dim[], b: readonly Dim[]): boolean {
-  return a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
-}
-
-/** The last dim; callers check the rank first. */
-export function lastDim(t: TensorType): Dim {
-  return t.dims[t.dims.length - 1]!;
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 export function formatDim(d: Dim): string {
