@@ -14,10 +14,14 @@ export type * as Ast from "./syntax/ast.js";
 export { formatType, formatKerasShape, type Type, type TensorType, type Dim, type DType } from "./types/types.js";
 export { LAYERS, findLayer, layerNames } from "./layers/registry.js";
 export type { LayerDefinition, LayerInstance, ParamSpec, WeightSpec } from "./layers/layer.js";
-export { ACTIVATIONS } from "./layers/activations.js";
+export { ACTIVATIONS } from "./types/activations.js";
 export { INITIALIZERS } from "./layers/initializers.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
+export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";
+export type { TensorInput, NestedArray } from "./ir/inputs.js";
+export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
+export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -4,6 +4,7 @@
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { UnreadableFile } from "./io.js";
+import { runCommand } from "./run.js";
 import { shapesCommand } from "./shapes.js";
 import { summaryCommand } from "./summary.js";
 
@@ -13,12 +14,15 @@ commands:
   check FILE... [--json]            report diagnostics; exit 0 clean, 1 errors, 2 bad usage
   shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
   summary FILE [--model M]          a Keras-style summary table
+  run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu] [--json]
+                                    run a model (the first one by default) and print its outputs
 `;
 
 const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
   check: checkCommand,
   shapes: shapesCommand,
   summary: summaryCommand,
+  run: runCommand,
 };
 
 export function main(argv: readonly string[]): number {

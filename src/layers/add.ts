@@ -1,7 +1,7 @@
 // Add tensors of one shape, element by element.
 import { Codes } from "../source/catalog.js";
 import { formatType, sameDims } from "../types/types.js";
-import type { LayerDefinition } from "./layer.js";
+import { combineMasks, type LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
 export const addLayer: LayerDefinition<Record<string, never>> = {
@@ -41,5 +41,6 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
     return { items: [{ type: first.type, mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
   },
   weights: () => [],
+  lower: (_layer, args, ctx) => [{ value: ctx.builder.op({ kind: "add" }, args.inputs.map((i) => i.value), "add"), mask: combineMasks(ctx, args.inputs) }],
   describe: () => "add()",
 };

@@ -3,14 +3,19 @@
 // taking the recurrent keywords and `merge` at once.
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
-import type { LayerDefinition, LayerInstance, Merge, OutputSlot, ParamSpec, ParamValue } from "./layer.js";
+import { NONE, type GraphBuilder } from "../ir/graph.js";
+import { deriveSeed } from "./random.js";
+import type { LayerDefinition, LayerInstance, LoweredTensor, Merge, OutputSlot, ParamSpec, ParamValue } from "./layer.js";
 import {
   CELLS,
   cellWeights,
   checkRecurrentInput,
   configureRecurrent,
   describeRecurrent,
+  effectiveMask,
+  initialCellWeights,
   layerNameOf,
+  lowerRecurrent,
   nameParam,
   recurrentCallKeywords,
   recurrentOutput,
@@ -43,6 +48,19 @@ function describeBidirectional(config: BidirectionalConfig, shorthand: string | 
   const name = layerNameOf(config.recurrent.cell);
   if (shorthand) return describeRecurrent(shorthand, config.recurrent, mergeText(config.merge));
   return `bidirectional(${[describeRecurrent(name, config.recurrent), ...mergeText(config.merge)].join(", ")})`;
+}
+
+function mergeDirections(b: GraphBuilder, merge: Exclude<Merge, null>, forward: number, backward: number): number {
+  switch (merge) {
+    case "concat":
+      return b.op({ kind: "concat", axis: -1 }, [forward, backward], "concat");
+    case "sum":
+      return b.op({ kind: "add" }, [forward, backward], "sum");
+    case "mul":
+      return b.op({ kind: "mul" }, [forward, backward], "mul");
+    case "ave":
+      return b.op({ kind: "scale", factor: 0.5 }, [b.op({ kind: "add" }, [forward, backward], "sum")], "ave");
+  }
 }
 
 /** Forward states then backward ones: fh, fc, bh, bc. */
@@ -105,6 +123,11 @@ function defineBidirectional(
         ...cellWeightsOnce.map((w) => ({ name: `backward_${w.name}`, shape: w.shape })),
       ];
     },
+    // The backward copy is built from the config, as in Keras: its own starting numbers.
+    initialWeights: (config, input, seed) => [
+      ...initialCellWeights(CELLS[config.recurrent.cell], config.recurrent, input.dims[2] as number, deriveSeed(seed, "forward")),
+      ...initialCellWeights(CELLS[config.recurrent.cell], config.recurrent, input.dims[2] as number, deriveSeed(seed, "backward")),
+    ],
     sequenceFlag: (layer) => ({
       returnsSequences: layer.config.recurrent.returnSequences,
       call: seqCall(layer),
@@ -116,6 +139,30 @@ function defineBidirectional(
       labels: stateLabels(layer.config.recurrent.cell),
       call: seqCall(layer),
     }),
+    lower(layer, args, ctx) {
+      const { recurrent, merge } = layer.config;
+      const b = ctx.builder;
+      const mask = effectiveMask(args);
+      const initial = args.keywords.get("initial") ?? [];
+      const half = initial.length / 2;
+      // Keras forces zero_output_for_mask = return_sequences on both copies inside Bidirectional.
+      const zero = recurrent.returnSequences;
+      const x = args.inputs[0]!;
+      const fwd = lowerRecurrent(ctx, recurrent, 0, x, mask, initial.slice(0, half), false, zero);
+      const bwd = lowerRecurrent(ctx, recurrent, 3, x, mask, initial.slice(half), true, zero);
+      // The backward copy's sequence comes out in processing order; re-align it with time.
+      const backward = recurrent.returnSequences ? b.op({ kind: "reverseTime" }, [bwd.output], "backward, in time order") : bwd.output;
+      const outMask = recurrent.returnSequences ? mask : NONE;
+      const outputs: LoweredTensor[] =
+        merge === null
+          ? [
+              { value: fwd.output, mask: outMask },
+              { value: backward, mask: outMask },
+            ]
+          : [{ value: mergeDirections(b, merge, fwd.output, backward), mask: outMask }];
+      if (recurrent.returnState) outputs.push(...[...fwd.states, ...bwd.states].map((value) => ({ value, mask: NONE })));
+      return outputs;
+    },
     describe: (config) => describeBidirectional(config, shorthand ? name : undefined),
   };
 }

@@ -1,7 +1,7 @@
 // Concatenate tensors along an axis (default the last); the other dims must agree.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor, type Dim } from "../types/types.js";
-import type { LayerDefinition } from "./layer.js";
+import { combineMasks, type LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
 export interface ConcatConfig {
@@ -82,5 +82,8 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
     return { items: [{ type: tensor(first!.type.dtype, dims), mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
   },
   weights: () => [],
+  lower: (layer, args, ctx) => [
+    { value: ctx.builder.op({ kind: "concat", axis: layer.config.axis }, args.inputs.map((i) => i.value), "concat"), mask: combineMasks(ctx, args.inputs) },
+  ],
   describe: (c) => `concat(axis=${c.axis})`,
 };

@@ -1,8 +1,9 @@
 // Dense on the last axis of a tensor of any rank ≥ 2, as Keras's Dense does.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
-import type { Activation } from "./activations.js";
-import { formatInitializer, type Initializer } from "./initializers.js";
+import type { Activation } from "../types/activations.js";
+import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { deriveSeed } from "./random.js";
 import type { LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
@@ -88,6 +89,16 @@ export const denseLayer: LayerDefinition<DenseConfig> = {
           { name: "bias", shape: [config.units] },
         ]
       : [{ name: "kernel", shape: [features, config.units] }];
+  },
+  lower: (layer, args, ctx) => {
+    const input = args.inputs[0]!;
+    const weights = layer.config.useBias ? [ctx.weight(0), ctx.weight(1)] : [ctx.weight(0)];
+    return [{ value: ctx.builder.op({ kind: "matmul", activation: layer.config.activation }, [input.value, ...weights], "dense"), mask: input.mask }];
+  },
+  initialWeights: (config, input, seed) => {
+    const features = input.dims[input.dims.length - 1] as number;
+    const kernel = { shape: [features, config.units], data: materialize(config.kernelInitializer, [features, config.units], deriveSeed(seed, "kernel")) };
+    return config.useBias ? [kernel, { shape: [config.units], data: materialize(config.biasInitializer, [config.units], deriveSeed(seed, "bias")) }] : [kernel];
   },
   describe: describeDense,
 };

@@ -2,7 +2,9 @@
 // (ids != 0) flows on to the recurrent layers, as in Keras.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
-import { formatInitializer, type Initializer } from "./initializers.js";
+import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { deriveSeed } from "./random.js";
+import { NONE } from "../ir/graph.js";
 import type { LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
@@ -76,5 +78,14 @@ export const embeddingLayer: LayerDefinition<EmbeddingConfig> = {
     return { items: [{ type: out, mask: layer.config.maskZero, label: "output" }], tuple: false };
   },
   weights: (config) => [{ name: "embeddings", shape: [config.vocab, config.dim] }],
+  lower: (layer, args, ctx) => {
+    const ids = args.inputs[0]!.value;
+    const value = ctx.builder.op({ kind: "gather" }, [ids, ctx.weight(0)], "embedding");
+    const mask = layer.config.maskZero ? ctx.builder.op({ kind: "maskNotZero" }, [ids], "mask_zero", "bool") : NONE;
+    return [{ value, mask }];
+  },
+  initialWeights: (config, _input, seed) => [
+    { shape: [config.vocab, config.dim], data: materialize(config.initializer, [config.vocab, config.dim], deriveSeed(seed, "embeddings")) },
+  ],
   describe: describeEmbedding,
 };

@@ -1,5 +1,6 @@
-// Weight initializers a source can name. Their numbers are the backends' business; here they are
-// values the checker validates and hover shows.
+// Weight initializers a source can name: the values the checker validates and hover shows, and
+// `materialize`, which turns one into numbers with Keras's formulas (on rnnc's own generator: see random.ts).
+import { Random } from "./random.js";
 
 export type Initializer =
   | { kind: "zeros" }
@@ -99,4 +100,153 @@ export function formatInitializer(init: Initializer): string {
       return parts.length ? `orthogonal(${parts.join(", ")})` : "orthogonal";
     }
   }
+}
+
+// ---- numbers ----
+
+/**
+ * The values of a weight of `shape` (row-major) drawn from `init`, with Keras's formulas. `seed` is
+ * used unless the initializer names its own (`glorot_uniform(seed=1)`), which then gives the same
+ * numbers wherever it is used, as a seeded Keras initializer does. The numbers are rnnc's own
+ * (Keras's come from TensorFlow's RNG), the same on every run and platform.
+ */
+export function materialize(init: Initializer, shape: readonly number[], seed: number): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  switch (init.kind) {
+    case "zeros":
+      return out;
+    case "ones":
+      return out.fill(1);
+    case "constant":
+      return out.fill(init.value);
+    case "random_uniform":
+      fillUniform(out, new Random(init.seed ?? seed), init.minval, init.maxval);
+      return out;
+    case "glorot_uniform": {
+      // Keras: VarianceScaling(scale=1, mode="fan_avg", distribution="uniform").
+      const [fanIn, fanOut] = computeFans(shape);
+      const limit = Math.sqrt(3 / Math.max(1, (fanIn + fanOut) / 2));
+      fillUniform(out, new Random(init.seed ?? seed), -limit, limit);
+      return out;
+    }
+    case "orthogonal":
+      if (size === 0) return out;
+      out.set(orthogonal(shape, new Random(init.seed ?? seed), init.gain));
+      return out;
+  }
+}
+
+/** Keras's `compute_fans`: the fan-in and fan-out of a weight of this shape. */
+export function computeFans(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0]!, shape[0]!];
+  if (shape.length === 2) return [shape[0]!, shape[1]!];
+  let receptive = 1;
+  for (const d of shape.slice(0, -2)) receptive *= d;
+  return [shape[shape.length - 2]! * receptive, shape[shape.length - 1]! * receptive];
+}
+
+/** Uniform in [lo, hi), kept below hi after rounding to float32 (as Keras's half-open range). */
+function fillUniform(out: Float32Array, rng: Random, lo: number, hi: number): void {
+  const below = hi > lo ? float32Below(hi) : hi;
+  for (let i = 0; i < out.length; i++) {
+    const v = Math.fround(lo + (hi - lo) * rng.uniform());
+    out[i] = hi > lo && v >= hi ? below : v;
+  }
+}
+
+/** The largest float32 below x. */
+function float32Below(x: number): number {
+  const f = new Float32Array([x]);
+  if (f[0]! < x) return f[0]!;
+  const bits = new Int32Array(f.buffer);
+  if (f[0] === 0) {
+    f[0] = -0;
+    bits[0] = bits[0]! + 1; // the smallest negative subnormal
+    return f[0]!;
+  }
+  bits[0] = f[0]! > 0 ? bits[0]! - 1 : bits[0]! + 1;
+  return f[0]!;
+}
+
+/**
+ * Keras's Orthogonal: flatten to rows = prod(shape[:-1]) × cols = shape[-1], draw a normal matrix
+ * of (max, min), take its QR, fix the signs so that r's diagonal is positive (q *= sign(diag(r))),
+ * transpose when rows < cols, times gain. The rows (or columns, whichever are fewer) are orthonormal:
+ * a recurrent kernel [u, 4u] has orthonormal rows. Keras rejects a 1-D shape; here [n] is taken as
+ * [1, n] (a random unit vector times gain), since a bias may name any initializer.
+ */
+function orthogonal(shape: readonly number[], rng: Random, gain: number): Float64Array {
+  const cols = shape[shape.length - 1]!;
+  let rows = 1;
+  for (const d of shape.slice(0, -1)) rows *= d;
+  const m = Math.max(rows, cols);
+  const n = Math.min(rows, cols);
+  const a = new Float64Array(m * n);
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  const { q, diag } = householderQr(a, m, n);
+  for (let j = 0; j < n; j++) {
+    // sign(0) is 0 in Keras; a zero on r's diagonal has probability zero, and +1 keeps q orthogonal.
+    if (diag[j]! >= 0) continue;
+    for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
+  }
+  const out = new Float64Array(m * n);
+  if (rows < cols) {
+    // out (n × m) = qᵀ
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = gain * q[i * n + j]!;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = gain * q[i]!;
+  }
+  return out;
+}
+
+/**
+ * The reduced QR of a row-major m × n matrix (m ≥ n) by Householder reflections: q (m × n, orthonormal
+ * columns) and the diagonal of r. Only arithmetic and sqrt: the same bits on every platform.
+ */
+export function householderQr(input: Float64Array, m: number, n: number): { q: Float64Array; diag: Float64Array } {
+  const a = Float64Array.from(input);
+  const vs: Float64Array[] = [];
+  const diag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let norm2 = 0;
+    for (let i = k; i < m; i++) norm2 += a[i * n + k]! * a[i * n + k]!;
+    const norm = Math.sqrt(norm2);
+    const x0 = a[k * n + k]!;
+    const alpha = x0 >= 0 ? -norm : norm;
+    const v = new Float64Array(m - k);
+    for (let i = k; i < m; i++) v[i - k] = a[i * n + k]!;
+    v[0] = x0 - alpha;
+    let vnorm2 = 0;
+    for (let i = 0; i < v.length; i++) vnorm2 += v[i]! * v[i]!;
+    if (vnorm2 === 0) {
+      // The column is already zero below the diagonal (and zero on it): no reflection.
+      vs.push(v);
+      diag[k] = x0;
+      continue;
+    }
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * a[i * n + j]!;
+      const f = (2 * dot) / vnorm2;
+      for (let i = k; i < m; i++) a[i * n + j] = a[i * n + j]! - f * v[i - k]!;
+    }
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! / Math.sqrt(vnorm2);
+    vs.push(v);
+    diag[k] = a[k * n + k]!;
+  }
+  // q = H₀ H₁ … Hₙ₋₁ · I[:, :n], applied right to left.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k]!;
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * q[i * n + j]!;
+      if (dot === 0) continue;
+      for (let i = k; i < m; i++) q[i * n + j] = q[i * n + j]! - 2 * dot * v[i - k]!;
+    }
+  }
+  return { q, diag };
 }

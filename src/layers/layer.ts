@@ -4,9 +4,11 @@
 import type { CatalogEntry } from "../source/catalog.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
+import { NONE, type GraphBuilder } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
+import type { TensorData } from "../types/tensor-data.js";
 import type { TensorType } from "../types/types.js";
-import type { Activation } from "./activations.js";
+import type { Activation } from "../types/activations.js";
 import type { Initializer } from "./initializers.js";
 
 export type ParamKind =
@@ -83,6 +85,26 @@ export interface LayerOutput {
   tuple: boolean;
 }
 
+/** A tensor in the graph being built: its value and its Keras mask's value (NONE when it has none). */
+export interface LoweredTensor {
+  value: number;
+  mask: number;
+}
+
+export interface LowerArgs {
+  inputs: LoweredTensor[];
+  /** Call keywords, by canonical name: `initial` → the state tensors, `mask` → one bool tensor. */
+  keywords: ReadonlyMap<string, LoweredTensor[]>;
+}
+
+export interface LowerContext {
+  builder: GraphBuilder;
+  /** The layer's i-th weight (Keras get_weights() order), as a constant of the graph. */
+  weight(index: number): number;
+  /** Lowers a wrapped layer on one tensor with this layer's weights (time_distributed). */
+  lowerInner(layer: LayerInstance, input: LoweredTensor): LoweredTensor[];
+}
+
 export interface ConfigureContext {
   /** Report a problem with the argument `param` (its range, or the call's when it was defaulted). */
   error(param: string, entry: CatalogEntry, message: string): void;
@@ -117,6 +139,12 @@ export interface LayerDefinition<C = unknown> {
   apply(layer: LayerInstance<C>, args: ApplyArgs, ctx: ApplyContext): LayerOutput | undefined;
   /** Weights in Keras `get_weights()` order, for an input of this type (already accepted by apply). */
   weights(config: C, input: TensorType): WeightSpec[];
+  /**
+   * The initial values of `weights(config, input)` (same order and shapes) from the configured
+   * initializers, when no weights file is given. `seed` comes from the layer's path (`seedFrom`
+   * in random.ts); derive one per weight from it (`deriveSeed(seed, "kernel")`).
+   */
+  initialWeights?(config: C, input: TensorType, seed: number): TensorData[];
   /** For layers that can return only their last step: whether they return sequences, and where `seq=true` goes. */
   sequenceFlag?(layer: LayerInstance<C>): { returnsSequences: boolean; call: CallExpr; layerText: string };
   /** Layers that can return their final states: whether they do, the labels, and where `state=` goes. */
@@ -127,6 +155,8 @@ export interface LayerDefinition<C = unknown> {
   innerAutoName?: string;
   /** The recurrent layers: what bidirectional() needs to know to wrap one. */
   recurrent?: { stateNames: readonly string[] };
+  /** Lowers one application to graph ops; outputs in the order of the shape rule's. */
+  lower(layer: LayerInstance<C>, args: LowerArgs, ctx: LowerContext): LoweredTensor[];
   /** A short rendering of the configuration for hover: `lstm(3, seq=true)`. */
   describe(config: C): string;
 }
@@ -162,4 +192,11 @@ export function exampleCall(def: LayerDefinition): string {
   const sample: Partial<Record<ParamKind, string>> = { int: "64", rate: "0.5", layer: "lstm(64)", axis: "-1", bool: "true" };
   const args = def.params.filter((p) => p.required).map((p) => sample[p.kind] ?? "…");
   return `${def.name}(${args.join(", ")})`;
+}
+
+/** Keras's merge layers keep a step only where every input that has a mask keeps it. */
+export function combineMasks(ctx: LowerContext, inputs: readonly LoweredTensor[]): number {
+  const masks = inputs.map((i) => i.mask).filter((m) => m !== NONE);
+  if (masks.length === 0) return NONE;
+  return masks.length === 1 ? masks[0]! : ctx.builder.op({ kind: "maskAnd" }, masks, "mask", "bool");
 }

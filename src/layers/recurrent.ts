@@ -1,17 +1,23 @@
 // What SimpleRNN, GRU and LSTM share: their keywords (with Keras's names as aliases), their
 // configuration, and the shape rule of KERAS-SEMANTICS.md §1.1 — output, then the states, when
 // `state=true`; the last step or the whole sequence by `seq`.
+import { NONE, type CellKind, type RecurrentOp } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
 import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
-import type { Activation } from "./activations.js";
-import { formatInitializer, type Initializer } from "./initializers.js";
+import type { Activation } from "../types/activations.js";
+import type { TensorData } from "../types/tensor-data.js";
+import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { deriveSeed } from "./random.js";
 import type {
   ApplyArgs,
   ApplyContext,
   CallKeywordSpec,
   LayerDefinition,
   LayerInstance,
+  LowerArgs,
+  LowerContext,
+  LoweredTensor,
   OutputSlot,
   ParamSpec,
   ParamValue,
@@ -19,7 +25,8 @@ import type {
   WeightSpec,
 } from "./layer.js";
 
-export type CellKind = "simple_rnn" | "gru" | "lstm";
+
+export type { CellKind };
 
 export interface RecurrentConfig {
   cell: CellKind;
@@ -338,6 +345,88 @@ export function layerNameOf(cell: CellKind): string {
   return cell === "simple_rnn" ? "rnn" : cell;
 }
 
+/**
+ * A cell's starting weights from its initializers, as Keras builds them: with unit_forget_bias the
+ * LSTM bias is `bias_init(u) ++ ones(u) ++ bias_init(2u)`, whatever `bias` says.
+ */
+export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, features: number, seed: number): TensorData[] {
+  const shapes = cellWeights(spec, config, features);
+  const [kernel, recurrentKernel, bias] = shapes;
+  const weights: TensorData[] = [
+    { shape: [...kernel!.shape], data: materialize(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")) },
+    { shape: [...recurrentKernel!.shape], data: materialize(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")) },
+  ];
+  if (bias) {
+    const biasSeed = deriveSeed(seed, "bias");
+    const u = config.units;
+    let data: Float32Array;
+    if (spec.kind === "lstm" && config.unitForgetBias) {
+      data = new Float32Array(4 * u);
+      data.set(materialize(config.biasInitializer, [u], biasSeed), 0);
+      data.fill(1, u, 2 * u);
+      data.set(materialize(config.biasInitializer, [2 * u], deriveSeed(biasSeed, "rest")), 2 * u);
+    } else {
+      data = materialize(config.biasInitializer, bias.shape, biasSeed);
+    }
+    weights.push({ shape: [...bias.shape], data });
+  }
+  return weights;
+}
+
+/** One direction of a recurrent layer in the graph: its output value and its final states' values. */
+export function lowerRecurrent(
+  ctx: LowerContext,
+  config: RecurrentConfig,
+  weightBase: number,
+  x: LoweredTensor,
+  mask: number,
+  initial: readonly LoweredTensor[],
+  goBackwards: boolean,
+  zeroOutputForMask: boolean,
+): { output: number; states: number[] } {
+  const b = ctx.builder;
+  const spec = CELLS[config.cell];
+  const kernel = ctx.weight(weightBase);
+  const recurrentKernel = ctx.weight(weightBase + 1);
+  let inputBias = NONE;
+  let recurrentBias = NONE;
+  if (config.useBias) {
+    const bias = ctx.weight(weightBase + 2);
+    if (config.cell === "gru" && config.resetAfter) {
+      // Keras's [2, 3u] bias: row 0 goes with the input, row 1 inside the reset gate's product.
+      inputBias = b.op({ kind: "row", index: 0 }, [bias], "input bias");
+      recurrentBias = b.op({ kind: "row", index: 1 }, [bias], "recurrent bias");
+    } else {
+      inputBias = bias;
+    }
+  }
+  const op: RecurrentOp = {
+    kind: "recurrent",
+    cell: config.cell,
+    units: config.units,
+    goBackwards,
+    returnSequences: config.returnSequences,
+    activation: config.activation,
+    recurrentActivation: config.cell === "simple_rnn" ? "linear" : config.recurrentActivation,
+    resetAfter: config.cell === "gru" && config.resetAfter,
+    zeroOutputForMask,
+    projected: false,
+    used: [true, ...spec.stateNames.map(() => true)],
+  };
+  const h0 = initial[0]?.value ?? NONE;
+  const c0 = initial[1]?.value ?? NONE;
+  const outputs = b.add(op, [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0], [
+    { dtype: "f32", note: `${config.cell} output` },
+    ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),
+  ]);
+  return { output: outputs[0]!, states: outputs.slice(1) };
+}
+
+/** The mask reaching a recurrent layer: `mask=` if given, else the one riding on its input. */
+export function effectiveMask(args: LowerArgs): number {
+  return args.keywords.get("mask")?.[0]?.value ?? args.inputs[0]!.mask;
+}
+
 /** The definition of a plain recurrent layer; simple-rnn.ts, gru.ts and lstm.ts each give their cell. */
 export function defineRecurrentLayer(
   spec: CellSpec,
@@ -368,6 +457,7 @@ export function defineRecurrentLayer(
       return { items: [...items, ...stateSlots(checked.input.type, config.units, spec.stateNames)], tuple: true };
     },
     weights: (config, input) => cellWeights(spec, config, input.dims[2] as number),
+    initialWeights: (config, input, seed) => initialCellWeights(spec, config, input.dims[2] as number, seed),
     sequenceFlag: recurrentSequenceFlag,
     stateOutputs: (layer) => ({
       returned: layer.config.returnState,
@@ -375,6 +465,14 @@ export function defineRecurrentLayer(
       labels: [...spec.stateNames],
       call: layer.constructorCall,
     }),
+    lower(layer, args, ctx) {
+      const config = layer.config;
+      const mask = effectiveMask(args);
+      const initial = args.keywords.get("initial") ?? [];
+      const { output, states } = lowerRecurrent(ctx, config, 0, args.inputs[0]!, mask, initial, config.goBackwards, false);
+      const out: LoweredTensor = { value: output, mask: config.returnSequences ? mask : NONE };
+      return config.returnState ? [out, ...states.map((value) => ({ value, mask: NONE }))] : [out];
+    },
     describe: (config) => describeRecurrent(spec.layerName, config),
   };
 }

@@ -1,6 +1,7 @@
 // RepeatVector: `[B,F]` → `[B,n,F]`, the classic bridge from an encoder's last state to a decoder.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
+import { NONE } from "../ir/graph.js";
 import type { LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
@@ -32,5 +33,6 @@ export const repeatVectorLayer: LayerDefinition<RepeatVectorConfig> = {
     return { items: [{ type: tensor(input.type.dtype, [batch!, layer.config.n, features!]), mask: false, label: "output" }], tuple: false };
   },
   weights: () => [],
+  lower: (layer, args, ctx) => [{ value: ctx.builder.op({ kind: "repeat", n: layer.config.n }, [args.inputs[0]!.value], "repeat_vector"), mask: NONE }],
   describe: (c) => `repeat_vector(${c.n})`,
 };

@@ -2,6 +2,7 @@
 // of weights (the wrapped layer's) for all steps.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
+import { NONE } from "../ir/graph.js";
 import type { LayerDefinition, LayerInstance } from "./layer.js";
 import { nameParam } from "./recurrent.js";
 
@@ -58,6 +59,15 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
     };
   },
   weights: (config, input) => config.inner.def.weights(config.inner.config, stepType(input)),
+  initialWeights: (config, input, seed) => config.inner.def.initialWeights?.(config.inner.config, stepType(input), seed) ?? [],
   weightOwner: (layer) => layer.config.inner,
+  lower(layer, args, ctx) {
+    const input = args.inputs[0]!;
+    const b = ctx.builder;
+    // Every step is one more sample: [B,T,...] → [B·T,...], the layer, then back to [B,T,...].
+    const steps = b.op({ kind: "mergeTime" }, [input.value], "steps as samples");
+    const out = ctx.lowerInner(layer.config.inner, { value: steps, mask: NONE })[0]!;
+    return [{ value: b.op({ kind: "splitTime" }, [out.value, input.value], "time_distributed"), mask: input.mask }];
+  },
   describe: describeTimeDistributed,
 };

@@ -1,0 +1,250 @@
+// The CPU backend: plans a graph for concrete input shapes — every value's shape, one buffer per
+// value, one closure per node — then runs the closures. A run allocates nothing but its results;
+// a new set of input shapes gets (and caches) a new plan.
+import { NONE, type Graph, type Node } from "../../ir/graph.js";
+import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
+import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
+import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
+import type { DType } from "../../types/types.js";
+import { activateInPlace } from "./kernels/activations.js";
+import { matmul } from "./kernels/matmul.js";
+import { RecurrentKernel } from "./kernels/recurrent.js";
+import * as ops from "./kernels/tensor-ops.js";
+
+type Buffer = ops.Buffer;
+
+interface Plan {
+  /** Per value: its buffer (inputs are rebound each run). */
+  buffers: (Buffer | undefined)[];
+  shapes: number[][];
+  steps: (() => void)[];
+}
+
+export class CpuBackend {
+  private readonly graph: Graph;
+  private readonly plans = new Map<string, Plan>();
+
+  constructor(graph: Graph) {
+    foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
+    hoistInputProjection(graph);
+    eliminateDeadCode(graph);
+    this.graph = graph;
+  }
+
+  /** Runs the model; the results are fresh arrays the caller owns. */
+  run(inputs: Readonly<Record<string, TensorInput>>): TensorData[] {
+    const data = prepareInputs(this.graph, inputs);
+    const plan = this.planFor(data);
+    this.graph.inputs.forEach((input, i) => (plan.buffers[input.value] = data[i]!.data));
+    for (const step of plan.steps) step();
+    return this.graph.outputs.map((v) => ({ shape: [...plan.shapes[v]!], data: plan.buffers[v]!.slice() }));
+  }
+
+  private planFor(inputs: TensorData[]): Plan {
+    const key = inputs.map((t) => t.shape.join("x")).join(";");
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = buildPlan(this.graph, inputs);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+}
+
+function allocate(dtype: DType, size: number): Buffer {
+  return dtype === "f32" ? new Float32Array(size) : dtype === "i32" ? new Int32Array(size) : new Uint8Array(size);
+}
+
+function buildPlan(graph: Graph, inputs: TensorData[]): Plan {
+  const shapes: number[][] = [];
+  const buffers: (Buffer | undefined)[] = [];
+  graph.inputs.forEach((input, i) => {
+    shapes[input.value] = inputs[i]!.shape;
+    buffers[input.value] = inputs[i]!.data;
+  });
+  const steps: (() => void)[] = [];
+  for (const node of graph.nodes) {
+    if (node.op.kind === "input") continue;
+    if (node.op.kind === "const") {
+      shapes[node.outputs[0]!] = node.op.data.shape;
+      buffers[node.outputs[0]!] = node.op.data.data;
+      continue;
+    }
+    const outShapes = inferShapes(node, shapes);
+    node.outputs.forEach((v, i) => {
+      shapes[v] = outShapes[i]!;
+      buffers[v] = allocate(graph.values[v]!.dtype, sizeOf(outShapes[i]!));
+    });
+    steps.push(kernelFor(node, shapes, buffers));
+  }
+  return { buffers, shapes, steps };
+}
+
+/** Evaluates a node whose inputs are constants (constant folding). */
+function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | undefined)[]): TensorData[] {
+  const shapes: number[][] = [];
+  const buffers: (Buffer | undefined)[] = [];
+  node.inputs.forEach((v, i) => {
+    if (v === NONE) return;
+    shapes[v] = inputs[i]!.shape;
+    buffers[v] = inputs[i]!.data;
+  });
+  const outShapes = inferShapes(node, shapes);
+  node.outputs.forEach((v, i) => {
+    shapes[v] = outShapes[i]!;
+    buffers[v] = allocate(graph.values[v]!.dtype, sizeOf(outShapes[i]!));
+  });
+  kernelFor(node, shapes, buffers)();
+  return node.outputs.map((v) => ({ shape: shapes[v]!, data: buffers[v]! }));
+}
+
+function inferShapes(node: Node, shapes: number[][]): number[][] {
+  const inShape = (i: number) => shapes[node.inputs[i]!]!;
+  const op = node.op;
+  switch (op.kind) {
+    case "matmul": {
+      const x = inShape(0);
+      return [[...x.slice(0, -1), inShape(1)[1]!]];
+    }
+    case "activation":
+    case "scale":
+    case "add":
+    case "mul":
+    case "reverseTime":
+    case "maskNotZero":
+    case "maskAnd":
+      return [inShape(0)];
+    case "concat": {
+      const first = inShape(0);
+      const axis = op.axis < 0 ? first.length + op.axis : op.axis;
+      const out = [...first];
+      out[axis] = node.inputs.reduce((n, _, i) => n + inShape(i)[axis]!, 0);
+      return [out];
+    }
+    case "gather":
+      return [[...inShape(0), inShape(1)[1]!]];
+    case "repeat": {
+      const [b, f] = inShape(0);
+      return [[b!, op.n, f!]];
+    }
+    case "row":
+      return [[inShape(0)[1]!]];
+    case "mergeTime": {
+      const [b, t, ...rest] = inShape(0);
+      return [[b! * t!, ...rest]];
+    }
+    case "splitTime": {
+      const [, ...rest] = inShape(0);
+      const [b, t] = inShape(1);
+      return [[b!, t!, ...rest]];
+    }
+    case "recurrent": {
+      const [b, t] = inShape(0);
+      const u = op.units;
+      const states = op.cell === "lstm" ? 2 : 1;
+      return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
+    }
+    case "input":
+    case "const":
+      throw new Error(`${op.kind} has no kernel`);
+  }
+}
+
+/** The closure that runs one node on its planned buffers. */
+function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)[]): () => void {
+  const buf = (i: number) => buffers[node.inputs[i]!]!;
+  const f32 = (i: number) => buffers[node.inputs[i]!] as Float32Array;
+  const shape = (i: number) => shapes[node.inputs[i]!]!;
+  const out = buffers[node.outputs[0]!]!;
+  const outF32 = out as Float32Array;
+  const op = node.op;
+  switch (op.kind) {
+    case "matmul": {
+      const x = shape(0);
+      const k = x[x.length - 1]!;
+      const m = sizeOf(x) / k;
+      const n = shape(1)[1]!;
+      const bias = node.inputs.length > 2 && node.inputs[2] !== NONE ? f32(2) : undefined;
+      // Inputs are read through the buffer table: a model input is rebound on every run.
+      return () => {
+        matmul(f32(0), 0, k, m, k, f32(1), n, bias, outF32, 0, n);
+        activateInPlace(op.activation, outF32, 0, outF32.length, n);
+      };
+    }
+    case "activation": {
+      const s = shape(0);
+      return () => {
+        outF32.set(f32(0));
+        activateInPlace(op.fn, outF32, 0, outF32.length, s[s.length - 1]!);
+      };
+    }
+    case "add":
+      return () => ops.add(node.inputs.map((v) => buffers[v] as Float32Array), outF32);
+    case "mul":
+      return () => ops.mul(f32(0), f32(1), outF32);
+    case "scale":
+      return () => ops.scale(f32(0), op.factor, outF32);
+    case "concat": {
+      const first = shape(0);
+      const axis = op.axis < 0 ? first.length + op.axis : op.axis;
+      const inShapes = node.inputs.map((_, i) => shape(i));
+      return () =>
+        ops.concat(
+          node.inputs.map((v) => buffers[v]!),
+          inShapes,
+          axis,
+          out,
+        );
+    }
+    case "reverseTime": {
+      const [b, t, ...rest] = shape(0);
+      const inner = sizeOf(rest);
+      return () => ops.reverseTime(buf(0), b!, t!, inner, out);
+    }
+    case "gather": {
+      const [vocab, dim] = shape(1);
+      return () => {
+        const bad = ops.gather(buf(0) as Int32Array, f32(1), vocab!, dim!, outF32);
+        if (bad !== undefined) throw new DataError(`token id ${(buf(0) as Int32Array)[bad]} at index ${bad} is outside the embedding's vocabulary 0..${vocab! - 1}`);
+      };
+    }
+    case "maskNotZero":
+      return () => ops.maskNotZero(buf(0) as Int32Array, out as Uint8Array);
+    case "maskAnd":
+      return () => ops.maskAnd(node.inputs.map((v) => buffers[v] as Uint8Array), out as Uint8Array);
+    case "repeat": {
+      const [b, f] = shape(0);
+      return () => ops.repeat(buf(0), b!, f!, op.n, out);
+    }
+    case "row": {
+      const cols = shape(0)[1]!;
+      return () => outF32.set(f32(0).subarray(op.index * cols, (op.index + 1) * cols));
+    }
+    case "mergeTime":
+    case "splitTime":
+      // The same row-major data under another shape.
+      return () => out.set(buf(0));
+    case "recurrent": {
+      const [b, t] = shape(0);
+      if (!op.projected) throw new Error("recurrent ops run after the hoisting pass");
+      const kernel = new RecurrentKernel(op, b!, t!);
+      const opt = (i: number) => (node.inputs[i] === NONE ? undefined : buffers[node.inputs[i]!]);
+      const outputs = node.outputs.map((v, i) => (op.used[i] ? (buffers[v] as Float32Array) : undefined));
+      return () =>
+        kernel.run({
+          projected: f32(0),
+          recurrentKernel: f32(2),
+          recurrentBias: opt(4) as Float32Array | undefined,
+          mask: opt(5) as Uint8Array | undefined,
+          h0: opt(6) as Float32Array | undefined,
+          c0: opt(7) as Float32Array | undefined,
+          output: outputs[0],
+          h: outputs[1],
+          c: outputs[2],
+        });
+    }
+    case "input":
+    case "const":
+      throw new Error(`${op.kind} has no kernel`);
+  }
+}

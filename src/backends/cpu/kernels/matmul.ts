@@ -1,0 +1,78 @@
+// out[M,N] (=|+=) x[M,K] · w[K,N], row-major. Register-tiled over four rows of x: each row of w is
+// loaded once per four output rows, and the inner loop runs along contiguous memory.
+
+/**
+ * Writes out[i, j] = bias[j] + sum_k x[i, k] · w[k, j] for i < m. `x` rows start at xOffset with
+ * stride `xStride`; out rows start at outOffset with stride `outStride` (so a matmul can write into a
+ * slice of a wider buffer). bias may be undefined (zeros).
+ */
+export function matmul(
+  x: Float32Array,
+  xOffset: number,
+  xStride: number,
+  m: number,
+  k: number,
+  w: Float32Array,
+  n: number,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  outOffset: number,
+  outStride: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const o = outOffset + i * outStride;
+    if (bias) for (let j = 0; j < n; j++) out[o + j] = bias[j]!;
+    else out.fill(0, o, o + n);
+  }
+  matmulAccumulate(x, xOffset, xStride, m, k, w, n, out, outOffset, outStride);
+}
+
+/** out[i, :] += x[i, :] · w, tiled four rows at a time. */
+export function matmulAccumulate(
+  x: Float32Array,
+  xOffset: number,
+  xStride: number,
+  m: number,
+  k: number,
+  w: Float32Array,
+  n: number,
+  out: Float32Array,
+  outOffset: number,
+  outStride: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const x0 = xOffset + i * xStride;
+    const x1 = x0 + xStride;
+    const x2 = x1 + xStride;
+    const x3 = x2 + xStride;
+    const o0 = outOffset + i * outStride;
+    const o1 = o0 + outStride;
+    const o2 = o1 + outStride;
+    const o3 = o2 + outStride;
+    for (let p = 0; p < k; p++) {
+      const a0 = x[x0 + p]!;
+      const a1 = x[x1 + p]!;
+      const a2 = x[x2 + p]!;
+      const a3 = x[x3 + p]!;
+      const wRow = p * n;
+      for (let j = 0; j < n; j++) {
+        const wj = w[wRow + j]!;
+        out[o0 + j] = out[o0 + j]! + a0 * wj;
+        out[o1 + j] = out[o1 + j]! + a1 * wj;
+        out[o2 + j] = out[o2 + j]! + a2 * wj;
+        out[o3 + j] = out[o3 + j]! + a3 * wj;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const xr = xOffset + i * xStride;
+    const o = outOffset + i * outStride;
+    for (let p = 0; p < k; p++) {
+      const a = x[xr + p]!;
+      if (a === 0) continue;
+      const wRow = p * n;
+      for (let j = 0; j < n; j++) out[o + j] = out[o + j]! + a * w[wRow + j]!;
+    }
+  }
+}
