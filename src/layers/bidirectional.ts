@@ -149,7 +149,8 @@ function defineBidirectional(
       const zero = recurrent.returnSequences;
       const x = args.inputs[0]!;
       const fwd = lowerRecurrent(ctx, recurrent, 0, x, mask, initial.slice(0, half), false, zero);
-      const bwd = lowerRecurrent(ctx, recurrent, 3, x, mask, initial.slice(half), true, zero);
+      const perDirection = recurrent.useBias ? 3 : 2;
+      const bwd = lowerRecurrent(ctx, recurrent, perDirection, x, mask, initial.slice(half), true, zero);
       // The backward copy's sequence comes out in processing order; re-align it with time.
       const backward = recurrent.returnSequences ? b.op({ kind: "reverseTime" }, [bwd.output], "backward, in time order") : bwd.output;
       const outMask = recurrent.returnSequences ? mask : NONE;

@@ -7,9 +7,9 @@ import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activateInPlace } from "./kernels/activations.js";
-import { matmul } from "./kernels/matmul.js";
 import { RecurrentKernel } from "./kernels/recurrent.js";
 import * as ops from "./kernels/tensor-ops.js";
+import { Arena } from "./wasm/arena.js";
 
 type Buffer = ops.Buffer;
 
@@ -24,7 +24,11 @@ export class CpuBackend {
   private readonly graph: Graph;
   private readonly plans = new Map<string, Plan>();
 
-  constructor(graph: Graph) {
+  /** `useWasm: false` runs the JavaScript kernels only (for tests of the fallback). */
+  constructor(
+    graph: Graph,
+    private readonly useWasm = true,
+  ) {
     foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
     hoistInputProjection(graph);
     eliminateDeadCode(graph);
@@ -35,7 +39,7 @@ export class CpuBackend {
   run(inputs: Readonly<Record<string, TensorInput>>): TensorData[] {
     const data = prepareInputs(this.graph, inputs);
     const plan = this.planFor(data);
-    this.graph.inputs.forEach((input, i) => (plan.buffers[input.value] = data[i]!.data));
+    this.graph.inputs.forEach((input, i) => plan.buffers[input.value]!.set(data[i]!.data));
     for (const step of plan.steps) step();
     return this.graph.outputs.map((v) => ({ shape: [...plan.shapes[v]!], data: plan.buffers[v]!.slice() }));
   }
@@ -44,43 +48,57 @@ export class CpuBackend {
     const key = inputs.map((t) => t.shape.join("x")).join(";");
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = buildPlan(this.graph, inputs);
+      plan = buildPlan(this.graph, inputs, this.useWasm);
       this.plans.set(key, plan);
     }
     return plan;
   }
 }
 
-function allocate(dtype: DType, size: number): Buffer {
-  return dtype === "f32" ? new Float32Array(size) : dtype === "i32" ? new Int32Array(size) : new Uint8Array(size);
+const BYTES: Record<DType, number> = { f32: 4, i32: 4, bool: 1 };
+
+function allocate(arena: Arena, dtype: DType, size: number): Buffer {
+  return dtype === "f32" ? arena.f32(size) : dtype === "i32" ? arena.i32(size) : arena.u8(size);
 }
 
-function buildPlan(graph: Graph, inputs: TensorData[]): Plan {
+/**
+ * Shapes first, then one arena for every buffer — values, copies of the inputs and constants (the
+ * SIMD kernels read them in place), and the recurrent kernels' scratch — then one closure per node.
+ */
+function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
   const shapes: number[][] = [];
+  graph.inputs.forEach((input, i) => (shapes[input.value] = inputs[i]!.shape));
+  const bytes: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.op.kind === "input") continue;
+    const outShapes = node.op.kind === "const" ? [node.op.data.shape] : inferShapes(node, shapes);
+    node.outputs.forEach((v, i) => {
+      shapes[v] = outShapes[i]!;
+      bytes.push(sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype]);
+    });
+    if (node.op.kind === "recurrent") {
+      for (const floats of RecurrentKernel.arenaFloats(node.op, shapes[node.inputs[0]!]![0]!)) bytes.push(floats * 4);
+    }
+  }
+  for (const input of graph.inputs) bytes.push(sizeOf(shapes[input.value]!) * BYTES[input.dtype]);
+  const arena = new Arena(Arena.bytesFor(bytes), useWasm);
+
   const buffers: (Buffer | undefined)[] = [];
-  graph.inputs.forEach((input, i) => {
-    shapes[input.value] = inputs[i]!.shape;
-    buffers[input.value] = inputs[i]!.data;
-  });
+  for (const input of graph.inputs) buffers[input.value] = allocate(arena, input.dtype, sizeOf(shapes[input.value]!));
   const steps: (() => void)[] = [];
   for (const node of graph.nodes) {
     if (node.op.kind === "input") continue;
     if (node.op.kind === "const") {
-      shapes[node.outputs[0]!] = node.op.data.shape;
-      buffers[node.outputs[0]!] = node.op.data.data;
+      buffers[node.outputs[0]!] = arena.copy(node.op.data.data);
       continue;
     }
-    const outShapes = inferShapes(node, shapes);
-    node.outputs.forEach((v, i) => {
-      shapes[v] = outShapes[i]!;
-      buffers[v] = allocate(graph.values[v]!.dtype, sizeOf(outShapes[i]!));
-    });
-    steps.push(kernelFor(node, shapes, buffers));
+    for (const v of node.outputs) buffers[v] = allocate(arena, graph.values[v]!.dtype, sizeOf(shapes[v]!));
+    steps.push(kernelFor(node, shapes, buffers, arena));
   }
   return { buffers, shapes, steps };
 }
 
-/** Evaluates a node whose inputs are constants (constant folding). */
+/** Evaluates a node whose inputs are constants (constant folding), with the JavaScript kernels. */
 function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | undefined)[]): TensorData[] {
   const shapes: number[][] = [];
   const buffers: (Buffer | undefined)[] = [];
@@ -90,11 +108,12 @@ function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | undefined)
     buffers[v] = inputs[i]!.data;
   });
   const outShapes = inferShapes(node, shapes);
+  const arena = new Arena(Arena.bytesFor(node.outputs.map((v, i) => sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype])), false);
   node.outputs.forEach((v, i) => {
     shapes[v] = outShapes[i]!;
-    buffers[v] = allocate(graph.values[v]!.dtype, sizeOf(outShapes[i]!));
+    buffers[v] = allocate(arena, graph.values[v]!.dtype, sizeOf(outShapes[i]!));
   });
-  kernelFor(node, shapes, buffers)();
+  kernelFor(node, shapes, buffers, arena)();
   return node.outputs.map((v) => ({ shape: shapes[v]!, data: buffers[v]! }));
 }
 
@@ -151,7 +170,7 @@ function inferShapes(node: Node, shapes: number[][]): number[][] {
 }
 
 /** The closure that runs one node on its planned buffers. */
-function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)[]): () => void {
+function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)[], arena: Arena): () => void {
   const buf = (i: number) => buffers[node.inputs[i]!]!;
   const f32 = (i: number) => buffers[node.inputs[i]!] as Float32Array;
   const shape = (i: number) => shapes[node.inputs[i]!]!;
@@ -167,7 +186,9 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
       const bias = node.inputs.length > 2 && node.inputs[2] !== NONE ? f32(2) : undefined;
       // Inputs are read through the buffer table: a model input is rebound on every run.
       return () => {
-        matmul(f32(0), 0, k, m, k, f32(1), n, bias, outF32, 0, n);
+        if (bias) for (let i = 0; i < m; i++) outF32.set(bias, i * n);
+        else outF32.fill(0);
+        arena.matmulAccumulate(f32(0), 0, k, m, k, f32(1), n, outF32, 0, n);
         activateInPlace(op.activation, outF32, 0, outF32.length, n);
       };
     }
@@ -227,7 +248,7 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
     case "recurrent": {
       const [b, t] = shape(0);
       if (!op.projected) throw new Error("recurrent ops run after the hoisting pass");
-      const kernel = new RecurrentKernel(op, b!, t!);
+      const kernel = new RecurrentKernel(op, b!, t!, arena);
       const opt = (i: number) => (node.inputs[i] === NONE ? undefined : buffers[node.inputs[i]!]);
       const outputs = node.outputs.map((v, i) => (op.used[i] ? (buffers[v] as Float32Array) : undefined));
       return () =>

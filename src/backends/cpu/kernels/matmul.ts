@@ -1,31 +1,6 @@
-// out[M,N] (=|+=) x[M,K] · w[K,N], row-major. Register-tiled over four rows of x: each row of w is
-// loaded once per four output rows, and the inner loop runs along contiguous memory.
-
-/**
- * Writes out[i, j] = bias[j] + sum_k x[i, k] · w[k, j] for i < m. `x` rows start at xOffset with
- * stride `xStride`; out rows start at outOffset with stride `outStride` (so a matmul can write into a
- * slice of a wider buffer). bias may be undefined (zeros).
- */
-export function matmul(
-  x: Float32Array,
-  xOffset: number,
-  xStride: number,
-  m: number,
-  k: number,
-  w: Float32Array,
-  n: number,
-  bias: Float32Array | undefined,
-  out: Float32Array,
-  outOffset: number,
-  outStride: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const o = outOffset + i * outStride;
-    if (bias) for (let j = 0; j < n; j++) out[o + j] = bias[j]!;
-    else out.fill(0, o, o + n);
-  }
-  matmulAccumulate(x, xOffset, xStride, m, k, w, n, out, outOffset, outStride);
-}
+// out[M,N] += x[M,K] · w[K,N], row-major, in plain JavaScript: the fallback where WebAssembly SIMD
+// is missing (wasm/kernels.wat is the fast one). Tiled over four rows of x: each row of w is loaded
+// once per four output rows, and the inner loop runs along contiguous memory.
 
 /** out[i, :] += x[i, :] · w, tiled four rows at a time. */
 export function matmulAccumulate(

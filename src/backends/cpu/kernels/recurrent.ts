@@ -1,9 +1,10 @@
 // The recurrent loop on projected inputs (x·K + b already computed for every step): per step one
 // `h·R` matmul, then one fused pass over the units computing the gates, the new state and the
-// output, with Keras's TensorFlow-backend masking. All buffers are allocated once, at plan time.
+// output, with Keras's TensorFlow-backend masking. All buffers come from the plan's arena, once.
 import type { RecurrentOp } from "../../../ir/graph.js";
-import { scalarActivation } from "./activations.js";
-import { matmul, matmulAccumulate } from "./matmul.js";
+import type { Activation } from "../../../types/activations.js";
+import type { Arena } from "../wasm/arena.js";
+import { activateInPlace, scalarActivation } from "./activations.js";
 
 export interface RecurrentBuffers {
   /** [B, T, G·u]: x·K + input bias. */
@@ -23,18 +24,28 @@ export interface RecurrentBuffers {
   c: Float32Array | undefined;
 }
 
+/** Gate blocks per cell: SimpleRNN 1, GRU 3 (z, r, h), LSTM 4 (i, f, c, o). */
+function gateCount(op: RecurrentOp): number {
+  return op.cell === "lstm" ? 4 : op.cell === "gru" ? 3 : 1;
+}
+
 /** Runs one recurrent op for a batch of `batch` sequences of `steps` steps. */
 export class RecurrentKernel {
   private readonly h: Float32Array;
   private readonly c: Float32Array;
+  /** Pre-activations of the gates, [B, G·u]. */
   private readonly gates: Float32Array;
-  /** GRU: h·R kept apart from x·K, since the reset gate multiplies only the recurrent part. */
+  /** GRU: h·R (+ b_rec) kept apart from x·K, since the reset gate multiplies only this part. */
   private readonly recurrentPart: Float32Array;
-  /** The previous step's output, for masked steps (zeros before the first). */
+  /** The previous step's output, for masked steps (zeros before the first); also the new h. */
   private readonly previous: Float32Array;
   /** GRU reset_after=false: r∘h, and R split into its z,r columns and its h columns. */
   private readonly resetState: Float32Array;
-  private splitKernel: { zr: Float32Array; h: Float32Array; source: Float32Array } | undefined;
+  private readonly kernelZr: Float32Array;
+  private readonly kernelH: Float32Array;
+  private splitFrom: Float32Array | undefined;
+  /** Softmax is not element-wise: with it, activations run over whole gate blocks (Keras does the same). */
+  private readonly blockwise: boolean;
   private readonly act: (x: number) => number;
   private readonly recAct: (x: number) => number;
 
@@ -42,17 +53,30 @@ export class RecurrentKernel {
     private readonly op: RecurrentOp,
     private readonly batch: number,
     private readonly steps: number,
+    private readonly arena: Arena,
   ) {
     const u = op.units;
-    const g = op.cell === "lstm" ? 4 : op.cell === "gru" ? 3 : 1;
-    this.h = new Float32Array(batch * u);
-    this.c = new Float32Array(op.cell === "lstm" ? batch * u : 0);
-    this.gates = new Float32Array(batch * g * u);
-    this.recurrentPart = new Float32Array(op.cell === "gru" ? batch * g * u : 0);
-    this.previous = new Float32Array(batch * u);
-    this.resetState = new Float32Array(op.cell === "gru" && !op.resetAfter ? batch * u : 0);
-    this.act = scalarActivation(op.activation);
-    this.recAct = scalarActivation(op.recurrentActivation);
+    const width = gateCount(op) * u;
+    const gruBefore = op.cell === "gru" && !op.resetAfter;
+    this.h = arena.f32(batch * u);
+    this.c = arena.f32(op.cell === "lstm" ? batch * u : 0);
+    this.gates = arena.f32(batch * width);
+    this.recurrentPart = arena.f32(op.cell === "gru" ? batch * width : 0);
+    this.previous = arena.f32(batch * u);
+    this.resetState = arena.f32(gruBefore ? batch * u : 0);
+    this.kernelZr = arena.f32(gruBefore ? u * 2 * u : 0);
+    this.kernelH = arena.f32(gruBefore ? u * u : 0);
+    this.blockwise = op.activation === "softmax" || op.recurrentActivation === "softmax";
+    this.act = this.blockwise ? (x) => x : scalarActivation(op.activation);
+    this.recAct = this.blockwise ? (x) => x : scalarActivation(op.recurrentActivation);
+  }
+
+  /** The floats a kernel for this op and batch takes from the arena. */
+  static arenaFloats(op: RecurrentOp, batch: number): number[] {
+    const u = op.units;
+    const width = gateCount(op) * u;
+    const gruBefore = op.cell === "gru" && !op.resetAfter;
+    return [batch * u, op.cell === "lstm" ? batch * u : 0, batch * width, op.cell === "gru" ? batch * width : 0, batch * u, gruBefore ? batch * u : 0, gruBefore ? 2 * u * u : 0, gruBefore ? u * u : 0];
   }
 
   run(io: RecurrentBuffers): void {
@@ -64,6 +88,7 @@ export class RecurrentKernel {
       if (io.c0) this.c.set(io.c0);
       else this.c.fill(0);
     }
+    if (op.cell === "gru" && !op.resetAfter) this.splitRecurrent(io.recurrentKernel);
     this.previous.fill(0);
     for (let s = 0; s < steps; s++) {
       const t = op.goBackwards ? steps - 1 - s : s;
@@ -79,14 +104,14 @@ export class RecurrentKernel {
     if (io.c && op.cell === "lstm") io.c.set(this.c);
   }
 
-  /** gates[b, :] = projected[b, t, :] + h[b, :]·R. */
-  private project(io: RecurrentBuffers, t: number, width: number): void {
-    const { batch, steps } = this;
+  /** gates[b, :] = projected[b, t, :] (+ h[b, :]·R when `withRecurrent`). */
+  private load(io: RecurrentBuffers, t: number, width: number, withRecurrent: boolean): void {
+    const { batch, steps, gates } = this;
     for (let b = 0; b < batch; b++) {
       const from = (b * steps + t) * width;
-      this.gates.set(io.projected.subarray(from, from + width), b * width);
+      gates.set(io.projected.subarray(from, from + width), b * width);
     }
-    matmulAccumulate(this.h, 0, this.op.units, batch, this.op.units, io.recurrentKernel, width, this.gates, 0, width);
+    if (withRecurrent) this.arena.matmulAccumulate(this.h, 0, this.op.units, batch, this.op.units, io.recurrentKernel, width, gates, 0, width);
   }
 
   /** Whether sample b uses step t. */
@@ -99,11 +124,21 @@ export class RecurrentKernel {
     if (this.op.zeroOutputForMask) this.previous.fill(0, b * this.op.units, (b + 1) * this.op.units);
   }
 
+  /** With softmax somewhere: apply `fn` to gate block `block` of every row of `a` (row width `width`). */
+  private activateBlock(fn: Activation, a: Float32Array, width: number, block: number): void {
+    const u = this.op.units;
+    for (let b = 0; b < this.batch; b++) activateInPlace(fn, a, b * width + block * u, b * width + (block + 1) * u, u);
+  }
+
   private lstmStep(io: RecurrentBuffers, t: number): void {
     const u = this.op.units;
     const width = 4 * u;
-    this.project(io, t, width);
-    const { gates, h, c, previous, act, recAct } = this;
+    this.load(io, t, width, true);
+    const { gates, h, c, previous, act, recAct, blockwise } = this;
+    if (blockwise) {
+      for (const block of [0, 1, 3]) this.activateBlock(this.op.recurrentActivation, gates, width, block);
+      this.activateBlock(this.op.activation, gates, width, 2);
+    }
     for (let b = 0; b < this.batch; b++) {
       if (!this.used(io, b, t)) {
         this.maskedOutput(b);
@@ -115,10 +150,13 @@ export class RecurrentKernel {
         const i = recAct(gates[z + j]!);
         const f = recAct(gates[z + u + j]!);
         const g = act(gates[z + 2 * u + j]!);
-        const o = recAct(gates[z + 3 * u + j]!);
         const cj = f * c[s + j]! + i * g;
         c[s + j] = cj;
-        const hj = o * act(cj);
+        previous[s + j] = act(cj);
+      }
+      if (blockwise) activateInPlace(this.op.activation, previous, s, s + u, u);
+      for (let j = 0; j < u; j++) {
+        const hj = recAct(gates[z + 3 * u + j]!) * previous[s + j]!;
         h[s + j] = hj;
         previous[s + j] = hj;
       }
@@ -126,44 +164,43 @@ export class RecurrentKernel {
   }
 
   private gruStep(io: RecurrentBuffers, t: number): void {
-    const { batch, steps, h, previous, act, recAct, gates, recurrentPart } = this;
-    const u = this.op.units;
+    const { batch, h, previous, act, recAct, gates, recurrentPart, blockwise, op } = this;
+    const u = op.units;
     const width = 3 * u;
-    for (let b = 0; b < batch; b++) {
-      const from = (b * steps + t) * width;
-      gates.set(io.projected.subarray(from, from + width), b * width);
-    }
-    if (this.op.resetAfter) {
-      // h·R + b_rec, kept apart: ĥ = φ(x_h + r ∘ (h·R_h + b_rec,h)).
-      matmul(h, 0, u, batch, u, io.recurrentKernel, width, io.recurrentBias, recurrentPart, 0, width);
+    this.load(io, t, width, false);
+    if (op.resetAfter) {
+      // z, r from x·K + h·R (+ b_rec); ĥ = φ(x_h + r ∘ (h·R_h + b_rec,h)).
       for (let b = 0; b < batch; b++) {
-        if (!this.used(io, b, t)) {
-          this.maskedOutput(b);
-          continue;
-        }
+        if (io.recurrentBias) recurrentPart.set(io.recurrentBias, b * width);
+        else recurrentPart.fill(0, b * width, (b + 1) * width);
+      }
+      this.arena.matmulAccumulate(h, 0, u, batch, u, io.recurrentKernel, width, recurrentPart, 0, width);
+      for (let i = 0; i < batch * width; i++) {
+        if (i % width < 2 * u) gates[i] = gates[i]! + recurrentPart[i]!;
+      }
+    } else {
+      // z, r from x·K + h·R_zr; ĥ = φ(x_h + (r ∘ h)·R_h).
+      this.arena.matmulAccumulate(h, 0, u, batch, u, this.kernelZr, 2 * u, gates, 0, width);
+    }
+    if (blockwise) {
+      this.activateBlock(op.recurrentActivation, gates, width, 0);
+      this.activateBlock(op.recurrentActivation, gates, width, 1);
+    }
+    if (op.resetAfter) {
+      for (let b = 0; b < batch; b++) {
+        const z = b * width;
+        for (let j = 0; j < u; j++) gates[z + 2 * u + j] = gates[z + 2 * u + j]! + recAct(gates[z + u + j]!) * recurrentPart[z + 2 * u + j]!;
+      }
+    } else {
+      const { resetState } = this;
+      for (let b = 0; b < batch; b++) {
         const z = b * width;
         const s = b * u;
-        for (let j = 0; j < u; j++) {
-          const zg = recAct(gates[z + j]! + recurrentPart[z + j]!);
-          const r = recAct(gates[z + u + j]! + recurrentPart[z + u + j]!);
-          const candidate = act(gates[z + 2 * u + j]! + r * recurrentPart[z + 2 * u + j]!);
-          const hj = zg * h[s + j]! + (1 - zg) * candidate;
-          previous[s + j] = hj;
-        }
+        for (let j = 0; j < u; j++) resetState[s + j] = recAct(gates[z + u + j]!) * h[s + j]!;
       }
-      this.commitGru(io, t);
-      return;
+      this.arena.matmulAccumulate(resetState, 0, u, batch, u, this.kernelH, u, gates, 2 * u, width);
     }
-    // reset_after=false: z, r from h·R_zr; ĥ = φ(x_h + (r ∘ h)·R_h).
-    const split = this.splitRecurrent(io.recurrentKernel);
-    matmulAccumulate(h, 0, u, batch, u, split.zr, 2 * u, gates, 0, width);
-    const { resetState } = this;
-    for (let b = 0; b < batch; b++) {
-      const z = b * width;
-      const s = b * u;
-      for (let j = 0; j < u; j++) resetState[s + j] = recAct(gates[z + u + j]!) * h[s + j]!;
-    }
-    matmulAccumulate(resetState, 0, u, batch, u, split.h, u, gates, 2 * u, width);
+    if (blockwise) this.activateBlock(op.activation, gates, width, 2);
     for (let b = 0; b < batch; b++) {
       if (!this.used(io, b, t)) {
         this.maskedOutput(b);
@@ -176,22 +213,15 @@ export class RecurrentKernel {
         const hj = zg * h[s + j]! + (1 - zg) * act(gates[z + 2 * u + j]!);
         previous[s + j] = hj;
       }
-    }
-    this.commitGru(io, t);
-  }
-
-  /** The GRU's new h was written to `previous` for used samples; make it the state. */
-  private commitGru(io: RecurrentBuffers, t: number): void {
-    const u = this.op.units;
-    for (let b = 0; b < this.batch; b++) {
-      if (this.used(io, b, t)) this.h.set(this.previous.subarray(b * u, (b + 1) * u), b * u);
+      h.set(previous.subarray(s, s + u), s);
     }
   }
 
   private simpleStep(io: RecurrentBuffers, t: number): void {
     const u = this.op.units;
-    this.project(io, t, u);
+    this.load(io, t, u, true);
     const { gates, h, previous, act } = this;
+    if (this.blockwise) this.activateBlock(this.op.activation, gates, u, 0);
     for (let b = 0; b < this.batch; b++) {
       if (!this.used(io, b, t)) {
         this.maskedOutput(b);
@@ -207,16 +237,13 @@ export class RecurrentKernel {
   }
 
   /** R [u, 3u] as R_zr [u, 2u] and R_h [u, u], split once per weights. */
-  private splitRecurrent(r: Float32Array): { zr: Float32Array; h: Float32Array } {
-    if (this.splitKernel?.source === r) return this.splitKernel;
+  private splitRecurrent(r: Float32Array): void {
+    if (this.splitFrom === r) return;
     const u = this.op.units;
-    const zr = new Float32Array(u * 2 * u);
-    const hk = new Float32Array(u * u);
     for (let i = 0; i < u; i++) {
-      zr.set(r.subarray(i * 3 * u, i * 3 * u + 2 * u), i * 2 * u);
-      hk.set(r.subarray(i * 3 * u + 2 * u, (i + 1) * 3 * u), i * u);
+      this.kernelZr.set(r.subarray(i * 3 * u, i * 3 * u + 2 * u), i * 2 * u);
+      this.kernelH.set(r.subarray(i * 3 * u + 2 * u, (i + 1) * 3 * u), i * u);
     }
-    this.splitKernel = { zr, h: hk, source: r };
-    return this.splitKernel;
+    this.splitFrom = r;
   }
 }

@@ -1,0 +1,95 @@
+// One block of WebAssembly memory per plan, holding every buffer the plan uses, so that the SIMD
+// matmul can read and write them in place. Buffers are views into it, allocated once.
+import { matmulAccumulate } from "../kernels/matmul.js";
+import { KERNELS_WASM } from "./kernels.generated.js";
+
+/** out[i, :] += x[i, :] · w on views: offsets and strides in floats. */
+export type MatmulAccumulate = (
+  x: Float32Array,
+  xOffset: number,
+  xStride: number,
+  m: number,
+  k: number,
+  w: Float32Array,
+  n: number,
+  out: Float32Array,
+  outOffset: number,
+  outStride: number,
+) => void;
+
+interface KernelExports {
+  matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernels, or null where this engine has no WebAssembly SIMD (then JS kernels run). */
+function kernelsModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+const ALIGN = 16;
+
+export class Arena {
+  private readonly memory: ArrayBuffer;
+  private next = 0;
+  readonly matmulAccumulate: MatmulAccumulate;
+  /** Whether the SIMD kernels run (else the JS ones). */
+  readonly simd: boolean;
+
+  /** An arena of at least `bytes` bytes; `useWasm: false` forces the JS kernels (for tests). */
+  constructor(bytes: number, useWasm = true) {
+    const module = useWasm ? kernelsModule() : null;
+    if (module) {
+      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+      const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+      this.memory = memory.buffer;
+      this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os) =>
+        kernels.matmul_acc(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os);
+      this.simd = true;
+    } else {
+      this.memory = new ArrayBuffer(bytes);
+      this.matmulAccumulate = matmulAccumulate;
+      this.simd = false;
+    }
+  }
+
+  /** The bytes `sizes` buffers need, each aligned for SIMD loads. */
+  static bytesFor(sizesInBytes: readonly number[]): number {
+    return sizesInBytes.reduce((total, s) => total + Math.ceil(s / ALIGN) * ALIGN, 0);
+  }
+
+  f32(length: number): Float32Array {
+    return new Float32Array(this.memory, this.take(length * 4), length);
+  }
+
+  i32(length: number): Int32Array {
+    return new Int32Array(this.memory, this.take(length * 4), length);
+  }
+
+  u8(length: number): Uint8Array {
+    return new Uint8Array(this.memory, this.take(length), length);
+  }
+
+  /** A view of the same type holding a copy of `data`. */
+  copy<T extends Float32Array | Int32Array | Uint8Array>(data: T): T {
+    const view = (data instanceof Float32Array ? this.f32(data.length) : data instanceof Int32Array ? this.i32(data.length) : this.u8(data.length)) as T;
+    view.set(data);
+    return view;
+  }
+
+  private take(bytes: number): number {
+    const at = this.next;
+    this.next += Math.ceil(bytes / ALIGN) * ALIGN;
+    if (this.next > this.memory.byteLength) throw new Error("arena overflow: a plan sized it too small");
+    return at;
+  }
+}

@@ -1,0 +1,184 @@
+;; SIMD matmul for the CPU backend: out[i, 0:n] += x[i, 0:k] · w[0:k, 0:n], row-major f32.
+;; Pointers are byte addresses in the shared memory; strides are in floats.
+;; Compiled to kernels.generated.ts by `npm run wasm`; a test fails if the two drift.
+;;
+;; The register tile is 4 rows × 8 columns: per step along k, two vector loads of w feed eight
+;; multiply-adds (each x value is broadcast once). Columns go in strips of 8 (then 4, then 1); rows
+;; in blocks of 64 so that a block of x stays in cache while a strip of w is swept over it.
+(module
+  (memory (import "env" "memory") 1)
+
+  (func $acc_4x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $end i32) (local $wstep i32)
+    (local $w0 v128) (local $w1 v128) (local $a v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $x1 (i32.add (local.get $x) (i32.shl (local.get $xs) (i32.const 2))))
+    (local.set $x2 (i32.add (local.get $x1) (i32.shl (local.get $xs) (i32.const 2))))
+    (local.set $x3 (i32.add (local.get $x2) (i32.shl (local.get $xs) (i32.const 2))))
+    (local.set $o1 (i32.add (local.get $out) (i32.shl (local.get $os) (i32.const 2))))
+    (local.set $o2 (i32.add (local.get $o1) (i32.shl (local.get $os) (i32.const 2))))
+    (local.set $o3 (i32.add (local.get $o2) (i32.shl (local.get $os) (i32.const 2))))
+    (local.set $c00 (v128.load (local.get $out)))
+    (local.set $c01 (v128.load offset=16 (local.get $out)))
+    (local.set $c10 (v128.load (local.get $o1)))
+    (local.set $c11 (v128.load offset=16 (local.get $o1)))
+    (local.set $c20 (v128.load (local.get $o2)))
+    (local.set $c21 (v128.load offset=16 (local.get $o2)))
+    (local.set $c30 (v128.load (local.get $o3)))
+    (local.set $c31 (v128.load offset=16 (local.get $o3)))
+    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $w0 (v128.load (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $a (f32x4.splat (f32.load (local.get $x))))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (f32x4.splat (f32.load (local.get $x1))))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (f32x4.splat (f32.load (local.get $x2))))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (f32x4.splat (f32.load (local.get $x3))))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (v128.store (local.get $out) (local.get $c00))
+    (v128.store offset=16 (local.get $out) (local.get $c01))
+    (v128.store (local.get $o1) (local.get $c10))
+    (v128.store offset=16 (local.get $o1) (local.get $c11))
+    (v128.store (local.get $o2) (local.get $c20))
+    (v128.store offset=16 (local.get $o2) (local.get $c21))
+    (v128.store (local.get $o3) (local.get $c30))
+    (v128.store offset=16 (local.get $o3) (local.get $c31)))
+
+  ;; One row × 8 columns.
+  (func $acc_1x8 (param $x i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $wstep i32) (local $a v128) (local $c0 v128) (local $c1 v128)
+    (local.set $c0 (v128.load (local.get $out)))
+    (local.set $c1 (v128.load offset=16 (local.get $out)))
+    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $a (f32x4.splat (f32.load (local.get $x))))
+        (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (v128.load (local.get $w)))))
+        (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (v128.store (local.get $out) (local.get $c0))
+    (v128.store offset=16 (local.get $out) (local.get $c1)))
+
+  ;; One row × 4 columns.
+  (func $acc_1x4 (param $x i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $wstep i32) (local $c v128)
+    (local.set $c (v128.load (local.get $out)))
+    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $c (f32x4.add (local.get $c) (f32x4.mul (f32x4.splat (f32.load (local.get $x))) (v128.load (local.get $w)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (v128.store (local.get $out) (local.get $c)))
+
+  ;; One row × 1 column.
+  (func $acc_1x1 (param $x i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $wstep i32) (local $c f32)
+    (local.set $c (f32.load (local.get $out)))
+    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $c (f32.add (local.get $c) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $w)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (f32.store (local.get $out) (local.get $c)))
+
+  ;; out[i, :] += x[i, :] · w for i < m.
+  (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32)
+    (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $n8 i32) (local $n4 i32)
+    (local $xrow i32) (local $orow i32)
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    ;; Row blocks of 64.
+    (local.set $i0 (i32.const 0))
+    (block $rows_done
+      (br_if $rows_done (i32.ge_s (local.get $i0) (local.get $m)))
+      (loop $row_blocks
+        (local.set $iend (select (i32.add (local.get $i0) (i32.const 64)) (local.get $m)
+                                 (i32.lt_s (i32.add (local.get $i0) (i32.const 64)) (local.get $m))))
+        ;; Strips of 8 columns.
+        (local.set $j (i32.const 0))
+        (block $strips_done
+          (br_if $strips_done (i32.ge_s (local.get $j) (local.get $n8)))
+          (loop $strips
+            (local.set $i (local.get $i0))
+            (block $quads_done
+              (br_if $quads_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))
+              (loop $quads
+                (call $acc_4x8
+                  (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
+                  (local.get $xs) (local.get $k)
+                  (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
+                  (local.get $n)
+                  (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
+                  (local.get $os))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br_if $quads (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))))
+            (block $singles_done
+              (br_if $singles_done (i32.ge_s (local.get $i) (local.get $iend)))
+              (loop $singles
+                (call $acc_1x8
+                  (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
+                  (local.get $k)
+                  (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
+                  (local.get $n)
+                  (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $singles (i32.lt_s (local.get $i) (local.get $iend)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br_if $strips (i32.lt_s (local.get $j) (local.get $n8)))))
+        ;; The columns left: a strip of 4, then single columns.
+        (local.set $i (local.get $i0))
+        (block $tail_done
+          (br_if $tail_done (i32.ge_s (local.get $n8) (local.get $n)))
+          (loop $tail_rows
+            (local.set $xrow (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2))))
+            (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $os)) (i32.const 2))))
+            (if (i32.lt_s (local.get $n8) (local.get $n4))
+              (then
+                (call $acc_1x4 (local.get $xrow) (local.get $k)
+                  (i32.add (local.get $w) (i32.shl (local.get $n8) (i32.const 2)))
+                  (local.get $n)
+                  (i32.add (local.get $orow) (i32.shl (local.get $n8) (i32.const 2))))))
+            (local.set $j (local.get $n4))
+            (block $cols_done
+              (br_if $cols_done (i32.ge_s (local.get $j) (local.get $n)))
+              (loop $cols
+                (call $acc_1x1 (local.get $xrow) (local.get $k)
+                  (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
+                  (local.get $n)
+                  (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $cols (i32.lt_s (local.get $j) (local.get $n)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $tail_rows (i32.lt_s (local.get $i) (local.get $iend)))))
+        (local.set $i0 (local.get $iend))
+        (br_if $row_blocks (i32.lt_s (local.get $i0) (local.get $m)))))))

@@ -1,0 +1,29 @@
+// `--weights FILE`: a Keras JSON weights file, or a TensorFlow.js model.json with its shards.
+import { readFileSync } from "node:fs";
+import { DataError, type WeightSet } from "../types/tensor-data.js";
+import { parseKerasWeights } from "./keras-json.js";
+import { fileProblem, parseTfjsModel, shardReader } from "./tfjs-model.js";
+
+export { parseKerasWeights } from "./keras-json.js";
+export { parseTfjsModel, readTfjsModel } from "./tfjs-model.js";
+
+/**
+ * Reads a weights file. JSON with a `weightsManifest` or `modelTopology` is a tfjs model.json (its
+ * shards are read from beside it); any other JSON is Keras JSON. Unreadable files and invalid JSON
+ * are DataErrors naming the path.
+ */
+export function readWeights(path: string): WeightSet {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new DataError(`${path}: ${fileProblem(e)}`);
+  }
+  if (isTfjsModel(json)) return parseTfjsModel(json, shardReader(path), path);
+  return parseKerasWeights(json, path);
+}
+
+/** Whether parsed JSON is a tfjs model.json rather than Keras weights. */
+export function isTfjsModel(json: unknown): boolean {
+  return typeof json === "object" && json !== null && !Array.isArray(json) && ("weightsManifest" in json || "modelTopology" in json);
+}

@@ -1,0 +1,261 @@
+// The TensorFlow.js layers-model format: a model.json whose `weightsManifest` lists groups of
+// binary shards. A group's shards, concatenated in order, are one buffer holding its weights one
+// after the other (little-endian, as tfjs writes them), each `{name, shape, dtype}`. A weight's layer
+// is the first `/`-separated part of its name: `lstm/kernel`, `bidirectional/forward_lstm/lstm_cell/kernel`,
+// tfjs's own `lstm_LSTM1/kernel`; within a layer the manifest's order is get_weights() order.
+//
+// A nested model (a Keras/tfjs model used as a layer) writes its layers' weights under their own names,
+// without the model's (`lstm/kernel`, not `Encoder/lstm/kernel`): the model's `modelTopology`, when
+// present, says which layers are inside which model, and those layers are nested under it.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from "../types/tensor-data.js";
+import { describeValue } from "./keras-json.js";
+
+interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: "float32" | "int32";
+  /** Byte offset in its group's buffer. */
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * Reads a parsed tfjs model.json and its shards. `readShard` gets each path as the manifest writes it
+ * (relative to the model.json). int32 weights are converted to float32 (every layer's weights are
+ * float); other dtypes and quantized weights are errors.
+ */
+export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => Uint8Array, source: string): WeightSet {
+  if (typeof modelJson !== "object" || modelJson === null || Array.isArray(modelJson)) {
+    throw new DataError(`${source}: expected a TensorFlow.js model.json object, found ${describeValue(modelJson)}.`);
+  }
+  const manifest = (modelJson as Record<string, unknown>)["weightsManifest"];
+  if (manifest === undefined) {
+    throw new DataError(`${source}: this model.json has no "weightsManifest": it holds no weights (save the model with its weights).`);
+  }
+  if (!Array.isArray(manifest))
+    throw new DataError(`${source}: "weightsManifest" should be a list of weight groups, found ${describeValue(manifest)}.`);
+
+  const tensors: { name: string; tensor: TensorData }[] = [];
+  manifest.forEach((group: unknown, g) => {
+    const where = `${source}: weightsManifest[${g}]`;
+    if (typeof group !== "object" || group === null)
+      throw new DataError(`${where}: expected {paths, weights}, found ${describeValue(group)}.`);
+    const { paths, weights } = group as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string")) {
+      throw new DataError(`${where}: "paths" should be a list of shard file names, found ${describeValue(paths)}.`);
+    }
+    if (!Array.isArray(weights)) throw new DataError(`${where}: "weights" should be a list, found ${describeValue(weights)}.`);
+    const entries = manifestEntries(weights, where);
+    const needed = entries.reduce((n, e) => n + e.bytes, 0);
+    if (needed > 0 && paths.length === 0) throw new DataError(`${where}: lists ${entries.length} weights but no shard files.`);
+    const shards = (paths as string[]).map((p) => ({ path: p, bytes: readShard(p) }));
+    const found = shards.reduce((n, s) => n + s.bytes.length, 0);
+    if (found < needed) {
+      const missing = entries.find((e) => e.offset + e.bytes > found)!;
+      const shardText =
+        shards.length === 1
+          ? `shard "${shards[0]!.path}" has ${found} bytes`
+          : `shards ${shards.map((s) => `"${s.path}" (${s.bytes.length})`).join(", ")} have ${found} bytes together`;
+      throw new DataError(
+        `${source}: ${shardText}, but the manifest needs ${needed}: the shard is truncated. Weight "${missing.name}" ${formatShape(missing.shape)} (bytes ${missing.offset}–${missing.offset + missing.bytes}) is the first that does not fit.`,
+      );
+    }
+    if (found > needed) {
+      const shardText =
+        shards.length === 1 ? `shard "${shards[0]!.path}" has` : `shards ${shards.map((s) => `"${s.path}"`).join(", ")} have`;
+      throw new DataError(
+        `${source}: ${shardText} ${found} bytes, but the manifest's ${entries.length} weights take ${needed}: the shard does not belong to this model.json.`,
+      );
+    }
+    const buffer = concat(
+      shards.map((s) => s.bytes),
+      found,
+    );
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    for (const e of entries) {
+      const data = new Float32Array(sizeOf(e.shape));
+      if (e.dtype === "float32") for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(e.offset + 4 * i, true);
+      else for (let i = 0; i < data.length; i++) data[i] = view.getInt32(e.offset + 4 * i, true);
+      tensors.push({ name: e.name, tensor: { shape: e.shape, data } });
+    }
+  });
+
+  const layers = new Map<string, TensorData[]>();
+  for (const { name, tensor } of tensors) {
+    const layer = name.split("/")[0]!;
+    const list = layers.get(layer);
+    if (list) list.push(tensor);
+    else layers.set(layer, [tensor]);
+  }
+  return nestByTopology(layers, (modelJson as Record<string, unknown>)["modelTopology"], source);
+}
+
+function manifestEntries(weights: unknown[], where: string): ManifestEntry[] {
+  const entries: ManifestEntry[] = [];
+  let offset = 0;
+  weights.forEach((w: unknown, i) => {
+    if (typeof w !== "object" || w === null)
+      throw new DataError(`${where}.weights[${i}]: expected {name, shape, dtype}, found ${describeValue(w)}.`);
+    const { name, shape, dtype, quantization } = w as Record<string, unknown>;
+    if (typeof name !== "string" || name === "")
+      throw new DataError(`${where}.weights[${i}]: "name" should be a string, found ${describeValue(name)}.`);
+    const at = `${where}: weight "${name}"`;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+      throw new DataError(`${at}: "shape" should be a list of non-negative integers, found ${describeValue(shape)}.`);
+    }
+    if (quantization !== undefined && quantization !== null) {
+      throw new DataError(`${at}: quantized weights are not supported; convert the model without quantization.`);
+    }
+    if (dtype !== "float32" && dtype !== "int32") {
+      throw new DataError(`${at}: dtype ${describeValue(dtype)} is not supported; weights must be float32 (or int32).`);
+    }
+    const bytes = 4 * sizeOf(shape as number[]);
+    entries.push({ name, shape: [...(shape as number[])], dtype, offset, bytes });
+    offset += bytes;
+  });
+  return entries;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A model in a topology: its layers' names, and the nested models among them. */
+interface TopologyModel {
+  name: string;
+  layers: string[];
+  models: TopologyModel[];
+}
+
+/**
+ * Moves the weights of layers inside nested models under those models' names. Only layers the
+ * top-level model does not itself have are moved; without a readable topology, nothing is.
+ */
+function nestByTopology(layers: Map<string, TensorData[]>, topology: unknown, source: string): WeightSet {
+  const top = topologyModel(modelConfig(topology), 0);
+  if (!top || top.models.length === 0) return { layers: new Map(layers), source };
+  const build = (model: TopologyModel, available: Map<string, TensorData[]>): WeightSet => {
+    const out = new Map<string, TensorData[] | WeightSet>();
+    for (const layer of model.layers) {
+      const nested = model.models.find((m) => m.name === layer);
+      const own = available.get(layer);
+      if (own) {
+        // Weights under the model's own name (a converter that prefixes them): a flat list the binder splits.
+        out.set(layer, own);
+        available.delete(layer);
+      } else if (nested) {
+        const sub = build(nested, available);
+        if (sub.layers.size > 0) out.set(layer, sub);
+      }
+    }
+    return { layers: out, source };
+  };
+  const remaining = new Map(layers);
+  const nested = build(top, remaining);
+  // Anything the topology does not name stays at the top level, for the binder to report.
+  for (const [name, list] of remaining) nested.layers.set(name, list);
+  // Keep the manifest's order of top-level names where possible: the topology's order is the model's.
+  return nested;
+}
+
+function modelConfig(topology: unknown): unknown {
+  if (typeof topology !== "object" || topology === null) return undefined;
+  const t = topology as Record<string, unknown>;
+  // Keras-converted files wrap it: {keras_version, backend, model_config: {class_name, config}}.
+  return "model_config" in t ? t["model_config"] : t;
+}
+
+function topologyModel(node: unknown, depth: number): TopologyModel | undefined {
+  if (depth > 64 || typeof node !== "object" || node === null) return undefined;
+  const n = node as { class_name?: unknown; config?: unknown; name?: unknown };
+  const config = n.config;
+  // Old Keras Sequential configs are a bare list of layers.
+  const list = Array.isArray(config)
+    ? config
+    : typeof config === "object" && config !== null
+      ? (config as Record<string, unknown>)["layers"]
+      : undefined;
+  if (!Array.isArray(list)) return undefined;
+  const name =
+    typeof config === "object" &&
+    config !== null &&
+    !Array.isArray(config) &&
+    typeof (config as Record<string, unknown>)["name"] === "string"
+      ? ((config as Record<string, unknown>)["name"] as string)
+      : typeof n.name === "string"
+        ? n.name
+        : "";
+  const model: TopologyModel = { name, layers: [], models: [] };
+  for (const layer of list) {
+    if (typeof layer !== "object" || layer === null) continue;
+    const l = layer as { config?: unknown; name?: unknown };
+    const layerName =
+      typeof l.config === "object" && l.config !== null && typeof (l.config as Record<string, unknown>)["name"] === "string"
+        ? ((l.config as Record<string, unknown>)["name"] as string)
+        : typeof l.name === "string"
+          ? l.name
+          : undefined;
+    if (layerName === undefined) continue;
+    model.layers.push(layerName);
+    const nested = topologyModel(layer, depth + 1);
+    if (nested) model.models.push({ ...nested, name: layerName });
+  }
+  return model;
+}
+
+/** Reads a model.json and the shards beside it. */
+export function readTfjsModel(modelJsonPath: string): WeightSet {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(modelJsonPath, "utf8").replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new DataError(`${modelJsonPath}: ${fileProblem(e)}`);
+  }
+  return parseTfjsModel(json, shardReader(modelJsonPath), modelJsonPath);
+}
+
+/** Reads shards relative to a model.json's folder; a missing one is a DataError naming it. */
+export function shardReader(modelJsonPath: string): (path: string) => Uint8Array {
+  const dir = dirname(modelJsonPath);
+  return (path) => {
+    const full = join(dir, path);
+    try {
+      return readFileSync(full);
+    } catch (e) {
+      // Shard paths are URL-relative: "group1 shard.bin" may be written "group1%20shard.bin".
+      let decoded: string | undefined;
+      try {
+        decoded = decodeURIComponent(path);
+      } catch {
+        decoded = undefined;
+      }
+      if (decoded !== undefined && decoded !== path) {
+        try {
+          return readFileSync(join(dir, decoded));
+        } catch {
+          // report the path as written
+        }
+      }
+      throw new DataError(`${modelJsonPath}: cannot read weights shard "${path}" (${full}): ${fileProblem(e)}`);
+    }
+  };
+}
+
+/** "file not found", "permission denied", or the JSON error: for messages about a file. */
+export function fileProblem(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === "ENOENT") return "file not found";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (e instanceof SyntaxError) return `invalid JSON: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
