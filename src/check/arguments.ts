@@ -1,6 +1,6 @@
 // Binding a layer constructor's arguments to its parameters: positional order, keywords and their
 // Keras aliases, defaults, and the value each kind of parameter accepts.
-import { ACTIVATIONS, parseActivation } from "../layers/activations.js";
+import { ACTIVATIONS, parseActivation } from "../types/activations.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
 import { exampleCall, type LayerDefinition, type LayerInstance, type Merge, type ParamSpec, type ParamValue } from "../layers/layer.js";
 import { Codes, type CatalogEntry } from "../source/catalog.js";

@@ -8,7 +8,11 @@ import { loadChecked } from "./load.js";
 const BACKENDS = ["cpu"];
 
 export function runCommand(argv: readonly string[]): number {
-  const args = parseArgs(argv, { model: { value: true }, input: { value: true, repeat: true }, weights: { value: true }, backend: { value: true }, json: {} }, "run");
+  const args = parseArgs(
+    argv,
+    { model: { value: true }, input: { value: true, repeat: true }, weights: { value: true }, backend: { value: true }, json: {} },
+    "run",
+  );
   const backend = flag(args, "backend") ?? "cpu";
   if (!BACKENDS.includes(backend)) throw new UsageError(`rnnc run: unknown backend ${backend} (available: ${BACKENDS.join(", ")})`);
   const inputs: Record<string, TensorInput> = {};

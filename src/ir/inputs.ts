@@ -10,28 +10,35 @@ export type NestedArray = readonly (number | boolean | NestedArray)[];
 
 /** The typed inputs of a run, in the graph's input order, with every named dim bound to a size. */
 export function prepareInputs(graph: Graph, given: Readonly<Record<string, TensorInput>>): TensorData[] {
-  const names = new Set(graph.inputs.map((i) => i.name));
-  for (const name of Object.keys(given)) {
-    if (!names.has(name)) throw new DataError(`unknown input ${name}; the model's inputs are ${[...names].join(", ")}`);
+  for (const name in given) {
+    if (!graph.inputs.some((i) => i.name === name)) {
+      throw new DataError(`unknown input ${name}; the model's inputs are ${graph.inputs.map((i) => i.name).join(", ")}`);
+    }
   }
   const dims = new Map<string, { size: number; input: string }>();
   return graph.inputs.map((input) => {
     const value = given[input.name];
     if (value === undefined) throw new DataError(`missing input ${input.name} (${describe(input.dtype, input.dims)})`);
     const data = toTensorData(value, input.dtype, input.name);
+    if (data.shape.length === input.dims.length && input.dims.every((d, i) => d === data.shape[i])) return data; // the common case
     const expected = describe(input.dtype, input.dims);
     if (data.shape.length !== input.dims.length) {
-      throw new DataError(`input ${input.name}: expected ${expected}, got ${formatShape(data.shape)} (rank ${data.shape.length}, not ${input.dims.length})`);
+      throw new DataError(
+        `input ${input.name}: expected ${expected}, got ${formatShape(data.shape)} (rank ${data.shape.length}, not ${input.dims.length})`,
+      );
     }
     input.dims.forEach((d, i) => {
       const size = data.shape[i]!;
       if (typeof d === "number") {
-        if (size !== d) throw new DataError(`input ${input.name}: expected ${expected}, got ${formatShape(data.shape)} (dim ${i} must be ${d})`);
+        if (size !== d)
+          throw new DataError(`input ${input.name}: expected ${expected}, got ${formatShape(data.shape)} (dim ${i} must be ${d})`);
         return;
       }
       const bound = dims.get(d);
       if (bound && bound.size !== size) {
-        throw new DataError(`input ${input.name}: dim ${i} is ${d} = ${bound.size} (from input ${bound.input}), got ${size} in ${formatShape(data.shape)}`);
+        throw new DataError(
+          `input ${input.name}: dim ${i} is ${d} = ${bound.size} (from input ${bound.input}), got ${size} in ${formatShape(data.shape)}`,
+        );
       }
       if (size < 1) throw new DataError(`input ${input.name}: dim ${i} (${d}) is ${size}; every dim must be at least 1`);
       dims.set(d, { size, input: input.name });
@@ -73,7 +80,9 @@ function fromNested(value: NestedArray, dtype: DType, name: string): TensorData 
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      throw new DataError(`input ${name}: ragged array at ${path || "the top"}: expected ${shape[depth]} items${Array.isArray(v) ? `, found ${v.length}` : ", found a scalar"}`);
+      throw new DataError(
+        `input ${name}: ragged array at ${path || "the top"}: expected ${shape[depth]} items${Array.isArray(v) ? `, found ${v.length}` : ", found a scalar"}`,
+      );
     }
     v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
   };

@@ -41,6 +41,15 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
     return { items: [{ type: first.type, mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
   },
   weights: () => [],
-  lower: (_layer, args, ctx) => [{ value: ctx.builder.op({ kind: "add" }, args.inputs.map((i) => i.value), "add"), mask: combineMasks(ctx, args.inputs) }],
+  lower: (_layer, args, ctx) => [
+    {
+      value: ctx.builder.op(
+        { kind: "add" },
+        args.inputs.map((i) => i.value),
+        "add",
+      ),
+      mask: combineMasks(ctx, args.inputs),
+    },
+  ],
   describe: () => "add()",
 };

@@ -83,7 +83,14 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
   },
   weights: () => [],
   lower: (layer, args, ctx) => [
-    { value: ctx.builder.op({ kind: "concat", axis: layer.config.axis }, args.inputs.map((i) => i.value), "concat"), mask: combineMasks(ctx, args.inputs) },
+    {
+      value: ctx.builder.op(
+        { kind: "concat", axis: layer.config.axis },
+        args.inputs.map((i) => i.value),
+        "concat",
+      ),
+      mask: combineMasks(ctx, args.inputs),
+    },
   ],
   describe: (c) => `concat(axis=${c.axis})`,
 };

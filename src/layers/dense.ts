@@ -93,12 +93,22 @@ export const denseLayer: LayerDefinition<DenseConfig> = {
   lower: (layer, args, ctx) => {
     const input = args.inputs[0]!;
     const weights = layer.config.useBias ? [ctx.weight(0), ctx.weight(1)] : [ctx.weight(0)];
-    return [{ value: ctx.builder.op({ kind: "matmul", activation: layer.config.activation }, [input.value, ...weights], "dense"), mask: input.mask }];
+    return [
+      {
+        value: ctx.builder.op({ kind: "matmul", activation: layer.config.activation }, [input.value, ...weights], "dense"),
+        mask: input.mask,
+      },
+    ];
   },
   initialWeights: (config, input, seed) => {
     const features = input.dims[input.dims.length - 1] as number;
-    const kernel = { shape: [features, config.units], data: materialize(config.kernelInitializer, [features, config.units], deriveSeed(seed, "kernel")) };
-    return config.useBias ? [kernel, { shape: [config.units], data: materialize(config.biasInitializer, [config.units], deriveSeed(seed, "bias")) }] : [kernel];
+    const kernel = {
+      shape: [features, config.units],
+      data: materialize(config.kernelInitializer, [features, config.units], deriveSeed(seed, "kernel")),
+    };
+    return config.useBias
+      ? [kernel, { shape: [config.units], data: materialize(config.biasInitializer, [config.units], deriveSeed(seed, "bias")) }]
+      : [kernel];
   },
   describe: describeDense,
 };

@@ -85,7 +85,10 @@ export const embeddingLayer: LayerDefinition<EmbeddingConfig> = {
     return [{ value, mask }];
   },
   initialWeights: (config, _input, seed) => [
-    { shape: [config.vocab, config.dim], data: materialize(config.initializer, [config.vocab, config.dim], deriveSeed(seed, "embeddings")) },
+    {
+      shape: [config.vocab, config.dim],
+      data: materialize(config.initializer, [config.vocab, config.dim], deriveSeed(seed, "embeddings")),
+    },
   ],
   describe: describeEmbedding,
 };

@@ -25,7 +25,6 @@ import type {
   WeightSpec,
 } from "./layer.js";
 
-
 export type { CellKind };
 
 export interface RecurrentConfig {
@@ -354,7 +353,10 @@ export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, feat
   const [kernel, recurrentKernel, bias] = shapes;
   const weights: TensorData[] = [
     { shape: [...kernel!.shape], data: materialize(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")) },
-    { shape: [...recurrentKernel!.shape], data: materialize(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")) },
+    {
+      shape: [...recurrentKernel!.shape],
+      data: materialize(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")),
+    },
   ];
   if (bias) {
     const biasSeed = deriveSeed(seed, "bias");
@@ -415,10 +417,14 @@ export function lowerRecurrent(
   };
   const h0 = initial[0]?.value ?? NONE;
   const c0 = initial[1]?.value ?? NONE;
-  const outputs = b.add(op, [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0], [
-    { dtype: "f32", note: `${config.cell} output` },
-    ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),
-  ]);
+  const outputs = b.add(
+    op,
+    [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0],
+    [
+      { dtype: "f32", note: `${config.cell} output` },
+      ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),
+    ],
+  );
   return { output: outputs[0]!, states: outputs.slice(1) };
 }
 

@@ -117,7 +117,12 @@ class Lowerer {
       }
       callee ??= this.eval(e, ctx);
       const positional = call.args.filter((a) => !a.keyword).map((a) => this.eval(a.value, ctx));
-      callee = this.apply(callee, positional, call.args.filter((a) => a.keyword), ctx);
+      callee = this.apply(
+        callee,
+        positional,
+        call.args.filter((a) => a.keyword),
+        ctx,
+      );
     }
     return callee!;
   }
@@ -128,7 +133,12 @@ class Lowerer {
     if (!layer) throw new Error("a constructor call the checker did not build");
     const tensors = call.args.filter((a) => !a.keyword);
     if (layer.def.appliesDirectly && tensors.length > 0) {
-      return this.apply({ kind: "layer", layer }, tensors.map((a) => this.eval(a.value, ctx)), [], ctx);
+      return this.apply(
+        { kind: "layer", layer },
+        tensors.map((a) => this.eval(a.value, ctx)),
+        [],
+        ctx,
+      );
     }
     return { kind: "layer", layer };
   }
@@ -154,7 +164,9 @@ class Lowerer {
     const inputs = positional.map((p) => this.tensor(p));
     if (f.kind === "model") {
       const outputs = this.lowerBody(f.model, inputs, `${ctx.prefix}${f.model.name}/`);
-      return outputs.length === 1 ? { kind: "tensor", tensor: outputs[0]! } : { kind: "tuple", items: outputs.map((tensor) => ({ kind: "tensor", tensor })) };
+      return outputs.length === 1
+        ? { kind: "tensor", tensor: outputs[0]! }
+        : { kind: "tuple", items: outputs.map((tensor) => ({ kind: "tensor", tensor })) };
     }
     if (f.kind !== "layer") throw new Error("applying something that is not a layer");
     const layer = f.layer;
@@ -166,7 +178,9 @@ class Lowerer {
     }
     const outputs = this.lowerLayer(layer, inputs, keywords, ctx, ctx.weightOf.get(layer));
     const tuple = layer.built?.output.tuple ?? outputs.length > 1;
-    return tuple ? { kind: "tuple", items: outputs.map((tensor) => ({ kind: "tensor", tensor })) } : { kind: "tensor", tensor: outputs[0]! };
+    return tuple
+      ? { kind: "tuple", items: outputs.map((tensor) => ({ kind: "tensor", tensor })) }
+      : { kind: "tensor", tensor: outputs[0]! };
   }
 
   private lowerLayer(

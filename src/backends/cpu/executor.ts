@@ -13,7 +13,31 @@ import { Arena } from "./wasm/arena.js";
 
 type Buffer = ops.Buffer;
 
+/** The results, copied out of the arena into one fresh buffer per dtype (one allocation, not one per output). */
+function copyOutputs(graph: Graph, plan: Plan): TensorData[] {
+  let floats = 0;
+  for (const v of graph.outputs) if (graph.values[v]!.dtype === "f32") floats += plan.buffers[v]!.length;
+  const block = new Float32Array(floats);
+  let at = 0;
+  return graph.outputs.map((v) => {
+    const source = plan.buffers[v]!;
+    const shape = plan.shapes[v]!.slice();
+    if (!(source instanceof Float32Array)) return { shape, data: source.slice() };
+    const data = block.subarray(at, at + source.length);
+    data.set(source);
+    at += source.length;
+    return { shape, data };
+  });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 interface Plan {
+  inputShapes: number[][];
   /** Per value: its buffer (inputs are rebound each run). */
   buffers: (Buffer | undefined)[];
   shapes: number[][];
@@ -23,6 +47,7 @@ interface Plan {
 export class CpuBackend {
   private readonly graph: Graph;
   private readonly plans = new Map<string, Plan>();
+  private lastPlan: Plan | undefined;
 
   /** `useWasm: false` runs the JavaScript kernels only (for tests of the fallback). */
   constructor(
@@ -41,16 +66,20 @@ export class CpuBackend {
     const plan = this.planFor(data);
     this.graph.inputs.forEach((input, i) => plan.buffers[input.value]!.set(data[i]!.data));
     for (const step of plan.steps) step();
-    return this.graph.outputs.map((v) => ({ shape: [...plan.shapes[v]!], data: plan.buffers[v]!.slice() }));
+    return copyOutputs(this.graph, plan);
   }
 
   private planFor(inputs: TensorData[]): Plan {
+    // The common case, a run with the shapes of the last: no key to build.
+    const last = this.lastPlan;
+    if (last && inputs.every((t, i) => sameShape(t.shape, last.inputShapes[i]!))) return last;
     const key = inputs.map((t) => t.shape.join("x")).join(";");
     let plan = this.plans.get(key);
     if (!plan) {
       plan = buildPlan(this.graph, inputs, this.useWasm);
       this.plans.set(key, plan);
     }
+    this.lastPlan = plan;
     return plan;
   }
 }
@@ -79,6 +108,10 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
     if (node.op.kind === "recurrent") {
       for (const floats of RecurrentKernel.arenaFloats(node.op, shapes[node.inputs[0]!]![0]!)) bytes.push(floats * 4);
     }
+    if (node.op.kind === "matmul") {
+      const [k, n] = shapes[node.inputs[1]!]!;
+      bytes.push(Arena.packedFloats(k!, n!) * 4);
+    }
   }
   for (const input of graph.inputs) bytes.push(sizeOf(shapes[input.value]!) * BYTES[input.dtype]);
   const arena = new Arena(Arena.bytesFor(bytes), useWasm);
@@ -95,7 +128,7 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
     for (const v of node.outputs) buffers[v] = allocate(arena, graph.values[v]!.dtype, sizeOf(shapes[v]!));
     steps.push(kernelFor(node, shapes, buffers, arena));
   }
-  return { buffers, shapes, steps };
+  return { inputShapes: inputs.map((t) => [...t.shape]), buffers, shapes, steps };
 }
 
 /** Evaluates a node whose inputs are constants (constant folding), with the JavaScript kernels. */
@@ -171,8 +204,10 @@ function inferShapes(node: Node, shapes: number[][]): number[][] {
 
 /** The closure that runs one node on its planned buffers. */
 function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)[], arena: Arena): () => void {
-  const buf = (i: number) => buffers[node.inputs[i]!]!;
-  const f32 = (i: number) => buffers[node.inputs[i]!] as Float32Array;
+  // A plan's buffers are fixed (inputs are copied into theirs), so they are resolved here, once.
+  const inputBuffers = node.inputs.map((v) => (v === NONE ? undefined : buffers[v]));
+  const buf = (i: number) => inputBuffers[i]!;
+  const f32 = (i: number) => inputBuffers[i] as Float32Array;
   const shape = (i: number) => shapes[node.inputs[i]!]!;
   const out = buffers[node.outputs[0]!]!;
   const outF32 = out as Float32Array;
@@ -184,11 +219,11 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
       const m = sizeOf(x) / k;
       const n = shape(1)[1]!;
       const bias = node.inputs.length > 2 && node.inputs[2] !== NONE ? f32(2) : undefined;
-      // Inputs are read through the buffer table: a model input is rebound on every run.
+      const packed = arena.packStrips(f32(1), k, n);
       return () => {
         if (bias) for (let i = 0; i < m; i++) outF32.set(bias, i * n);
         else outF32.fill(0);
-        arena.matmulAccumulate(f32(0), 0, k, m, k, f32(1), n, outF32, 0, n);
+        arena.matmulAccumulate(f32(0), 0, k, m, k, f32(1), n, outF32, 0, n, packed);
         activateInPlace(op.activation, outF32, 0, outF32.length, n);
       };
     }
@@ -200,7 +235,11 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
       };
     }
     case "add":
-      return () => ops.add(node.inputs.map((v) => buffers[v] as Float32Array), outF32);
+      return () =>
+        ops.add(
+          node.inputs.map((v) => buffers[v] as Float32Array),
+          outF32,
+        );
     case "mul":
       return () => ops.mul(f32(0), f32(1), outF32);
     case "scale":
@@ -226,13 +265,20 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
       const [vocab, dim] = shape(1);
       return () => {
         const bad = ops.gather(buf(0) as Int32Array, f32(1), vocab!, dim!, outF32);
-        if (bad !== undefined) throw new DataError(`token id ${(buf(0) as Int32Array)[bad]} at index ${bad} is outside the embedding's vocabulary 0..${vocab! - 1}`);
+        if (bad !== undefined)
+          throw new DataError(
+            `token id ${(buf(0) as Int32Array)[bad]} at index ${bad} is outside the embedding's vocabulary 0..${vocab! - 1}`,
+          );
       };
     }
     case "maskNotZero":
       return () => ops.maskNotZero(buf(0) as Int32Array, out as Uint8Array);
     case "maskAnd":
-      return () => ops.maskAnd(node.inputs.map((v) => buffers[v] as Uint8Array), out as Uint8Array);
+      return () =>
+        ops.maskAnd(
+          node.inputs.map((v) => buffers[v] as Uint8Array),
+          out as Uint8Array,
+        );
     case "repeat": {
       const [b, f] = shape(0);
       return () => ops.repeat(buf(0), b!, f!, op.n, out);
@@ -249,20 +295,21 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
       const [b, t] = shape(0);
       if (!op.projected) throw new Error("recurrent ops run after the hoisting pass");
       const kernel = new RecurrentKernel(op, b!, t!, arena);
+      kernel.prepare(f32(2));
       const opt = (i: number) => (node.inputs[i] === NONE ? undefined : buffers[node.inputs[i]!]);
       const outputs = node.outputs.map((v, i) => (op.used[i] ? (buffers[v] as Float32Array) : undefined));
-      return () =>
-        kernel.run({
-          projected: f32(0),
-          recurrentKernel: f32(2),
-          recurrentBias: opt(4) as Float32Array | undefined,
-          mask: opt(5) as Uint8Array | undefined,
-          h0: opt(6) as Float32Array | undefined,
-          c0: opt(7) as Float32Array | undefined,
-          output: outputs[0],
-          h: outputs[1],
-          c: outputs[2],
-        });
+      const io = {
+        projected: f32(0),
+        recurrentKernel: f32(2),
+        recurrentBias: opt(4) as Float32Array | undefined,
+        mask: opt(5) as Uint8Array | undefined,
+        h0: opt(6) as Float32Array | undefined,
+        c0: opt(7) as Float32Array | undefined,
+        output: outputs[0],
+        h: outputs[1],
+        c: outputs[2],
+      };
+      return () => kernel.run(io);
     }
     case "input":
     case "const":

@@ -3,8 +3,8 @@
 // output, with Keras's TensorFlow-backend masking. All buffers come from the plan's arena, once.
 import type { RecurrentOp } from "../../../ir/graph.js";
 import type { Activation } from "../../../types/activations.js";
-import type { Arena } from "../wasm/arena.js";
-import { activateInPlace, scalarActivation } from "./activations.js";
+import { Arena } from "../wasm/arena.js";
+import { activateInPlace, fastExp, scalarActivation } from "./activations.js";
 
 export interface RecurrentBuffers {
   /** [B, T, G·u]: x·K + input bias. */
@@ -43,9 +43,13 @@ export class RecurrentKernel {
   private readonly resetState: Float32Array;
   private readonly kernelZr: Float32Array;
   private readonly kernelH: Float32Array;
-  private splitFrom: Float32Array | undefined;
+  private packed: Float32Array | undefined;
+  private packedZr: Float32Array | undefined;
+  private packedH: Float32Array | undefined;
   /** Softmax is not element-wise: with it, activations run over whole gate blocks (Keras does the same). */
   private readonly blockwise: boolean;
+  /** tanh and sigmoid, the defaults: the hot path spells them out instead of calling through a variable. */
+  private readonly kerasDefaults: boolean;
   private readonly act: (x: number) => number;
   private readonly recAct: (x: number) => number;
 
@@ -67,6 +71,7 @@ export class RecurrentKernel {
     this.kernelZr = arena.f32(gruBefore ? u * 2 * u : 0);
     this.kernelH = arena.f32(gruBefore ? u * u : 0);
     this.blockwise = op.activation === "softmax" || op.recurrentActivation === "softmax";
+    this.kerasDefaults = op.activation === "tanh" && op.recurrentActivation === "sigmoid";
     this.act = this.blockwise ? (x) => x : scalarActivation(op.activation);
     this.recAct = this.blockwise ? (x) => x : scalarActivation(op.recurrentActivation);
   }
@@ -76,7 +81,30 @@ export class RecurrentKernel {
     const u = op.units;
     const width = gateCount(op) * u;
     const gruBefore = op.cell === "gru" && !op.resetAfter;
-    return [batch * u, op.cell === "lstm" ? batch * u : 0, batch * width, op.cell === "gru" ? batch * width : 0, batch * u, gruBefore ? batch * u : 0, gruBefore ? 2 * u * u : 0, gruBefore ? u * u : 0];
+    const packed = gruBefore ? [Arena.packedFloats(u, 2 * u), Arena.packedFloats(u, u)] : [Arena.packedFloats(u, width)];
+    return [
+      batch * u,
+      op.cell === "lstm" ? batch * u : 0,
+      batch * width,
+      op.cell === "gru" ? batch * width : 0,
+      batch * u,
+      gruBefore ? batch * u : 0,
+      gruBefore ? 2 * u * u : 0,
+      gruBefore ? u * u : 0,
+      ...packed,
+    ];
+  }
+
+  /** Lays the (constant) recurrent kernel out for the SIMD matmul, once, before the first run. */
+  prepare(recurrentKernel: Float32Array): void {
+    const u = this.op.units;
+    if (this.op.cell === "gru" && !this.op.resetAfter) {
+      this.splitRecurrent(recurrentKernel);
+      this.packedZr = this.arena.packStrips(this.kernelZr, u, 2 * u);
+      this.packedH = this.arena.packStrips(this.kernelH, u, u);
+    } else {
+      this.packed = this.arena.packStrips(recurrentKernel, u, gateCount(this.op) * u);
+    }
   }
 
   run(io: RecurrentBuffers): void {
@@ -88,7 +116,6 @@ export class RecurrentKernel {
       if (io.c0) this.c.set(io.c0);
       else this.c.fill(0);
     }
-    if (op.cell === "gru" && !op.resetAfter) this.splitRecurrent(io.recurrentKernel);
     this.previous.fill(0);
     for (let s = 0; s < steps; s++) {
       const t = op.goBackwards ? steps - 1 - s : s;
@@ -96,7 +123,13 @@ export class RecurrentKernel {
       else if (op.cell === "gru") this.gruStep(io, t);
       else this.simpleStep(io, t);
       if (io.output && op.returnSequences) {
-        for (let b = 0; b < batch; b++) io.output.set(this.previous.subarray(b * u, (b + 1) * u), (b * steps + s) * u);
+        const out = io.output;
+        const previous = this.previous;
+        for (let b = 0; b < batch; b++) {
+          const to = (b * steps + s) * u;
+          const from = b * u;
+          for (let j = 0; j < u; j++) out[to + j] = previous[from + j]!;
+        }
       }
     }
     if (io.output && !op.returnSequences) io.output.set(this.previous);
@@ -107,11 +140,14 @@ export class RecurrentKernel {
   /** gates[b, :] = projected[b, t, :] (+ h[b, :]·R when `withRecurrent`). */
   private load(io: RecurrentBuffers, t: number, width: number, withRecurrent: boolean): void {
     const { batch, steps, gates } = this;
+    const projected = io.projected;
     for (let b = 0; b < batch; b++) {
       const from = (b * steps + t) * width;
-      gates.set(io.projected.subarray(from, from + width), b * width);
+      const to = b * width;
+      for (let j = 0; j < width; j++) gates[to + j] = projected[from + j]!;
     }
-    if (withRecurrent) this.arena.matmulAccumulate(this.h, 0, this.op.units, batch, this.op.units, io.recurrentKernel, width, gates, 0, width);
+    if (withRecurrent)
+      this.arena.matmulAccumulate(this.h, 0, this.op.units, batch, this.op.units, io.recurrentKernel, width, gates, 0, width, this.packed);
   }
 
   /** Whether sample b uses step t. */
@@ -139,6 +175,10 @@ export class RecurrentKernel {
       for (const block of [0, 1, 3]) this.activateBlock(this.op.recurrentActivation, gates, width, block);
       this.activateBlock(this.op.activation, gates, width, 2);
     }
+    if (this.kerasDefaults && !io.mask) {
+      this.lstmDefaultStep();
+      return;
+    }
     for (let b = 0; b < this.batch; b++) {
       if (!this.used(io, b, t)) {
         this.maskedOutput(b);
@@ -163,6 +203,28 @@ export class RecurrentKernel {
     }
   }
 
+  /** The LSTM step with Keras's default activations (sigmoid gates, tanh) and no mask, written out. */
+  private lstmDefaultStep(): void {
+    const u = this.op.units;
+    const width = 4 * u;
+    const { gates, h, c, previous } = this;
+    for (let b = 0; b < this.batch; b++) {
+      const z = b * width;
+      const s = b * u;
+      for (let j = 0; j < u; j++) {
+        const i = 1 / (1 + fastExp(-gates[z + j]!));
+        const f = 1 / (1 + fastExp(-gates[z + u + j]!));
+        const g = 1 - 2 / (fastExp(2 * gates[z + 2 * u + j]!) + 1);
+        const o = 1 / (1 + fastExp(-gates[z + 3 * u + j]!));
+        const cj = f * c[s + j]! + i * g;
+        c[s + j] = cj;
+        const hj = o * (1 - 2 / (fastExp(2 * cj) + 1));
+        h[s + j] = hj;
+        previous[s + j] = hj;
+      }
+    }
+  }
+
   private gruStep(io: RecurrentBuffers, t: number): void {
     const { batch, h, previous, act, recAct, gates, recurrentPart, blockwise, op } = this;
     const u = op.units;
@@ -174,13 +236,13 @@ export class RecurrentKernel {
         if (io.recurrentBias) recurrentPart.set(io.recurrentBias, b * width);
         else recurrentPart.fill(0, b * width, (b + 1) * width);
       }
-      this.arena.matmulAccumulate(h, 0, u, batch, u, io.recurrentKernel, width, recurrentPart, 0, width);
+      this.arena.matmulAccumulate(h, 0, u, batch, u, io.recurrentKernel, width, recurrentPart, 0, width, this.packed);
       for (let i = 0; i < batch * width; i++) {
         if (i % width < 2 * u) gates[i] = gates[i]! + recurrentPart[i]!;
       }
     } else {
       // z, r from x·K + h·R_zr; ĥ = φ(x_h + (r ∘ h)·R_h).
-      this.arena.matmulAccumulate(h, 0, u, batch, u, this.kernelZr, 2 * u, gates, 0, width);
+      this.arena.matmulAccumulate(h, 0, u, batch, u, this.kernelZr, 2 * u, gates, 0, width, this.packedZr);
     }
     if (blockwise) {
       this.activateBlock(op.recurrentActivation, gates, width, 0);
@@ -189,7 +251,8 @@ export class RecurrentKernel {
     if (op.resetAfter) {
       for (let b = 0; b < batch; b++) {
         const z = b * width;
-        for (let j = 0; j < u; j++) gates[z + 2 * u + j] = gates[z + 2 * u + j]! + recAct(gates[z + u + j]!) * recurrentPart[z + 2 * u + j]!;
+        for (let j = 0; j < u; j++)
+          gates[z + 2 * u + j] = gates[z + 2 * u + j]! + recAct(gates[z + u + j]!) * recurrentPart[z + 2 * u + j]!;
       }
     } else {
       const { resetState } = this;
@@ -198,7 +261,7 @@ export class RecurrentKernel {
         const s = b * u;
         for (let j = 0; j < u; j++) resetState[s + j] = recAct(gates[z + u + j]!) * h[s + j]!;
       }
-      this.arena.matmulAccumulate(resetState, 0, u, batch, u, this.kernelH, u, gates, 2 * u, width);
+      this.arena.matmulAccumulate(resetState, 0, u, batch, u, this.kernelH, u, gates, 2 * u, width, this.packedH);
     }
     if (blockwise) this.activateBlock(op.activation, gates, width, 2);
     for (let b = 0; b < batch; b++) {
@@ -213,7 +276,7 @@ export class RecurrentKernel {
         const hj = zg * h[s + j]! + (1 - zg) * act(gates[z + 2 * u + j]!);
         previous[s + j] = hj;
       }
-      h.set(previous.subarray(s, s + u), s);
+      for (let j = 0; j < u; j++) h[s + j] = previous[s + j]!;
     }
   }
 
@@ -236,14 +299,12 @@ export class RecurrentKernel {
     }
   }
 
-  /** R [u, 3u] as R_zr [u, 2u] and R_h [u, u], split once per weights. */
+  /** R [u, 3u] as R_zr [u, 2u] and R_h [u, u]. */
   private splitRecurrent(r: Float32Array): void {
-    if (this.splitFrom === r) return;
     const u = this.op.units;
     for (let i = 0; i < u; i++) {
       this.kernelZr.set(r.subarray(i * 3 * u, i * 3 * u + 2 * u), i * 2 * u);
       this.kernelH.set(r.subarray(i * 3 * u + 2 * u, (i + 1) * 3 * u), i * u);
     }
-    this.splitFrom = r;
   }
 }

@@ -25,11 +25,13 @@ export function concat(inputs: readonly Buffer[], shapes: readonly (readonly num
   const total = inner.reduce((a, b) => a + b, 0);
   for (let o = 0; o < outer; o++) {
     let at = o * total;
-    inputs.forEach((input, k) => {
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k]!;
       const n = inner[k]!;
-      out.set(input.subarray(o * n, (o + 1) * n), at);
+      const from = o * n;
+      for (let j = 0; j < n; j++) out[at + j] = input[from + j]!;
       at += n;
-    });
+    }
   }
 }
 
@@ -38,7 +40,8 @@ export function reverseTime(input: Buffer, batch: number, steps: number, rest: n
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < steps; t++) {
       const from = (b * steps + t) * rest;
-      out.set(input.subarray(from, from + rest), (b * steps + (steps - 1 - t)) * rest);
+      const to = (b * steps + (steps - 1 - t)) * rest;
+      for (let j = 0; j < rest; j++) out[to + j] = input[from + j]!;
     }
   }
 }

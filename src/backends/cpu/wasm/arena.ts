@@ -3,7 +3,10 @@
 import { matmulAccumulate } from "../kernels/matmul.js";
 import { KERNELS_WASM } from "./kernels.generated.js";
 
-/** out[i, :] += x[i, :] · w on views: offsets and strides in floats. */
+/**
+ * out[i, :] += x[i, :] · w on views: offsets and strides in floats. `packed`, from Arena.pack, is the
+ * same w laid out for the SIMD kernel; kernels that do not use it ignore it.
+ */
 export type MatmulAccumulate = (
   x: Float32Array,
   xOffset: number,
@@ -15,10 +18,12 @@ export type MatmulAccumulate = (
   out: Float32Array,
   outOffset: number,
   outStride: number,
+  packed?: Float32Array,
 ) => void;
 
 interface KernelExports {
-  matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number): void;
+  matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
+  pack_strips(w: number, k: number, n: number, wp: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -36,12 +41,15 @@ function kernelsModule(): WebAssembly.Module | null {
 }
 
 const PAGE = 65536;
+const SMALL = 2048;
 const ALIGN = 16;
 
 export class Arena {
   private readonly memory: ArrayBuffer;
   private next = 0;
   readonly matmulAccumulate: MatmulAccumulate;
+  /** A constant weight w [k, n] laid out for the SIMD kernel (taken from the arena), or undefined without SIMD. */
+  readonly packStrips: (w: Float32Array, k: number, n: number) => Float32Array | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
 
@@ -52,14 +60,29 @@ export class Arena {
       const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
       const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
       this.memory = memory.buffer;
-      this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os) =>
-        kernels.matmul_acc(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os);
+      // Below a few thousand multiply-adds, the call into WebAssembly costs more than it saves.
+      this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os, packed) => {
+        if (m * k * n < SMALL) matmulAccumulate(x, xo, xs, m, k, w, n, out, oo, os);
+        else
+          kernels.matmul_acc(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os, packed ? packed.byteOffset : 0);
+      };
+      this.packStrips = (w, k, n) => {
+        const packed = this.f32(Arena.packedFloats(k, n));
+        kernels.pack_strips(w.byteOffset, k, n, packed.byteOffset);
+        return packed;
+      };
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
       this.matmulAccumulate = matmulAccumulate;
+      this.packStrips = () => undefined;
       this.simd = false;
     }
+  }
+
+  /** The floats a packed [k, n] weight takes (its full 8-column strips). */
+  static packedFloats(k: number, n: number): number {
+    return k * (n & ~7);
   }
 
   /** The bytes `sizes` buffers need, each aligned for SIMD loads. */
@@ -81,7 +104,9 @@ export class Arena {
 
   /** A view of the same type holding a copy of `data`. */
   copy<T extends Float32Array | Int32Array | Uint8Array>(data: T): T {
-    const view = (data instanceof Float32Array ? this.f32(data.length) : data instanceof Int32Array ? this.i32(data.length) : this.u8(data.length)) as T;
+    const view = (
+      data instanceof Float32Array ? this.f32(data.length) : data instanceof Int32Array ? this.i32(data.length) : this.u8(data.length)
+    ) as T;
     view.set(data);
     return view;
   }

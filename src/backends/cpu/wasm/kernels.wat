@@ -8,9 +8,10 @@
 (module
   (memory (import "env" "memory") 1)
 
-  (func $acc_4x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32)
+  ;; Four rows × 8 columns; w advances by $wstep bytes per step along k (n·4 in place, 32 packed).
+  (func $acc_4x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32) (param $os i32)
     (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
-    (local $end i32) (local $wstep i32)
+    (local $end i32)
     (local $w0 v128) (local $w1 v128) (local $a v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -28,7 +29,6 @@
     (local.set $c21 (v128.load offset=16 (local.get $o2)))
     (local.set $c30 (v128.load (local.get $o3)))
     (local.set $c31 (v128.load offset=16 (local.get $o3)))
-    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
     (block $done
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
@@ -63,11 +63,10 @@
     (v128.store offset=16 (local.get $o3) (local.get $c31)))
 
   ;; One row × 8 columns.
-  (func $acc_1x8 (param $x i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32)
-    (local $end i32) (local $wstep i32) (local $a v128) (local $c0 v128) (local $c1 v128)
+  (func $acc_1x8 (param $x i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32)
+    (local $end i32) (local $a v128) (local $c0 v128) (local $c1 v128)
     (local.set $c0 (v128.load (local.get $out)))
     (local.set $c1 (v128.load offset=16 (local.get $out)))
-    (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
     (block $done
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
@@ -111,10 +110,12 @@
         (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
     (f32.store (local.get $out) (local.get $c)))
 
-  ;; out[i, :] += x[i, :] · w for i < m.
-  (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32)
+  ;; out[i, :] += x[i, :] · w for i < m. With $wp ≠ 0, the 8-column strips of w are read from $wp,
+  ;; where pack_strips laid each strip out contiguously ([k, 8] after [k, 8]): w itself has rows n·4
+  ;; bytes apart, often a power of two, and walking down a strip then hits one cache set only.
+  (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32) (param $wp i32)
     (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $n8 i32) (local $n4 i32)
-    (local $xrow i32) (local $orow i32)
+    (local $xrow i32) (local $orow i32) (local $strip i32) (local $wstep i32)
     (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     ;; Row blocks of 64.
@@ -129,6 +130,13 @@
         (block $strips_done
           (br_if $strips_done (i32.ge_s (local.get $j) (local.get $n8)))
           (loop $strips
+            (if (local.get $wp)
+              (then
+                (local.set $strip (i32.add (local.get $wp) (i32.mul (i32.shl (local.get $j) (i32.const 2)) (local.get $k))))
+                (local.set $wstep (i32.const 32)))
+              (else
+                (local.set $strip (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))))
             (local.set $i (local.get $i0))
             (block $quads_done
               (br_if $quads_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))
@@ -136,8 +144,7 @@
                 (call $acc_4x8
                   (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
                   (local.get $xs) (local.get $k)
-                  (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
-                  (local.get $n)
+                  (local.get $strip) (local.get $wstep)
                   (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
                   (local.get $os))
                 (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -148,8 +155,7 @@
                 (call $acc_1x8
                   (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
                   (local.get $k)
-                  (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
-                  (local.get $n)
+                  (local.get $strip) (local.get $wstep)
                   (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2))))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br_if $singles (i32.lt_s (local.get $i) (local.get $iend)))))
@@ -181,4 +187,23 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br_if $tail_rows (i32.lt_s (local.get $i) (local.get $iend)))))
         (local.set $i0 (local.get $iend))
-        (br_if $row_blocks (i32.lt_s (local.get $i0) (local.get $m)))))))
+        (br_if $row_blocks (i32.lt_s (local.get $i0) (local.get $m))))))
+  ;; Lays the full 8-column strips of w [k, n] out contiguously at $wp: strip s is [k, 8] at $wp + s·k·32.
+  (func (export "pack_strips") (param $w i32) (param $k i32) (param $n i32) (param $wp i32)
+    (local $j i32) (local $p i32) (local $n8 i32) (local $from i32)
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $j) (local.get $n8)))
+      (loop $strips
+        (local.set $p (i32.const 0))
+        (block $rows_done
+          (br_if $rows_done (i32.ge_s (local.get $p) (local.get $k)))
+          (loop $rows
+            (local.set $from (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $wp) (v128.load (local.get $from)))
+            (v128.store offset=16 (local.get $wp) (v128.load offset=16 (local.get $from)))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $rows (i32.lt_s (local.get $p) (local.get $k)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br_if $strips (i32.lt_s (local.get $j) (local.get $n8)))))))

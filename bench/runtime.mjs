@@ -1,0 +1,252 @@
+// Runtime benchmark: the same inference workloads (bench/workloads.mjs) on rnnc's CPU backend,
+// tfjs-layers (cpu and wasm backends) and onnxruntime-node, ONE PROCESS PER ENGINE, one after the
+// other. Prints the medians per call, the ratios `rnnc-cpu vs X` = X's time / rnnc's time, and the
+// issue's targets. Every engine checks its outputs against a float64 reference (itself checked
+// against tfjs-layers) before it is timed; a wrong output is reported and not timed.
+//
+// Usage: `npm run bench:runtime` (or `node bench/runtime.mjs` after `npm run build`), with
+//   --quick                          short time budgets (for development)
+//   BENCH_ONLY=S,M                   workloads (S, M = M-lstm + M-gru, M-lstm, M-gru, L, B1)
+//   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, tfjs-cpu, tfjs-wasm, ort)
+//   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick)
+//   BENCH_JSON=file.json             also write the raw results there
+// Exit code 1 when the cross-check or an engine's output check fails (the figures would lie), or an
+// engine crashes; a missing rnnc `loadModel` is reported in the table, not a failure.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatMs } from "./lib/harness.mjs";
+import { selectWorkloads } from "./workloads.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(HERE);
+
+const ENGINES = [
+  { id: "rnnc-cpu", script: "rnnc.mjs", args: [] },
+  { id: "tfjs-cpu", script: "tfjs.mjs", args: ["cpu"] },
+  { id: "tfjs-wasm", script: "tfjs.mjs", args: ["wasm"] },
+  { id: "ort", script: "ort.mjs", args: [] },
+];
+
+/** The issue's targets for rnnc-cpu. */
+const TARGETS = {
+  S: { text: "< 3 µs and ≥ 5× vs ort", met: (r) => r.rnnc < 0.003 && r.ratio.ort >= 5, needs: ["ort"] },
+  "M-lstm": { text: "≥ 20× vs tfjs-cpu", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
+  "M-gru": { text: "≥ 20× vs tfjs-cpu†", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
+  L: { text: "≥ 20× vs tfjs-cpu", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
+  B1: { text: "≥ 20× vs tfjs-cpu", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
+};
+
+const DESCRIPTIONS = {
+  S: "BiLSTM B1 T4 F5 u3, seq+state",
+  "M-lstm": "LSTM B32 T50 F64 u128, seq",
+  "M-gru": "GRU B32 T50 F64 u128, seq",
+  L: "LSTM B64 T100 F256 u512",
+  B1: "LSTM B1 T200 F128 u256",
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const quick = process.argv.includes("--quick");
+/** A usage error: the message alone, exit code 2. */
+function usage(message) {
+  console.error(message);
+  process.exit(2);
+}
+let workloads;
+try {
+  workloads = selectWorkloads(process.env.BENCH_ONLY);
+} catch (e) {
+  usage(e.message);
+}
+const engineIds = process.env.BENCH_ENGINES
+  ? process.env.BENCH_ENGINES.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : ENGINES.map((e) => e.id);
+for (const id of engineIds)
+  if (!ENGINES.some((e) => e.id === id)) usage(`BENCH_ENGINES: unknown engine ${id}; known: ${ENGINES.map((e) => e.id).join(", ")}`);
+const engines = ENGINES.filter((e) => engineIds.includes(e.id));
+const config = { workloads: workloads.map((w) => w.id), quick };
+if (process.env.BENCH_BUDGET_MS) config.budgetMs = Number(process.env.BENCH_BUDGET_MS);
+
+/** Lines of a child's stderr that are noise (tfjs's banner about tfjs-node). */
+const NOISE = [/^=+$/, /looks like you are running TensorFlow\.js in Node\.js/];
+
+/** Runs `node <script> <args>`; resolves to { code, lines (stdout JSON objects) }. Progress goes to stderr. */
+function runChild(label, script, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const results = [];
+    const stdout = [];
+    let outBuf = "";
+    let errBuf = "";
+    child.stdout.on("data", (chunk) => {
+      outBuf += chunk;
+      let nl;
+      while ((nl = outBuf.indexOf("\n")) >= 0) {
+        const line = outBuf.slice(0, nl);
+        outBuf = outBuf.slice(nl + 1);
+        stdout.push(line);
+        if (line.startsWith("{")) {
+          try {
+            results.push(JSON.parse(line));
+          } catch {
+            // not a result line
+          }
+        }
+      }
+    });
+    child.stderr.on("data", (chunk) => {
+      errBuf += chunk;
+      let nl;
+      while ((nl = errBuf.indexOf("\n")) >= 0) {
+        const line = errBuf.slice(0, nl);
+        errBuf = errBuf.slice(nl + 1);
+        if (line.trim() && !NOISE.some((re) => re.test(line.trim()))) process.stderr.write(`  [${label}] ${line}\n`);
+      }
+    });
+    child.on("close", (code) => resolve({ code, results, stdout }));
+  });
+}
+
+function version(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+  } catch {
+    return "?";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const started = Date.now();
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const loadAtStart = load();
+let failed = false;
+console.error(
+  `runtime bench${quick ? " (--quick)" : ""}: workloads ${config.workloads.join(", ")}; engines ${engines.map((e) => e.id).join(", ")}`,
+);
+
+// 1. The weight conversions: ORT (Keras → ONNX layout) vs tfjs-layers vs float64, on small cases.
+let crossCheck = "not run (no ort engine)";
+if (engines.some((e) => e.id === "ort")) {
+  const { code, stdout } = await runChild("cross-check", join(HERE, "crosscheck.mjs"), []);
+  crossCheck = stdout[0] ?? `crashed (exit ${code})`;
+  for (const l of stdout) console.error(`  ${l}`);
+  if (code !== 0) {
+    console.error("cross-check failed: not timing anything.");
+    process.exit(1);
+  }
+}
+
+// 2. One process per engine, one after the other (2 cores: nothing else runs beside an engine).
+const results = new Map(); // `${engine}/${workload}` → result
+for (const engine of engines) {
+  const t0 = Date.now();
+  console.error(`${engine.id}: starting`);
+  const { code, results: lines } = await runChild(engine.id, join(HERE, "engines", engine.script), [
+    JSON.stringify(config),
+    ...engine.args,
+  ]);
+  for (const r of lines) results.set(`${r.engine}/${r.workload}`, r);
+  for (const wl of workloads) {
+    const key = `${engine.id}/${wl.id}`;
+    if (!results.has(key))
+      results.set(key, { engine: engine.id, workload: wl.id, error: `the engine process exited (code ${code}) before this workload` });
+  }
+  if (code !== 0) failed = true;
+  console.error(`${engine.id}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+for (const r of results.values()) if (r.error && !/not available/.test(r.error)) failed = true;
+
+// 3. The table.
+const get = (engine, wl) => results.get(`${engine}/${wl}`);
+const cell = (engine, wl) => {
+  const r = get(engine, wl);
+  if (!r) return "";
+  if (r.error) return /not available/.test(r.error) ? "n/a" : /wrong output/.test(r.error) ? "WRONG" : "error";
+  const mark = engine.startsWith("tfjs") && r.note ? "†" : "";
+  return formatMs(r.medianMs) + mark;
+};
+const others = engines.filter((e) => e.id !== "rnnc-cpu");
+const hasRnnc = engines.some((e) => e.id === "rnnc-cpu");
+
+const header = ["workload", "", ...engines.map((e) => e.id)];
+if (hasRnnc) header.push(...others.map((e) => `rnnc vs ${e.id}`), "target", "");
+const rows = [header];
+for (const wl of workloads) {
+  const row = [wl.id, DESCRIPTIONS[wl.id], ...engines.map((e) => cell(e.id, wl.id))];
+  if (hasRnnc) {
+    const rn = get("rnnc-cpu", wl.id);
+    const rnnc = rn && !rn.error ? rn.medianMs : NaN;
+    const ratio = {};
+    for (const e of others) {
+      const r = get(e.id, wl.id);
+      ratio[e.id] = r && !r.error ? r.medianMs / rnnc : NaN;
+      const mark = e.id.startsWith("tfjs") && r?.note ? "†" : "";
+      row.push(Number.isFinite(ratio[e.id]) ? `${ratio[e.id] >= 100 ? ratio[e.id].toFixed(0) : ratio[e.id].toPrecision(3)}×${mark}` : "—");
+    }
+    const target = TARGETS[wl.id];
+    const measurable = Number.isFinite(rnnc) && target.needs.every((n) => Number.isFinite(ratio[n]));
+    row.push(target.text, !Number.isFinite(rnnc) ? "not measured" : measurable ? (target.met({ rnnc, ratio }) ? "met" : "NOT MET") : "n/a");
+  }
+  rows.push(row);
+}
+
+const widths = header.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
+const line = (r) =>
+  r
+    .map((c, i) => (i < 2 || i >= r.length - 2 ? (c ?? "").padEnd(widths[i]) : (c ?? "").padStart(widths[i])))
+    .join("  ")
+    .trimEnd();
+
+const cpu = os.cpus();
+console.log();
+console.log(
+  `Runtime benchmark${quick ? " (--quick: short budgets, rough figures)" : ""}: median time per call, input Float32Array in → output data out`,
+);
+console.log(
+  `node ${process.version}, ${cpu.length}× ${cpu[0]?.model ?? "?"}, ${os.platform()}; tfjs ${version("@tensorflow/tfjs")}, tfjs-backend-wasm ${version("@tensorflow/tfjs-backend-wasm")}, onnxruntime-node ${version("onnxruntime-node")}`,
+);
+console.log(`load average at start ${loadAtStart}, at end ${load()} (other processes on the machine skew the figures)`);
+console.log(`cross-check of the ONNX weight conversion: ${crossCheck}`);
+console.log();
+console.log(line(rows[0]));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+for (const r of rows.slice(1)) console.log(line(r));
+console.log();
+if (hasRnnc) console.log("rnnc vs X = X's median / rnnc-cpu's median: \"20.0×\" means rnnc-cpu is 20 times faster than X.");
+if (workloads.some((w) => w.cell === "gru") && engines.some((e) => e.id.startsWith("tfjs"))) {
+  console.log("† tfjs-layers cannot run GRU reset_after=true (it throws): its M-gru ran resetAfter=false (the same matmuls, bias [3u]);");
+  console.log("  rnnc-cpu and ort run Keras's reset_after=true (ORT linear_before_reset=1).");
+}
+
+// Details: how each figure was measured and checked.
+console.log();
+console.log("details (per engine and workload): samples × calls per sample, min, first call, max |Δ| vs the float64 reference");
+for (const wl of workloads) {
+  for (const e of engines) {
+    const r = get(e.id, wl.id);
+    if (!r) continue;
+    const what = r.error
+      ? r.error
+      : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}`;
+    console.log(`  ${wl.id.padEnd(6)} ${e.id.padEnd(9)} ${what}`);
+  }
+}
+console.log();
+console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+if (process.env.BENCH_JSON)
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ quick, config, crossCheck, results: [...results.values()] }, null, 2));
+if (failed) {
+  console.error("runtime bench: an engine failed or gave wrong outputs (see above).");
+  process.exit(1);
+}
