@@ -1,8 +1,8 @@
 // `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu] [--json]`:
 // runs a model and prints its outputs in return order.
-import { readFileSync } from "node:fs";
 import { DataError, loadModel, readWeights, type TensorData, type TensorInput } from "../index.js";
 import { flag, parseArgs, UsageError } from "./args.js";
+import { readSource, UnreadableFile } from "./io.js";
 import { loadChecked } from "./load.js";
 
 const BACKENDS = ["cpu"];
@@ -26,6 +26,7 @@ export function runCommand(argv: readonly string[]): number {
   const loaded = loadChecked(args, "run");
   if (loaded.hasErrors) return 1;
   const weightsPath = flag(args, "weights");
+  if (weightsPath !== undefined) readSource(weightsPath); // unreadable: exit 2, as for any file
   try {
     const weights = weightsPath === undefined ? undefined : readWeights(weightsPath);
     const model = loadModel(loaded.checked, { model: flag(args, "model"), weights });
@@ -45,17 +46,19 @@ export function runCommand(argv: readonly string[]): number {
   }
 }
 
+/** An input file: unreadable or not JSON is an unreadable file (one line, exit 2), like a source file. */
 function readJsonArray(path: string, name: string): TensorInput {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(`rnnc run: cannot read input ${name} from ${path}`);
+    text = readSource(path);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    throw new UnreadableFile(error.message.replace(/^rnnc: cannot read /, `rnnc: cannot read input ${name} from `));
   }
   try {
     return JSON.parse(text) as TensorInput;
   } catch (error) {
-    throw new UsageError(`rnnc run: input ${name}: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new UnreadableFile(`rnnc: input ${name}: ${path} is not valid JSON (${(error as Error).message})`);
   }
 }
 

@@ -54,6 +54,9 @@ function describe(dtype: DType, dims: readonly (number | string)[]): string {
 /** Converts and validates one input's data; nested arrays must be rectangular. */
 export function toTensorData(value: TensorInput, dtype: DType, name: string): TensorData {
   if (Array.isArray(value)) return fromNested(value as NestedArray, dtype, name);
+  if (typeof value !== "object" || value === null) {
+    throw new DataError(`input ${name}: expected a nested array or { data, shape }, found ${value === null ? "null" : typeof value}`);
+  }
   const { data, shape } = value as { data: ArrayLike<number>; shape: readonly number[] };
   if (!data || !Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new DataError(`input ${name}: expected a nested array or { data, shape }`);
@@ -101,7 +104,9 @@ function convert(data: ArrayLike<number>, dtype: DType, name: string): TensorDat
   if (dtype === "i32") {
     if (data instanceof Int32Array) return data;
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isInteger(data[i]!)) throw new DataError(`input ${name}: token ids must be integers; element ${i} is ${data[i]}`);
+      const v = data[i]!;
+      if (!Number.isInteger(v)) throw new DataError(`input ${name}: token ids must be integers; element ${i} is ${v}`);
+      if (v < -2147483648 || v > 2147483647) throw new DataError(`input ${name}: element ${i} is ${v}, outside int32`);
     }
     return Int32Array.from(data);
   }

@@ -13,6 +13,8 @@ export interface LoadOptions {
   model?: string;
   /** Weights by layer name; default: the initializers in the source. */
   weights?: WeightSet;
+  /** false: run the plain JavaScript kernels even where WebAssembly SIMD is available. */
+  simd?: boolean;
 }
 
 export interface RunnableModel {
@@ -33,7 +35,7 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
   }
   const models = new Map<string, CheckedModel>(checked.models.map((m) => [m.name, m]));
   const weights = bindWeights(model, models, options.weights);
-  const backend = new CpuBackend(lowerModel(checked, model, weights));
+  const backend = new CpuBackend(lowerModel(checked, model, weights), options.simd ?? true);
   return {
     name: model.name,
     inputs: model.inputs.map((i) => ({ name: i.name, type: formatType(i.type) })),

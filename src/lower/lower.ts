@@ -213,10 +213,9 @@ class Lowerer {
   }
 }
 
-interface LoweredScopeBase {
+/** What lowering one model's body needs: its names, its weight path prefix, its layers' weight paths. */
+interface LowerScope {
   scope: Map<string, Lowered>;
   prefix: string;
   weightOf: Map<LayerInstance, string>;
 }
-
-type LowerScope = LoweredScopeBase;
