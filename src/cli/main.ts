@@ -3,7 +3,9 @@
 // with one line on stderr; nothing the user does shows a stack trace.
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
+import { fmtCommand } from "./fmt.js";
 import { UnreadableFile } from "./io.js";
+import { lspCommand } from "./lsp.js";
 import { runCommand } from "./run.js";
 import { shapesCommand } from "./shapes.js";
 import { summaryCommand } from "./summary.js";
@@ -16,6 +18,8 @@ commands:
   summary FILE [--model M]          a Keras-style summary table
   run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu] [--json]
                                     run a model (the first one by default) and print its outputs
+  fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
+  lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
 
 const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
@@ -23,6 +27,8 @@ const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
   shapes: shapesCommand,
   summary: summaryCommand,
   run: runCommand,
+  fmt: fmtCommand,
+  lsp: lspCommand,
 };
 
 export function main(argv: readonly string[]): number {

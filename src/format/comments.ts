@@ -1,0 +1,226 @@
+// Where each comment of a .rnn file goes when the file is printed.
+//
+// Comments attach only to "anchors": nodes that the printer can start on a line of their own —
+// models, model inputs, statements, dims of a tensor type, call arguments, tuple items and the
+// stages of a pipeline. For each comment we find the innermost list of anchors that contains it
+// (the file's models, a model's inputs or body, a call's arguments, a tuple, a pipeline, a type's
+// dims) and then, as prettier does:
+//
+// - a comment alone on its line becomes a leading comment of the next anchor in that list, else a
+//   trailing comment of the previous one, else a dangling comment of the list;
+// - a comment at the end of a line of code becomes a trailing comment of the previous anchor,
+//   else a leading comment of the next one, else a dangling comment of the list.
+//
+// A comment inside an anchor but in none of its lists (`y = # why\n f(x)`) belongs to that anchor:
+// leading if alone on its line, trailing otherwise. So a comment never leaves the statement (or
+// model header) it was written in: the printer prints a leading comment on its own line before the
+// anchor, and a trailing one at the end of the line where the anchor ends.
+//
+// Pipelines are the exception to "an anchor starts a line": their first stage never does, and
+// nothing of the pipeline follows its last. So what would lead the first stage leads the anchor the
+// pipeline is in, and what would trail the last stage trails it. Without that, formatting the
+// output again would attach those comments elsewhere and print them differently.
+import type { Comment } from "../syntax/parse.js";
+import type {
+  Argument,
+  DimExpr,
+  Expr,
+  File,
+  InputDecl,
+  ModelDecl,
+  PipeExpr,
+  Statement,
+  TensorTypeExpr,
+  CallExpr,
+  TupleExpr,
+} from "../syntax/ast.js";
+
+export type Anchor = ModelDecl | InputDecl | Statement | DimExpr | Argument | Expr;
+
+export interface Attached {
+  leading: Comment[];
+  trailing: Comment[];
+}
+
+export interface AttachedComments {
+  /** Leading and trailing comments of anchors. */
+  anchors: Map<Anchor, Attached>;
+  /** Dangling comments, by the node that owns the list: File, Call (arguments), TensorType (dims), Model (body). */
+  dangling: Map<object, Comment[]>;
+  /** Dangling comments of a model's empty input list. */
+  headerDangling: Map<ModelDecl, Comment[]>;
+  /** A comment at the end of a model's `{` line, before any statement. */
+  afterBrace: Map<ModelDecl, Comment[]>;
+}
+
+type List =
+  | { kind: "file"; owner: File; items: readonly ModelDecl[] }
+  | { kind: "header"; owner: ModelDecl; items: readonly InputDecl[] }
+  | { kind: "body"; owner: ModelDecl; items: readonly Statement[] }
+  | { kind: "dims"; owner: TensorTypeExpr; items: readonly DimExpr[] }
+  | { kind: "args"; owner: CallExpr; items: readonly Argument[] }
+  | { kind: "tuple"; owner: TupleExpr; items: readonly Expr[] }
+  | { kind: "pipe"; owner: PipeExpr; items: readonly Expr[] };
+
+const start = (node: { range: { start: { offset: number } } }) => node.range.start.offset;
+const end = (node: { range: { end: { offset: number } } }) => node.range.end.offset;
+
+/** `a |> b |> c` (left-nested in the AST) as its stages [a, b, c]. */
+export function pipeStages(pipe: PipeExpr): Expr[] {
+  const stages: Expr[] = [];
+  let node: Expr = pipe;
+  while (node.kind === "Pipe") {
+    stages.push(node.right);
+    node = node.left;
+  }
+  stages.push(node);
+  return stages.reverse();
+}
+
+/** Whether only whitespace stands between the start of its line and `offset`. */
+export function isOwnLine(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === "\n" || ch === "\r") return true;
+    if (ch !== " " && ch !== "\t" && ch !== "\uFEFF") return false;
+  }
+  return true;
+}
+
+export function attachComments(file: File, comments: readonly Comment[], text: string): AttachedComments {
+  const result: AttachedComments = { anchors: new Map(), dangling: new Map(), headerDangling: new Map(), afterBrace: new Map() };
+  const push = <K>(map: Map<K, Comment[]>, key: K, comment: Comment) => {
+    const list = map.get(key);
+    if (list) list.push(comment);
+    else map.set(key, [comment]);
+  };
+  const attach = (anchor: Anchor, where: "leading" | "trailing", comment: Comment) => {
+    let entry = result.anchors.get(anchor);
+    if (!entry) result.anchors.set(anchor, (entry = { leading: [], trailing: [] }));
+    entry[where].push(comment);
+  };
+
+  for (const comment of comments) {
+    const at = comment.range.start.offset;
+    const ownLine = isOwnLine(text, at);
+    // The lists that contain the comment, outermost first, each with the anchor it is in.
+    const path: { list: List; index: number }[] = [];
+    let list: List = { kind: "file", owner: file, items: file.models };
+    // The first stage of a pipeline does not start a line: what would lead it leads the anchor
+    // the pipeline is in (or that one's, and so on).
+    const lead = (anchor: Anchor, within: List) => {
+      let level = path.length;
+      while (within.kind === "pipe" && anchor === within.items[0] && level > 0) {
+        const up = path[--level]!;
+        within = up.list;
+        anchor = up.list.items[up.index]!;
+      }
+      attach(anchor, "leading", comment);
+    };
+    // Likewise nothing of a pipeline follows its last stage: what would trail that stage would be
+    // printed after the pipeline, so it trails the anchor the pipeline is in.
+    const trail = (anchor: Anchor, within: List) => {
+      let level = path.length;
+      while (within.kind === "pipe" && anchor === within.items[within.items.length - 1] && level > 0) {
+        const up = path[--level]!;
+        within = up.list;
+        anchor = up.list.items[up.index]!;
+      }
+      // A second comment after a pipeline's first stage is printed on a line of its own, where it
+      // would lead the next stage (whose lines are indented): so it leads the next stage.
+      if (within.kind === "pipe" && anchor === within.items[0] && result.anchors.get(anchor)?.trailing.length) {
+        attach(within.items[1]!, "leading", comment);
+      } else {
+        attach(anchor, "trailing", comment);
+      }
+    };
+    for (;;) {
+      const { index, containing } = locate<Anchor>(list.items, at);
+      if (containing) {
+        const inner = innerList(containing, at);
+        if (inner) {
+          path.push({ list, index });
+          list = inner;
+          continue;
+        }
+        // Inside an anchor, in none of its lists.
+        if (ownLine) lead(containing, list);
+        else trail(containing, list);
+        break;
+      }
+      const previous = list.items[index - 1];
+      const next = list.items[index];
+      if (list.kind === "body" && !ownLine && !previous) push(result.afterBrace, list.owner, comment);
+      else if (next && (ownLine || !previous)) lead(next, list);
+      else if (previous) trail(previous, list);
+      else if (list.kind === "header") push(result.headerDangling, list.owner, comment);
+      else push(result.dangling, list.owner, comment);
+      break;
+    }
+  }
+  return result;
+}
+
+/**
+ * The index of the first item that ends after `at`, and that item if it contains `at` strictly
+ * (items are in source order and do not overlap).
+ */
+function locate<T extends { range: { start: { offset: number }; end: { offset: number } } }>(
+  items: readonly T[],
+  at: number,
+): { index: number; containing: T | undefined } {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (end(items[mid]!) <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  const item = items[lo];
+  return { index: lo, containing: item && start(item) < at && at < end(item) ? item : undefined };
+}
+
+/** The list inside `anchor` that contains `at`, if any. */
+function innerList(anchor: Anchor, at: number): List | undefined {
+  switch (anchor.kind) {
+    case "Model":
+      return at >= anchor.bodyRange.start.offset
+        ? { kind: "body", owner: anchor, items: anchor.body }
+        : { kind: "header", owner: anchor, items: anchor.inputs };
+    case "Input":
+      return start(anchor.type) < at && at < end(anchor.type) ? { kind: "dims", owner: anchor.type, items: anchor.type.dims } : undefined;
+    case "Assign":
+      return listInExpr(anchor.value, at);
+    case "Return": {
+      const value = anchor.values.find((v) => start(v) < at && at < end(v));
+      return value && listInExpr(value, at);
+    }
+    case "Argument":
+      return listInExpr(anchor.value, at);
+    case "IntDim":
+    case "NamedDim":
+      return undefined;
+    default:
+      return listInExpr(anchor, at);
+  }
+}
+
+/** The outermost list of `expr` that contains `at`: a call's arguments, a tuple, a pipeline. */
+function listInExpr(expr: Expr, at: number): List | undefined {
+  let node = expr;
+  for (;;) {
+    if (!(start(node) < at && at < end(node))) return undefined;
+    switch (node.kind) {
+      case "Call":
+        if (node.argsRange.start.offset < at && at < node.argsRange.end.offset) return { kind: "args", owner: node, items: node.args };
+        node = node.callee;
+        continue;
+      case "Tuple":
+        return { kind: "tuple", owner: node, items: node.items };
+      case "Pipe":
+        return { kind: "pipe", owner: node, items: pipeStages(node) };
+      default:
+        return undefined;
+    }
+  }
+}

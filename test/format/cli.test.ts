@@ -1,0 +1,113 @@
+// `rnnc fmt` and `prettier --plugin` as a user runs them: spawned, exit codes and output.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXAMPLES } from "../fuzz/support.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const examples = EXAMPLES.map((e) => `examples/${e.name}`);
+
+function run(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const rnnc = (...args: string[]) => run([join(root, "src/cli/main.ts"), ...args]);
+
+function tempFiles(files: Record<string, string>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "rnnc-fmt-"));
+  return Object.entries(files).map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
+const UGLY = "model A(x:[B,T,3]){y=lstm(3)(x);return y}\n";
+const PRETTY = "model A(x: [B, T, 3]) {\n  y = lstm(3)(x)\n  return y\n}\n";
+const BROKEN = "model A(x: [1]) {\n  return (x\n}\n";
+
+describe("rnnc fmt", () => {
+  it("--check passes on the examples (they are formatted)", () => {
+    expect(rnnc("fmt", "--check", ...examples)).toMatchObject({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("prints the formatted text", () => {
+    const [file] = tempFiles({ "a.rnn": UGLY });
+    expect(rnnc("fmt", file!)).toMatchObject({ code: 0, stdout: PRETTY, stderr: "" });
+    expect(readFileSync(file!, "utf8")).toBe(UGLY);
+  });
+
+  it("--check lists the files that would change and exits 1", () => {
+    const [ugly, pretty] = tempFiles({ "ugly.rnn": UGLY, "pretty.rnn": PRETTY });
+    const r = rnnc("fmt", "--check", ugly!, pretty!);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`${ugly}\n`);
+    expect(r.stderr).toContain("1 file is not formatted");
+  });
+
+  it("--write rewrites the files that change, and names them", () => {
+    const [ugly, pretty] = tempFiles({ "ugly.rnn": UGLY, "pretty.rnn": PRETTY });
+    expect(rnnc("fmt", "--write", ugly!, pretty!)).toMatchObject({ code: 0, stdout: `${ugly}\n` });
+    expect(readFileSync(ugly!, "utf8")).toBe(PRETTY);
+    expect(readFileSync(pretty!, "utf8")).toBe(PRETTY);
+    expect(rnnc("fmt", "--check", ugly!).code).toBe(0);
+  });
+
+  it("reports syntax errors as diagnostics, formats nothing of that file, and exits 1", () => {
+    const [broken, ugly] = tempFiles({ "broken.rnn": BROKEN, "ugly.rnn": UGLY });
+    const r = rnnc("fmt", "--write", broken!, ugly!);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${broken!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:1: error RNN002: `));
+    expect(r.stderr).toContain("1 file has syntax errors and was not formatted");
+    expect(readFileSync(broken!, "utf8")).toBe(BROKEN);
+    expect(readFileSync(ugly!, "utf8")).toBe(PRETTY);
+  });
+
+  it("exits 2 on an unreadable file, still formatting the others", () => {
+    const [ugly] = tempFiles({ "ugly.rnn": UGLY });
+    const r = rnnc("fmt", "no/such/file.rnn", ugly!);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("rnnc: cannot read no/such/file.rnn: no such file\n");
+    expect(r.stdout).toBe(PRETTY);
+  });
+
+  it("exits 2 on bad usage", () => {
+    for (const args of [["fmt"], ["fmt", "--check", "--write", "examples/seed.rnn"], ["fmt", "--json", "examples/seed.rnn"]]) {
+      const r = rnnc(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^rnnc fmt: /);
+    }
+  });
+});
+
+describe("prettier --plugin", () => {
+  const prettier = (...args: string[]) =>
+    run([join(root, "node_modules/prettier/bin/prettier.cjs"), "--plugin", "./src/format/plugin.ts", ...args]);
+
+  it("--check passes on the examples (the same check as `npm run format:rnn`, on the TypeScript plugin)", () => {
+    const r = prettier("--check", ...examples);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("formats like rnnc fmt, whatever the project's printWidth", () => {
+    const [file] = tempFiles({ "a.rnn": UGLY });
+    expect(prettier(file!)).toMatchObject({ code: 0, stdout: PRETTY });
+    expect(prettier("--print-width", "20", file!)).toMatchObject({ code: 0, stdout: PRETTY });
+  });
+
+  it("reports a syntax error with its position and a code frame", () => {
+    const [file] = tempFiles({ "broken.rnn": BROKEN });
+    const r = prettier("--check", file!);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("SyntaxError: RNN002: expected ')' but found '}' (3:1)");
+    expect(r.stderr).toContain("> 3 | }");
+  });
+});
