@@ -1,13 +1,15 @@
-// Runtime benchmark: the same inference workloads (bench/workloads.mjs) on rnnc's CPU backend,
-// tfjs-layers (cpu and wasm backends) and onnxruntime-node, ONE PROCESS PER ENGINE, one after the
-// other. Prints the medians per call, the ratios `rnnc-cpu vs X` = X's time / rnnc's time, and the
-// issue's targets. Every engine checks its outputs against a float64 reference (itself checked
+// Runtime benchmark: the same inference workloads (bench/workloads.mjs) on rnnc's CPU backend (and its
+// compiled modules, `rnnc compile`: `compiled vs rnnc-cpu`), rnnc's
+// tfjs backend (on tfjs's cpu and wasm backends), tfjs-layers (cpu and wasm backends) and
+// onnxruntime-node, ONE PROCESS PER ENGINE, one after the other. Prints the medians per call, the
+// ratios `rnnc-cpu vs X` = X's time / rnnc's time, `rnnc-tfjs-B vs tfjs-B` (rnnc and tfjs-layers on
+// the same tfjs backend B), and the issues' targets. Every engine checks its outputs against a float64 reference (itself checked
 // against tfjs-layers) before it is timed; a wrong output is reported and not timed.
 //
 // Usage: `npm run bench:runtime` (or `node bench/runtime.mjs` after `npm run build`), with
 //   --quick                          short time budgets (for development)
 //   BENCH_ONLY=S,M                   workloads (S, M = M-lstm + M-gru, M-lstm, M-gru, L, B1)
-//   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, tfjs-cpu, tfjs-wasm, ort)
+//   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, rnnc-compiled, rnnc-tfjs-cpu, rnnc-tfjs-wasm, tfjs-cpu, tfjs-wasm, ort)
 //   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick)
 //   BENCH_JSON=file.json             also write the raw results there
 // Exit code 1 when the cross-check or an engine's output check fails (the figures would lie), or an
@@ -25,6 +27,9 @@ const ROOT = dirname(HERE);
 
 const ENGINES = [
   { id: "rnnc-cpu", script: "rnnc.mjs", args: [] },
+  { id: "rnnc-compiled", script: "rnnc-compiled.mjs", args: [] },
+  { id: "rnnc-tfjs-cpu", script: "rnnc-tfjs.mjs", args: ["cpu"] },
+  { id: "rnnc-tfjs-wasm", script: "rnnc-tfjs.mjs", args: ["wasm"] },
   { id: "tfjs-cpu", script: "tfjs.mjs", args: ["cpu"] },
   { id: "tfjs-wasm", script: "tfjs.mjs", args: ["wasm"] },
   { id: "ort", script: "ort.mjs", args: [] },
@@ -38,6 +43,20 @@ const TARGETS = {
   L: { text: "≥ 20× vs tfjs-cpu", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
   B1: { text: "≥ 20× vs tfjs-cpu", met: (r) => r.ratio["tfjs-cpu"] >= 20, needs: ["tfjs-cpu"] },
 };
+
+/** The tfjs backend's targets: rnnc-tfjs-B vs tfjs-layers on the same tfjs backend B. */
+const TFJS_TARGETS = {
+  S: { text: "≥ 10×", min: 10 },
+  "M-lstm": { text: "≥ 1×", min: 1 },
+  "M-gru": { text: "≥ 1×†", min: 1 },
+  L: { text: "≥ 1×", min: 1 },
+  B1: { text: "≥ 1×", min: 1 },
+};
+/** The tfjs backends with both engines measured: [rnnc's engine, tfjs-layers' engine]. */
+const TFJS_PAIRS = [
+  ["rnnc-tfjs-cpu", "tfjs-cpu"],
+  ["rnnc-tfjs-wasm", "tfjs-wasm"],
+];
 
 const DESCRIPTIONS = {
   S: "BiLSTM B1 T4 F5 u3, seq+state",
@@ -175,14 +194,35 @@ const cell = (engine, wl) => {
   const mark = engine.startsWith("tfjs") && r.note ? "†" : "";
   return formatMs(r.medianMs) + mark;
 };
-const others = engines.filter((e) => e.id !== "rnnc-cpu");
+const others = engines.filter((e) => !e.id.startsWith("rnnc"));
 const hasRnnc = engines.some((e) => e.id === "rnnc-cpu");
+const tfjsPairs = TFJS_PAIRS.filter((pair) => pair.every((id) => engines.some((e) => e.id === id)));
+const formatRatio = (r) => `${r >= 100 ? r.toFixed(0) : r.toPrecision(3)}×`;
 
 const header = ["workload", "", ...engines.map((e) => e.id)];
-if (hasRnnc) header.push(...others.map((e) => `rnnc vs ${e.id}`), "target", "");
+/** Left-aligned columns (the others are numbers, right-aligned). */
+const leftAligned = new Set([0, 1]);
+if (hasRnnc) {
+  header.push(...others.map((e) => `rnnc vs ${e.id}`), "target", "");
+  leftAligned.add(header.length - 2).add(header.length - 1);
+}
+if (tfjsPairs.length > 0) {
+  header.push(...tfjsPairs.map(([ours, theirs]) => `${ours} vs ${theirs}`), "tfjs target");
+  leftAligned.add(header.length - 1);
+}
+/** `rnnc compile`'s target: its modules at least as fast as rnnc-cpu on every workload, faster on S. */
+const hasCompiled = hasRnnc && engines.some((e) => e.id === "rnnc-compiled");
+if (hasCompiled) {
+  header.push("compiled vs rnnc-cpu", "compiled target");
+  leftAligned.add(header.length - 1);
+}
 const rows = [header];
 for (const wl of workloads) {
   const row = [wl.id, DESCRIPTIONS[wl.id], ...engines.map((e) => cell(e.id, wl.id))];
+  const median = (id) => {
+    const r = get(id, wl.id);
+    return r && !r.error ? r.medianMs : NaN;
+  };
   if (hasRnnc) {
     const rn = get("rnnc-cpu", wl.id);
     const rnnc = rn && !rn.error ? rn.medianMs : NaN;
@@ -197,13 +237,30 @@ for (const wl of workloads) {
     const measurable = Number.isFinite(rnnc) && target.needs.every((n) => Number.isFinite(ratio[n]));
     row.push(target.text, !Number.isFinite(rnnc) ? "not measured" : measurable ? (target.met({ rnnc, ratio }) ? "met" : "NOT MET") : "n/a");
   }
+  if (tfjsPairs.length > 0) {
+    const target = TFJS_TARGETS[wl.id];
+    for (const [ours, theirs] of tfjsPairs) {
+      const ratio = median(theirs) / median(ours);
+      const mark = get(theirs, wl.id)?.note ? "†" : "";
+      row.push(Number.isFinite(ratio) ? `${formatRatio(ratio)}${mark} ${ratio >= target.min ? "met" : "NOT MET"}` : "—");
+    }
+    row.push(target.text);
+  }
+  if (hasCompiled) {
+    const ratio = median("rnnc-cpu") / median("rnnc-compiled");
+    const faster = wl.id === "S";
+    row.push(
+      Number.isFinite(ratio) ? `${formatRatio(ratio)} ${(faster ? ratio > 1 : ratio >= 1) ? "met" : "NOT MET"}` : "—",
+      faster ? "> 1×" : "≥ 1×",
+    );
+  }
   rows.push(row);
 }
 
 const widths = header.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
 const line = (r) =>
   r
-    .map((c, i) => (i < 2 || i >= r.length - 2 ? (c ?? "").padEnd(widths[i]) : (c ?? "").padStart(widths[i])))
+    .map((c, i) => (leftAligned.has(i) ? (c ?? "").padEnd(widths[i]) : (c ?? "").padStart(widths[i])))
     .join("  ")
     .trimEnd();
 
@@ -223,9 +280,12 @@ console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const r of rows.slice(1)) console.log(line(r));
 console.log();
 if (hasRnnc) console.log("rnnc vs X = X's median / rnnc-cpu's median: \"20.0×\" means rnnc-cpu is 20 times faster than X.");
+if (hasCompiled) console.log("compiled vs rnnc-cpu = rnnc-cpu's median / rnnc-compiled's median: above 1× the compiled module is faster.");
+if (tfjsPairs.length > 0)
+  console.log("rnnc-tfjs-B vs tfjs-B = tfjs-layers' median / rnnc's tfjs backend's median, both on tfjs backend B; target met or NOT MET.");
 if (workloads.some((w) => w.cell === "gru") && engines.some((e) => e.id.startsWith("tfjs"))) {
   console.log("† tfjs-layers cannot run GRU reset_after=true (it throws): its M-gru ran resetAfter=false (the same matmuls, bias [3u]);");
-  console.log("  rnnc-cpu and ort run Keras's reset_after=true (ORT linear_before_reset=1).");
+  console.log("  rnnc (every backend) and ort run Keras's reset_after=true (ORT linear_before_reset=1).");
 }
 
 // Details: how each figure was measured and checked.
@@ -238,7 +298,7 @@ for (const wl of workloads) {
     const what = r.error
       ? r.error
       : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}`;
-    console.log(`  ${wl.id.padEnd(6)} ${e.id.padEnd(9)} ${what}`);
+    console.log(`  ${wl.id.padEnd(6)} ${e.id.padEnd(14)} ${what}`);
   }
 }
 console.log();

@@ -19,9 +19,12 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
 export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";
+export { TfjsBackend } from "./backends/tfjs/executor.js";
+export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-core.js";
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
 export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
 export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
+export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

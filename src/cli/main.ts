@@ -4,6 +4,7 @@
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
+import { compileCommand } from "./compile.js";
 import { UnreadableFile } from "./io.js";
 import { lspCommand } from "./lsp.js";
 import { runCommand } from "./run.js";
@@ -16,8 +17,10 @@ commands:
   check FILE... [--json]            report diagnostics; exit 0 clean, 1 errors, 2 bad usage
   shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
   summary FILE [--model M]          a Keras-style summary table
-  run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu] [--json]
+  run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
+      [--backend cpu|tfjs [--tfjs-backend cpu|wasm]]
                                     run a model (the first one by default) and print its outputs
+  compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
   shapes: shapesCommand,
   summary: summaryCommand,
   run: runCommand,
+  compile: compileCommand,
   fmt: fmtCommand,
   lsp: lspCommand,
 };

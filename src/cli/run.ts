@@ -1,20 +1,42 @@
-// `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu] [--json]`:
-// runs a model and prints its outputs in return order.
-import { DataError, loadModel, readWeights, type TensorData, type TensorInput } from "../index.js";
+// `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs]
+// [--tfjs-backend cpu|wasm] [--json]`: runs a model and prints its outputs in return order.
+import {
+  DataError,
+  loadModel,
+  readWeights,
+  type CheckedFile,
+  type LoadOptions,
+  type TensorData,
+  type TensorInput,
+  type WeightSet,
+} from "../index.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, UnreadableFile } from "./io.js";
 import { loadChecked } from "./load.js";
+import { loadTfjs, TFJS_BACKENDS, TfjsUnavailable, type TfjsBackendName } from "./tfjs.js";
 
-const BACKENDS = ["cpu"];
+const BACKENDS = ["cpu", "tfjs"];
 
 export function runCommand(argv: readonly string[]): number {
   const args = parseArgs(
     argv,
-    { model: { value: true }, input: { value: true, repeat: true }, weights: { value: true }, backend: { value: true }, json: {} },
+    {
+      model: { value: true },
+      input: { value: true, repeat: true },
+      weights: { value: true },
+      backend: { value: true },
+      "tfjs-backend": { value: true },
+      json: {},
+    },
     "run",
   );
   const backend = flag(args, "backend") ?? "cpu";
   if (!BACKENDS.includes(backend)) throw new UsageError(`rnnc run: unknown backend ${backend} (available: ${BACKENDS.join(", ")})`);
+  const tfjsBackend = flag(args, "tfjs-backend");
+  if (tfjsBackend !== undefined && backend !== "tfjs") throw new UsageError("rnnc run: --tfjs-backend needs --backend tfjs");
+  if (tfjsBackend !== undefined && !(TFJS_BACKENDS as readonly string[]).includes(tfjsBackend)) {
+    throw new UsageError(`rnnc run: unknown tfjs backend ${tfjsBackend} (available: ${TFJS_BACKENDS.join(", ")})`);
+  }
   const inputs: Record<string, TensorInput> = {};
   for (const spec of args.flags.get("input") ?? []) {
     const eq = spec.indexOf("=");
@@ -27,23 +49,80 @@ export function runCommand(argv: readonly string[]): number {
   if (loaded.hasErrors) return 1;
   const weightsPath = flag(args, "weights");
   if (weightsPath !== undefined) readSource(weightsPath); // unreadable: exit 2, as for any file
+  let weights: WeightSet | undefined;
   try {
-    const weights = weightsPath === undefined ? undefined : readWeights(weightsPath);
-    const model = loadModel(loaded.checked, { model: flag(args, "model"), weights });
+    weights = weightsPath === undefined ? undefined : readWeights(weightsPath);
+  } catch (error) {
+    return userError(error);
+  }
+  const run = { checked: loaded.checked, options: { model: flag(args, "model"), weights }, inputs, json: args.flags.has("json") };
+  if (backend === "tfjs") return finishLater(runOnTfjs(run, (tfjsBackend ?? "cpu") as TfjsBackendName));
+  try {
+    runAndPrint(run);
+    return 0;
+  } catch (error) {
+    return userError(error);
+  }
+}
+
+interface Run {
+  checked: CheckedFile;
+  options: LoadOptions;
+  inputs: Record<string, TensorInput>;
+  json: boolean;
+}
+
+function runAndPrint({ checked, options, inputs, json }: Run): void {
+  const model = loadModel(checked, options);
+  try {
     const outputs = model.run(inputs);
-    if (args.flags.has("json")) {
+    if (json) {
       // Nine significant digits round-trip a float32 exactly, without float64 noise.
       const data = (o: TensorData) => Array.from(o.data, (v) => (o.data instanceof Float32Array ? Number(v.toPrecision(9)) : v));
       process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: data(o) })) })}\n`);
     } else {
       outputs.forEach((o, i) => process.stdout.write(`${model.name} output ${i} ${model.outputs[i]}:\n${formatNested(o)}\n`));
     }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A user's mistake (inputs, weights) is one line and exit 1; anything else is rnnc's. */
+function userError(error: unknown): number {
+  if (!(error instanceof DataError)) throw error;
+  process.stderr.write(`rnnc run: ${error.message}\n`);
+  return 1;
+}
+
+/** tfjs loads asynchronously: import it, then run on it. */
+async function runOnTfjs(run: Run, tfjsBackend: TfjsBackendName): Promise<number> {
+  try {
+    const tf = await loadTfjs(tfjsBackend);
+    runAndPrint({ ...run, options: { ...run.options, backend: "tfjs", tf } });
     return 0;
   } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-    process.stderr.write(`rnnc run: ${error.message}\n`);
-    return 1;
+    if (error instanceof TfjsUnavailable) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    return userError(error);
   }
+}
+
+/**
+ * The exit code of work that ends after the command returns: the command's own result (0) is
+ * replaced when the work settles; an error that is not the user's is one line, as main() prints it.
+ */
+function finishLater(work: Promise<number>): number {
+  work.then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`rnnc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+  return 0;
 }
 
 /** An input file: unreadable or not JSON is an unreadable file (one line, exit 2), like a source file. */

@@ -1,6 +1,8 @@
 // Checked program + weights → a model that runs. Nothing runs on a program with errors or on
 // partial weights: both are reported before any graph is built.
 import { CpuBackend } from "../backends/cpu/executor.js";
+import { TfjsBackend } from "../backends/tfjs/executor.js";
+import type { TfjsCore } from "../backends/tfjs/tfjs-core.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import type { TensorInput } from "../ir/inputs.js";
 import { DataError, type TensorData, type WeightSet } from "../types/tensor-data.js";
@@ -15,6 +17,10 @@ export interface LoadOptions {
   weights?: WeightSet;
   /** false: run the plain JavaScript kernels even where WebAssembly SIMD is available. */
   simd?: boolean;
+  /** "cpu" (default): rnnc's own kernels; "tfjs": TensorFlow.js ops on `tf`'s active backend. */
+  backend?: "cpu" | "tfjs";
+  /** For backend "tfjs": the caller's `@tensorflow/tfjs` module, with the backend to use set (cpu, wasm, webgl, webgpu…). */
+  tf?: TfjsCore;
 }
 
 export interface RunnableModel {
@@ -23,9 +29,17 @@ export interface RunnableModel {
   outputs: string[];
   /** Runs the model on one set of inputs; the results are the caller's. */
   run(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+  /** Releases what the backend holds (the tfjs backend's weight tensors); the model cannot run afterwards. */
+  dispose(): void;
 }
 
 export function loadModel(checked: CheckedFile, options: LoadOptions = {}): RunnableModel {
+  const backendName = options.backend ?? "cpu";
+  if (backendName !== "cpu" && backendName !== "tfjs") throw new DataError(`unknown backend ${String(backendName)} (available: cpu, tfjs)`);
+  const tf = options.tf;
+  if (backendName === "tfjs" && (typeof tf !== "object" || tf === null || typeof tf.matMul !== "function")) {
+    throw new DataError('backend "tfjs" needs the tf option: your TensorFlow.js module (import * as tf from "@tensorflow/tfjs")');
+  }
   const model = pickModel(checked, options.model);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !model.ok) {
@@ -35,12 +49,14 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
   }
   const models = new Map<string, CheckedModel>(checked.models.map((m) => [m.name, m]));
   const weights = bindWeights(model, models, options.weights);
-  const backend = new CpuBackend(lowerModel(checked, model, weights), options.simd ?? true);
+  const graph = lowerModel(checked, model, weights);
+  const backend = backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true);
   return {
     name: model.name,
     inputs: model.inputs.map((i) => ({ name: i.name, type: formatType(i.type) })),
     outputs: model.outputs.map(formatType),
     run: (inputs) => backend.run(inputs),
+    dispose: () => (backend instanceof TfjsBackend ? backend.dispose() : undefined),
   };
 }
 

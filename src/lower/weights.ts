@@ -2,13 +2,17 @@
 // sized, or drawn from the layer's initializers when no file is given. Keyed by layer path: `lstm`,
 // `Encoder/lstm` for a layer of a called model (a model called twice is one set of weights, as in
 // Keras). Nothing is returned on partial weights: every problem is collected into one error.
-import type { CheckedModel, LayerRow, ModelRow } from "../check/program.js";
+// Two halves: planning (from the checked model, at compile time) gives a WeightPlan of plain data;
+// binding a weights object against a plan (bindPlannedWeights) needs nothing else, so a compiled
+// module (src/emit) carries the plan and runs the same binder.
+import type { CheckedModel, LayerRow } from "../check/program.js";
 import { isLayerRow } from "../check/program.js";
 import { materialize } from "../layers/initializers.js";
 import type { LayerInstance, WeightSpec } from "../layers/layer.js";
 import { seedFrom } from "../layers/random.js";
 import { closest } from "../source/suggest.js";
 import { DataError, formatShape, type TensorData, type WeightSet } from "../types/tensor-data.js";
+import type { TensorType } from "../types/types.js";
 
 /** A weights file that does not fit a model: each problem on its own line of the message. */
 export class WeightsMismatchError extends DataError {
@@ -18,25 +22,50 @@ export class WeightsMismatchError extends DataError {
 }
 
 /**
+ * The weights a model takes, as plain data (JSON-safe): what a weights object is checked against.
+ * bindWeights plans one from the checked model; a compiled module (src/emit) carries one as a
+ * literal and binds its user's weights with `bindPlannedWeights`, so both give the same messages.
+ */
+export interface WeightPlan {
+  /** The model's name and its inputs' names, for messages (a file may list inputs with []). */
+  model: string;
+  inputs: string[];
+  /** Layer groups and called models, in order of first application. */
+  items: WeightPlanItem[];
+  /** Rows without weights (dropout, concat, …): a file may list them with an empty list. */
+  weightless: string[];
+}
+
+export type WeightPlanItem = WeightGroup | { kind: "model"; name: string; plan: WeightPlan };
+
+/**
  * One set of weights of a model: the rows that use it (a time_distributed row and the row of the
  * layer it wraps share theirs) and every name it may be given under.
  */
-interface WeightGroup {
-  owner: LayerInstance;
-  /** The row whose name Keras saves the weights under: the first wrapper's, else the layer's own. */
-  primary: LayerRow;
-  /** The primary's name first, then other rows', then wrapped layers' (a tfjs file names them after whichever was built first). */
+export interface WeightGroup {
+  kind: "layer";
+  /**
+   * The primary's name first — the row whose name Keras saves the weights under: the first
+   * wrapper's, else the layer's own — then other rows', then wrapped layers' (a tfjs file names
+   * them after whichever was built first).
+   */
   names: string[];
+  specs: WeightSpec[];
+}
+
+/** Where a group's starting values come from when no weights are given (compile time only). */
+export interface InitialGroup {
+  /** Every path the group's weights are bound under: the model's prefix and each of its names. */
+  paths: string[];
+  /** The path its seed comes from: the primary row's. */
+  seedPath: string;
+  /** The layer whose `initialWeights` makes them, with the input it was built for; absent: zeros. */
+  source: { layer: LayerInstance; input: TensorType } | undefined;
   specs: readonly WeightSpec[];
 }
 
-interface ModelPlan {
-  model: CheckedModel;
-  /** Layer groups and called models, in order of first application. */
-  items: ({ kind: "layer"; group: WeightGroup } | { kind: "model"; row: ModelRow; plan: ModelPlan })[];
-  /** Rows without weights (dropout, concat, …): a file may list them with an empty list. */
-  weightless: Set<string>;
-}
+/** The compile-time side of a group: which layer's initializers make its starting values. */
+type GroupSources = Map<WeightGroup, InitialGroup["source"]>;
 
 /**
  * The weights of `model`, by layer path, each list in Keras get_weights() order. With `provided`,
@@ -49,33 +78,63 @@ export function bindWeights(
   models: ReadonlyMap<string, CheckedModel>,
   provided: WeightSet | undefined,
 ): Map<string, TensorData[]> {
-  const plan = planModel(model, models, 0);
+  if (!provided) return initialWeights(model, models);
+  return bindPlannedWeights(planWeights(model, models), provided);
+}
+
+/**
+ * Binds `provided` against a plan: the runtime half of bindWeights, plain data in and out (a compiled
+ * module runs it). Throws a WeightsMismatchError listing every problem.
+ */
+export function bindPlannedWeights(plan: WeightPlan, provided: WeightSet): Map<string, TensorData[]> {
   const out = new Map<string, TensorData[]>();
-  if (!provided) {
-    initialize(plan, "", out);
-    return out;
-  }
   const problems: string[] = [];
   bindProvided(plan, provided, "", provided.source, out, problems);
   if (problems.length > 0) throw new WeightsMismatchError(problems);
   return out;
 }
 
-// ---- the plan ----
+// ---- the plan (compile time) ----
 
-function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>, depth: number): ModelPlan {
+/** The weight plan of a model that checked clean. */
+export function planWeights(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): WeightPlan {
+  return planModel(model, models, 0, new Map());
+}
+
+/** Each group of `model`'s weights with where its starting values come from, in plan order. */
+export function initialGroups(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): InitialGroup[] {
+  const sources: GroupSources = new Map();
+  const groups: InitialGroup[] = [];
+  const walk = (plan: WeightPlan, prefix: string): void => {
+    for (const item of plan.items) {
+      if (item.kind === "model") walk(item.plan, `${prefix}${item.name}/`);
+      else
+        groups.push({
+          paths: item.names.map((n) => prefix + n),
+          seedPath: prefix + item.names[0]!,
+          source: sources.get(item),
+          specs: item.specs,
+        });
+    }
+  };
+  walk(planModel(model, models, 0, sources), "");
+  return groups;
+}
+
+function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>, depth: number, sources: GroupSources): WeightPlan {
   if (depth > 100) throw new Error(`bindWeights: models nested more than 100 deep at ${model.name}`);
-  const plan: ModelPlan = { model, items: [], weightless: new Set() };
+  const plan: WeightPlan = { model: model.name, inputs: model.inputs.map((i) => i.name), items: [], weightless: [] };
+  const weightless = new Set<string>();
   const byOwner = new Map<LayerInstance, { group: WeightGroup; rows: LayerRow[] }>();
   for (const row of model.rows) {
     if (!isLayerRow(row)) {
       const called = models.get(row.model);
       if (!called) throw new Error(`bindWeights: model ${row.model} (called from ${model.name}) is not among the checked models`);
-      plan.items.push({ kind: "model", row, plan: planModel(called, models, depth + 1) });
+      plan.items.push({ kind: "model", name: row.name, plan: planModel(called, models, depth + 1, sources) });
       continue;
     }
     if (row.weights.length === 0) {
-      plan.weightless.add(row.name);
+      weightless.add(row.name);
       continue;
     }
     const owner = weightOwner(row.layer);
@@ -84,13 +143,14 @@ function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel
       seen.rows.push(row);
       continue;
     }
-    const group: WeightGroup = { owner, primary: row, names: [], specs: row.weights };
+    const group: WeightGroup = { kind: "layer", names: [], specs: row.weights.map((w) => ({ name: w.name, shape: [...w.shape] })) };
     byOwner.set(owner, { group, rows: [row] });
-    plan.items.push({ kind: "layer", group });
+    plan.items.push(group);
   }
+  plan.weightless = [...weightless];
   for (const [owner, { group, rows }] of byOwner) {
-    group.primary = rows.find((r) => r.layer !== owner) ?? rows[0]!;
-    const names = new Set([group.primary.name]);
+    const primary = rows.find((r) => r.layer !== owner) ?? rows[0]!;
+    const names = new Set([primary.name]);
     for (const r of rows) names.add(r.name);
     // The layers a wrapper wraps, down to the owner: a tfjs file may name the weights after one of them.
     for (const r of rows) {
@@ -100,6 +160,15 @@ function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel
       }
     }
     group.names = [...names];
+    const layer = primary.layer;
+    sources.set(
+      group,
+      layer.def.initialWeights && layer.built
+        ? { layer, input: layer.built.input }
+        : owner.def.initialWeights && owner.built
+          ? { layer: owner, input: owner.built.input }
+          : undefined,
+    );
   }
   return plan;
 }
@@ -121,11 +190,11 @@ interface FlatSlot {
 }
 
 /** Each weight of a model once, in its order (a called model's flattened in): the flat-list form. */
-function flatSlots(plan: ModelPlan, prefix: string): FlatSlot[] {
+function flatSlots(plan: WeightPlan, prefix: string): FlatSlot[] {
   const slots: FlatSlot[] = [];
   for (const item of plan.items) {
-    if (item.kind === "model") slots.push(...flatSlots(item.plan, `${prefix}${item.row.name}/`));
-    else item.group.specs.forEach((_, index) => slots.push({ prefix, group: item.group, index }));
+    if (item.kind === "model") slots.push(...flatSlots(item.plan, `${prefix}${item.name}/`));
+    else item.specs.forEach((_, index) => slots.push({ prefix, group: item, index }));
   }
   return slots;
 }
@@ -134,42 +203,38 @@ function setGroup(out: Map<string, TensorData[]>, prefix: string, group: WeightG
   for (const name of group.names) out.set(prefix + name, values);
 }
 
+/** The name a group's weights are saved under. */
+function primaryName(group: WeightGroup): string {
+  return group.names[0]!;
+}
+
 // ---- without a file: the initializers ----
 
-function initialize(plan: ModelPlan, prefix: string, out: Map<string, TensorData[]>): void {
-  for (const item of plan.items) {
-    if (item.kind === "model") {
-      initialize(item.plan, `${prefix}${item.row.name}/`, out);
-      continue;
-    }
-    const { primary, owner, specs } = item.group;
-    const path = prefix + primary.name;
-    const seed = seedFrom(path);
-    const layer = primary.layer;
-    let values: TensorData[];
-    if (layer.def.initialWeights && layer.built) {
-      values = layer.def.initialWeights(layer.config, layer.built.input, seed);
-    } else if (owner.def.initialWeights && owner.built) {
-      values = owner.def.initialWeights(owner.config, owner.built.input, seed);
-    } else {
-      // A layer definition without initialWeights yet: zeros of the right shapes, so that lowering
-      // and running work end to end. Every layer file is to implement its initializers.
-      values = specs.map((w) => ({ shape: [...w.shape], data: materialize({ kind: "zeros" }, w.shape, seed) }));
-    }
+function initialWeights(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): Map<string, TensorData[]> {
+  const out = new Map<string, TensorData[]>();
+  for (const group of initialGroups(model, models)) {
+    const { source, specs } = group;
+    const seed = seedFrom(group.seedPath);
+    // A layer definition without initialWeights yet: zeros of the right shapes, so that lowering
+    // and running work end to end. Every layer file is to implement its initializers.
+    const values: TensorData[] = source
+      ? source.layer.def.initialWeights!(source.layer.config, source.input, seed)
+      : specs.map((w) => ({ shape: [...w.shape], data: materialize({ kind: "zeros" }, w.shape, seed) }));
     const wrong = values.length !== specs.length ? 0 : specs.findIndex((w, i) => formatShape(w.shape) !== formatShape(values[i]!.shape));
     if (values.length !== specs.length || wrong >= 0) {
       throw new Error(
-        `${layer.def.name}.initialWeights for ${path} gave ${values.map((v) => formatShape(v.shape)).join(", ")}; expected ${describeSpecs(specs)}`,
+        `${source?.layer.def.name ?? "zeros"}.initialWeights for ${group.seedPath} gave ${values.map((v) => formatShape(v.shape)).join(", ")}; expected ${describeSpecs(specs)}`,
       );
     }
-    setGroup(out, prefix, item.group, values);
+    for (const path of group.paths) out.set(path, values);
   }
+  return out;
 }
 
 // ---- with a file ----
 
 function bindProvided(
-  plan: ModelPlan,
+  plan: WeightPlan,
   provided: WeightSet,
   prefix: string,
   source: string,
@@ -182,7 +247,7 @@ function bindProvided(
   const missing: string[] = [];
   for (const item of plan.items) {
     if (item.kind === "model") {
-      const name = item.row.name;
+      const name = item.name;
       known.add(name);
       const value = provided.layers.get(name);
       const slots = flatSlots(item.plan, `${prefix}${name}/`);
@@ -198,11 +263,11 @@ function bindProvided(
       }
       continue;
     }
-    const group = item.group;
+    const group = item;
     for (const n of group.names) known.add(n);
     const given = group.names.filter((n) => provided.layers.has(n));
     if (given.length === 0) {
-      missing.push(group.primary.name);
+      missing.push(primaryName(group));
       const also =
         group.names.length > 1
           ? `; it may also be given as ${group.names
@@ -210,7 +275,7 @@ function bindProvided(
               .map((n) => `"${n}"`)
               .join(" or ")}`
           : "";
-      problems.push(`${at(group.primary.name)} is missing (expected ${describeSpecs(group.specs)}${also})`);
+      problems.push(`${at(primaryName(group))} is missing (expected ${describeSpecs(group.specs)}${also})`);
       continue;
     }
     let bound: TensorData[] | undefined;
@@ -232,12 +297,12 @@ function bindProvided(
     }
     if (bound) setGroup(out, prefix, group, bound);
   }
-  const expected = plan.items.map((item) => (item.kind === "model" ? item.row.name : item.group.primary.name));
+  const expected = plan.items.map((item) => (item.kind === "model" ? item.name : primaryName(item)));
   for (const [name, value] of provided.layers) {
     if (known.has(name)) continue;
     // `{l.name: l.get_weights() for l in model.layers}` lists weightless layers and input layers with [].
-    const isInput = plan.model.inputs.some((i) => i.name === name);
-    if (plan.weightless.has(name) || isInput) {
+    const isInput = plan.inputs.includes(name);
+    if (plan.weightless.includes(name) || isInput) {
       if (Array.isArray(value) && value.length === 0) continue;
       const what = isInput ? "is an input of the model, not a layer: it has no weights" : "has no weights";
       problems.push(`${at(name)} ${what}, found ${Array.isArray(value) ? arrays(value.length) : "an object of layers"}`);
@@ -245,13 +310,13 @@ function bindProvided(
     }
     const guess = closest(name, missing);
     const list = expected.length > 0 ? `its layers with weights: ${expected.join(", ")}` : "it has no layers with weights";
-    problems.push(`${at(name)} is not in model ${plan.model.name} (${list})${guess ? `; did you mean "${guess}"?` : ""}`);
+    problems.push(`${at(name)} is not in model ${plan.model} (${list})${guess ? `; did you mean "${guess}"?` : ""}`);
   }
 }
 
 /** A called model's weights as one flat list: split in its order. */
 function bindFlat(
-  plan: ModelPlan,
+  plan: WeightPlan,
   name: string,
   value: TensorData[],
   prefix: string,
@@ -276,7 +341,7 @@ function bindFlat(
     if (formatShape(found.shape) !== formatShape(spec.shape)) {
       ok = false;
       problems.push(
-        `${source}: layer "${slot.prefix}${slot.group.primary.name}": weight ${slot.index} (${spec.name}) should be ${formatShape(spec.shape)}, found ${formatShape(found.shape)} (array ${i} of ${name}'s flat list)`,
+        `${source}: layer "${slot.prefix}${primaryName(slot.group)}": weight ${slot.index} (${spec.name}) should be ${formatShape(spec.shape)}, found ${formatShape(found.shape)} (array ${i} of ${name}'s flat list)`,
       );
     }
     const entry = lists.get(slot.group) ?? { prefix: slot.prefix, values: [] };
@@ -321,16 +386,16 @@ function describeSpecs(specs: readonly WeightSpec[]): string {
   return specs.map((w) => `${w.name} ${formatShape(w.shape)}`).join(", ");
 }
 
-function layerList(plan: ModelPlan): string {
-  return plan.items.map((item) => (item.kind === "model" ? item.row.name : item.group.primary.name)).join(", ");
+function layerList(plan: WeightPlan): string {
+  return plan.items.map((item) => (item.kind === "model" ? item.name : primaryName(item))).join(", ");
 }
 
-function flatDescription(plan: ModelPlan, prefix = ""): string {
+function flatDescription(plan: WeightPlan, prefix = ""): string {
   return plan.items
     .map((item) =>
       item.kind === "model"
-        ? flatDescription(item.plan, `${prefix}${item.row.name}/`)
-        : `${prefix}${item.group.primary.name}: ${describeSpecs(item.group.specs)}`,
+        ? flatDescription(item.plan, `${prefix}${item.name}/`)
+        : `${prefix}${primaryName(item)}: ${describeSpecs(item.specs)}`,
     )
     .filter(Boolean)
     .join("; ");

@@ -334,7 +334,10 @@ describe("rnnc run: mistakes in the inputs", () => {
   });
 
   it("an unknown backend is a usage error naming the backends there are", () => {
-    expectUsageError(rnnc("run", SEED, "--input", `x=${SEED_X}`, "--backend", "gpu"), /^rnnc run: unknown backend gpu \(available: cpu\)$/);
+    expectUsageError(
+      rnnc("run", SEED, "--input", `x=${SEED_X}`, "--backend", "gpu"),
+      /^rnnc run: unknown backend gpu \(available: cpu, tfjs\)$/,
+    );
   });
 
   it("--input without NAME= and an input given twice are usage errors", () => {

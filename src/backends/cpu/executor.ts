@@ -132,7 +132,7 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
 }
 
 /** Evaluates a node whose inputs are constants (constant folding), with the JavaScript kernels. */
-function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | undefined)[]): TensorData[] {
+export function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | undefined)[]): TensorData[] {
   const shapes: number[][] = [];
   const buffers: (Buffer | undefined)[] = [];
   node.inputs.forEach((v, i) => {

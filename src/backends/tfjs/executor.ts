@@ -1,0 +1,322 @@
+// The TensorFlow.js backend: the graph lowered to tfjs-core ops, on whatever tfjs backend the caller's
+// `tf` has active (cpu, wasm, webgl, webgpu, …). The same passes as the CPU backend run first. Weights
+// are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
+// tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
+import { evaluateNode } from "../cpu/executor.js";
+import { NONE, RECURRENT_INPUTS as R, type Graph, type Node } from "../../ir/graph.js";
+import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
+import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
+import { DataError, type TensorData } from "../../types/tensor-data.js";
+import type { DType } from "../../types/types.js";
+import { activate } from "./activations.js";
+import { TfContext } from "./context.js";
+import { layoutFor, RecurrentProgram, type Lane } from "./recurrent.js";
+import type { TfDType, TfjsCore, TfjsOps, TfTensor } from "./tfjs-core.js";
+
+type Env = (TfTensor | undefined)[];
+type Step = (env: Env) => void;
+
+const TF_DTYPE: Record<DType, TfDType> = { f32: "float32", i32: "int32", bool: "bool" };
+
+export class TfjsBackend {
+  private readonly graph: Graph;
+  private readonly ctx: TfContext;
+  private readonly tf: TfjsOps;
+  /** Per value: its tensor when it is a constant (the template of every run's environment). */
+  private readonly constants: Env = [];
+  private readonly steps: Step[] = [];
+  /** Embedding lookups of a model input: ids checked against the vocabulary before the run. */
+  private readonly idChecks: { input: number; vocab: number }[] = [];
+  private disposed = false;
+
+  /** `tf`: the caller's @tensorflow/tfjs (or tfjs-core with a backend registered); its active backend runs the model. */
+  constructor(graph: Graph, tf: TfjsCore) {
+    foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
+    hoistInputProjection(graph);
+    eliminateDeadCode(graph);
+    this.graph = graph;
+    this.ctx = new TfContext(tf);
+    this.tf = this.ctx.tf;
+    try {
+      this.build();
+    } catch (error) {
+      this.ctx.dispose();
+      throw error;
+    }
+  }
+
+  /** Runs the model; the results are fresh arrays the caller owns. Leaves no tensor behind. */
+  run(inputs: Readonly<Record<string, TensorInput>>): TensorData[] {
+    if (this.disposed) throw new Error("rnnc: this model's tfjs tensors were disposed");
+    const data = prepareInputs(this.graph, inputs);
+    for (const check of this.idChecks) {
+      const at = this.graph.inputs.findIndex((i) => i.value === check.input);
+      checkIds(data[at]!.data, check.vocab);
+    }
+    const { tf, graph } = this;
+    const results: TfTensor[] = [];
+    tf.tidy(() => {
+      const env = this.constants.slice();
+      graph.inputs.forEach((input, i) => (env[input.value] = tf.tensor(data[i]!.data, data[i]!.shape, TF_DTYPE[input.dtype])));
+      for (const step of this.steps) step(env);
+      for (const v of graph.outputs) {
+        const t = env[v]!;
+        if (!this.ctx.owns(t) && !results.includes(t)) tf.keep(t);
+        results.push(t);
+      }
+    });
+    try {
+      return readOutputs(graph, results);
+    } finally {
+      for (const t of new Set(results)) if (!this.ctx.owns(t)) t.dispose();
+    }
+  }
+
+  /** Releases the weights' tensors; the model cannot run afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.ctx.dispose();
+  }
+
+  /** Uploads the constants, groups the recurrent ops into programs, and makes one step per node. */
+  private build(): void {
+    const { graph, ctx } = this;
+    const producer = new Map<number, Node>();
+    for (const node of graph.nodes) for (const v of node.outputs) producer.set(v, node);
+    const constant = (v: number): TensorData | undefined => {
+      const op = v === NONE ? undefined : producer.get(v)?.op;
+      return op?.kind === "const" ? op.data : undefined;
+    };
+    for (const node of graph.nodes) {
+      if (node.op.kind !== "const") continue;
+      const { data, shape } = node.op.data;
+      this.constants[node.outputs[0]!] = ctx.upload(data, shape, TF_DTYPE[graph.values[node.outputs[0]!]!.dtype]);
+    }
+
+    // The scalars of hard_sigmoid and of masking, made now so that runs make no kept tensor.
+    for (const value of [0.2, 0.5, 1]) ctx.scalar(value);
+
+    const readers = new Map<number, Node[]>();
+    for (const node of graph.nodes) for (const v of node.inputs) if (v !== NONE) readers.set(v, [...(readers.get(v) ?? []), node]);
+    /** reverseTime nodes whose work the recurrent loop does (see Lane.timeOrdered). */
+    const elided = new Set<Node>();
+
+    // The recurrent ops, each with the projection the hoisting pass put before it (the loop does its own).
+    const lanes = new Map<Node, { lane: Lane; projection: Node; features: number }>();
+    for (const node of graph.nodes) {
+      if (node.op.kind !== "recurrent") continue;
+      const projection = producer.get(node.inputs[R.x]!);
+      const kernel = projection && constant(projection.inputs[1]!);
+      const bias = projection && projection.inputs.length > 2 ? projection.inputs[2]! : NONE;
+      const recurrentKernel = constant(node.inputs[R.recurrentKernel]!);
+      if (projection?.op.kind !== "matmul" || projection.op.activation !== "linear" || !kernel || !recurrentKernel) {
+        throw new Error("tfjs backend: a recurrent op needs its hoisted projection and constant weights");
+      }
+      const biasData = (v: number) => {
+        if (v === NONE) return undefined;
+        const d = constant(v);
+        if (!d) throw new Error("tfjs backend: recurrent biases must be constants");
+        return d.data as Float32Array;
+      };
+      const sequence = node.outputs[0]!;
+      const [reverse, ...others] = readers.get(sequence) ?? [];
+      const timeOrdered =
+        node.op.goBackwards &&
+        node.op.returnSequences &&
+        reverse?.op.kind === "reverseTime" &&
+        others.length === 0 &&
+        !graph.outputs.includes(sequence)
+          ? reverse
+          : undefined;
+      if (timeOrdered) elided.add(timeOrdered);
+      lanes.set(node, {
+        projection,
+        features: kernel.shape[0]!,
+        lane: {
+          ...(timeOrdered ? { timeOrdered: timeOrdered.outputs[0]! } : {}),
+          op: node.op,
+          x: projection.inputs[0]!,
+          mask: node.inputs[R.mask] ?? NONE,
+          h0: node.inputs[R.h0] ?? NONE,
+          c0: node.inputs[R.c0] ?? NONE,
+          outputs: node.outputs,
+          weights: {
+            kernel: kernel.data as Float32Array,
+            inputBias: biasData(bias),
+            recurrentKernel: recurrentKernel.data as Float32Array,
+            recurrentBias: biasData(node.inputs[R.recurrentBias] ?? NONE),
+          },
+        },
+      });
+    }
+
+    // Pairs that run as one program (a bidirectional layer's two directions), at the later one's place.
+    const layout = layoutFor(this.tf.getBackend());
+    const programAt = new Map<Node, RecurrentProgram | null>(); // null: runs as part of a later program
+    const recurrent = [...lanes.keys()];
+    for (let i = 0; i < recurrent.length; i++) {
+      const a = recurrent[i]!;
+      if (programAt.has(a)) continue;
+      const la = lanes.get(a)!;
+      const partner = recurrent.slice(i + 1).find((b) => {
+        const lb = lanes.get(b)!;
+        return (
+          !programAt.has(b) &&
+          lb.lane.x === la.lane.x &&
+          lb.lane.mask === la.lane.mask &&
+          RecurrentProgram.canFuse(la.lane.op, lb.lane.op) &&
+          !readsBetween(graph, a, b)
+        );
+      });
+      const group = partner ? [a, partner] : [a];
+      programAt.set(
+        group[group.length - 1]!,
+        new RecurrentProgram(
+          ctx,
+          layout,
+          group.map((n) => lanes.get(n)!.lane),
+          la.features,
+        ),
+      );
+      if (partner) programAt.set(a, null);
+    }
+
+    const projections = new Set([...lanes.values()].map((l) => l.projection));
+    for (const node of graph.nodes) {
+      if (node.op.kind === "input" || node.op.kind === "const" || projections.has(node) || elided.has(node)) continue;
+      if (node.op.kind === "recurrent") {
+        const program = programAt.get(node);
+        if (program) this.steps.push((env) => program.run(env));
+        continue;
+      }
+      this.steps.push(this.stepFor(node));
+    }
+  }
+
+  /** The step that computes one (non-recurrent) node. */
+  private stepFor(node: Node): Step {
+    const { tf, ctx } = this;
+    const op = node.op;
+    const out = node.outputs[0]!;
+    const [a, b] = node.inputs as [number, number];
+    switch (op.kind) {
+      case "matmul": {
+        const bias = node.inputs.length > 2 ? node.inputs[2]! : NONE;
+        return (env) => {
+          const x = env[a]!;
+          const w = env[b]!;
+          const k = x.shape[x.shape.length - 1]!;
+          const n = w.shape[1]!;
+          const rows = x.shape.length === 2 ? x : tf.reshape(x, [x.shape.reduce((p, d) => p * d, 1) / k, k]);
+          let y = tf.matMul(rows, w);
+          if (bias !== NONE) y = tf.add(y, env[bias]!);
+          y = activate(ctx, op.activation, y);
+          env[out] = x.shape.length === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), n]);
+        };
+      }
+      case "activation":
+        return (env) => (env[out] = activate(ctx, op.fn, env[a]!));
+      case "add":
+        return node.inputs.length === 2
+          ? (env) => (env[out] = tf.add(env[a]!, env[b]!))
+          : (env) => (env[out] = tf.addN(node.inputs.map((v) => env[v]!)));
+      case "mul":
+        return (env) => (env[out] = tf.mul(env[a]!, env[b]!));
+      case "scale": {
+        const factor = ctx.scalar(op.factor);
+        return (env) => (env[out] = tf.mul(env[a]!, factor));
+      }
+      case "concat":
+        return (env) => {
+          const parts = node.inputs.map((v) => env[v]!);
+          const rank = parts[0]!.shape.length;
+          env[out] = tf.concat(parts, op.axis < 0 ? rank + op.axis : op.axis);
+        };
+      case "reverseTime":
+        return (env) => (env[out] = tf.reverse(env[a]!, 1));
+      case "gather": {
+        // Ids straight from an input are checked before the run; others here, from their data.
+        const checkedBefore = this.graph.inputs.some((i) => i.value === a);
+        const vocab = () => this.constants[b]?.shape[0];
+        if (checkedBefore && vocab() !== undefined) this.idChecks.push({ input: a, vocab: vocab()! });
+        return (env) => {
+          const ids = env[a]!;
+          const table = env[b]!;
+          if (!checkedBefore || vocab() === undefined) checkIds(ids.dataSync(), table.shape[0]!);
+          env[out] = tf.gather(table, ids, 0);
+        };
+      }
+      case "maskNotZero": {
+        const zero = ctx.upload(new Int32Array([0]), [], "int32");
+        return (env) => (env[out] = tf.notEqual(env[a]!, zero));
+      }
+      case "maskAnd":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalAnd(m, env[v]!), env[a]!));
+      case "repeat":
+        return (env) => {
+          const [batch, features] = env[a]!.shape as [number, number];
+          env[out] = tf.tile(tf.reshape(env[a]!, [batch, 1, features]), [1, op.n, 1]);
+        };
+      case "row":
+        return (env) => {
+          const cols = env[a]!.shape[1]!;
+          env[out] = tf.reshape(tf.slice(env[a]!, [op.index, 0], [1, cols]), [cols]);
+        };
+      case "mergeTime":
+        return (env) => {
+          const [batch, time, ...rest] = env[a]!.shape as number[];
+          env[out] = tf.reshape(env[a]!, [batch! * time!, ...rest]);
+        };
+      case "splitTime":
+        return (env) => {
+          const [, ...rest] = env[a]!.shape;
+          const [batch, time] = env[b]!.shape as [number, number];
+          env[out] = tf.reshape(env[a]!, [batch, time, ...rest]);
+        };
+      case "input":
+      case "const":
+      case "recurrent":
+        throw new Error(`${op.kind} has no step of its own`);
+    }
+  }
+}
+
+/** Whether a node after `first`, up to and including `second`, reads an output of `first`. */
+function readsBetween(graph: Graph, first: Node, second: Node): boolean {
+  const outputs = new Set(first.outputs);
+  const from = graph.nodes.indexOf(first);
+  const to = graph.nodes.indexOf(second);
+  return graph.nodes.slice(from + 1, to + 1).some((n) => n.inputs.some((v) => outputs.has(v)));
+}
+
+/** Token ids must index the embedding table (the CPU backend's message). */
+function checkIds(ids: ArrayLike<number>, vocab: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= vocab) {
+      throw new DataError(`token id ${id} at index ${i} is outside the embedding's vocabulary 0..${vocab - 1}`);
+    }
+  }
+}
+
+/** Copies the outputs out of tfjs: the float32 ones into one fresh block, the others into their own arrays. */
+function readOutputs(graph: Graph, tensors: TfTensor[]): TensorData[] {
+  const values = tensors.map((t) => t.dataSync());
+  let floats = 0;
+  graph.outputs.forEach((v, i) => {
+    if (graph.values[v]!.dtype === "f32") floats += values[i]!.length;
+  });
+  const block = new Float32Array(floats);
+  let at = 0;
+  return graph.outputs.map((v, i) => {
+    const shape = tensors[i]!.shape.slice();
+    const source = values[i]!;
+    const dtype = graph.values[v]!.dtype;
+    if (dtype === "i32") return { shape, data: Int32Array.from(source) };
+    if (dtype === "bool") return { shape, data: Uint8Array.from(source) };
+    const data = block.subarray(at, at + source.length);
+    data.set(source);
+    at += source.length;
+    return { shape, data };
+  });
+}

@@ -1,0 +1,165 @@
+// What the emitter knows about a model before writing a line: its graph (lowered with the
+// initializers' weights, then the CPU backend's passes), every value's shape as a size expression,
+// which values are weights (and which weight), which are computed once per plan from weights alone
+// (the interpreter's constant folding), and which on every run.
+import type { CheckedFile, CheckedModel } from "../check/program.js";
+import { NONE, type Graph, type Node } from "../ir/graph.js";
+import { eliminateDeadCode, hoistInputProjection } from "../ir/passes.js";
+import { lowerModel } from "../lower/lower.js";
+import { initialGroups, planWeights, type WeightPlan } from "../lower/weights.js";
+import type { TensorData } from "../types/tensor-data.js";
+import { formatType } from "../types/types.js";
+import { initialRecipes } from "./initial.js";
+import type { InitialGroupRecipe } from "./runtime.js";
+import { add, dimVar, mul, product, size, type Size } from "./sizes.js";
+
+/** When a value is computed: a model input (each run), a weight, once per plan from weights, each run. */
+export type Phase = "input" | "weight" | "create" | "run";
+
+export interface ModelPlan {
+  model: CheckedModel;
+  graph: Graph;
+  /** Per value id: its shape. */
+  shapes: Size[][];
+  phases: Phase[];
+  /** The weights the graph reads, in order: the value holding it and which weight it is. */
+  consts: { value: number; path: string; index: number }[];
+  /** The model's named dims: the variable standing for each in generated code, and where its size is read. */
+  dims: { name: string; variable: string; input: number; axis: number }[];
+  weights: WeightPlan;
+  initial: InitialGroupRecipe[];
+  /** Groups whose starting values are embedded (no recipe reproduced them). */
+  embedded: string[];
+  inputTypes: string[];
+  outputTypes: string[];
+}
+
+/** Plans `model` of `checked` (which must have checked clean). */
+export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan {
+  const models = new Map(checked.models.map((m) => [m.name, m]));
+  // Lowered on placeholders of the weights' shapes (their values come at create() time). Weights are
+  // then found by identity: the lowerer makes one constant per weight array it is given.
+  const placeholders = new Map<string, TensorData[]>();
+  const weightOf = new Map<TensorData, { path: string; index: number }>();
+  for (const group of initialGroups(model, models)) {
+    const list = group.specs.map((w) => ({ shape: [...w.shape], data: new Float32Array(0) }));
+    for (const path of group.paths) placeholders.set(path, list);
+    list.forEach((t, index) => weightOf.set(t, { path: group.paths[0]!, index }));
+  }
+  const graph = lowerModel(checked, model, placeholders);
+  hoistInputProjection(graph);
+  eliminateDeadCode(graph);
+
+  const dims: ModelPlan["dims"] = [];
+  graph.inputs.forEach((input, i) =>
+    input.dims.forEach((d, axis) => {
+      if (typeof d === "string" && !dims.some((x) => x.name === d)) dims.push({ name: d, variable: `dim${dims.length}`, input: i, axis });
+    }),
+  );
+  const variableOf = new Map(dims.map((d) => [d.name, d.variable]));
+
+  const shapes: Size[][] = [];
+  const phases: Phase[] = [];
+  const consts: ModelPlan["consts"] = [];
+  for (const input of graph.inputs) {
+    shapes[input.value] = input.dims.map((d) => (typeof d === "number" ? size(d) : dimVar(variableOf.get(d)!)));
+    phases[input.value] = "input";
+  }
+  for (const node of graph.nodes) {
+    const op = node.op;
+    if (op.kind === "input") continue;
+    if (op.kind === "const") {
+      const weight = weightOf.get(op.data);
+      if (!weight) throw new Error("a constant that is not a weight"); // the lowerer makes no others
+      const v = node.outputs[0]!;
+      shapes[v] = op.data.shape.map(size);
+      phases[v] = "weight";
+      consts.push({ value: v, ...weight });
+      continue;
+    }
+    const outShapes = inferShapes(node, shapes);
+    // The interpreter's foldConstants: any op but a matmul or a recurrence whose inputs are all known.
+    const present = node.inputs.filter((v) => v !== NONE);
+    const folded =
+      op.kind !== "matmul" &&
+      op.kind !== "recurrent" &&
+      present.length > 0 &&
+      present.every((v) => phases[v] === "weight" || phases[v] === "create");
+    node.outputs.forEach((v, i) => {
+      shapes[v] = outShapes[i]!;
+      phases[v] = folded ? "create" : "run";
+    });
+  }
+  const { groups, embedded } = initialRecipes(model, models);
+  return {
+    model,
+    graph,
+    shapes,
+    phases,
+    consts,
+    dims,
+    weights: planWeights(model, models),
+    initial: groups,
+    embedded,
+    inputTypes: model.inputs.map((i) => formatType(i.type)),
+    outputTypes: model.outputs.map(formatType),
+  };
+}
+
+/** The CPU backend's shape rules (executor.ts's inferShapes), on size expressions. */
+function inferShapes(node: Node, shapes: Size[][]): Size[][] {
+  const inShape = (i: number) => shapes[node.inputs[i]!]!;
+  const op = node.op;
+  switch (op.kind) {
+    case "matmul": {
+      const x = inShape(0);
+      return [[...x.slice(0, -1), inShape(1)[1]!]];
+    }
+    case "activation":
+    case "scale":
+    case "add":
+    case "mul":
+    case "reverseTime":
+    case "maskNotZero":
+    case "maskAnd":
+      return [inShape(0)];
+    case "concat": {
+      const first = inShape(0);
+      const axis = op.axis < 0 ? first.length + op.axis : op.axis;
+      const out = [...first];
+      out[axis] = node.inputs.slice(1).reduce((n, _, i) => add(n, inShape(i + 1)[axis]!), first[axis]!);
+      return [out];
+    }
+    case "gather":
+      return [[...inShape(0), inShape(1)[1]!]];
+    case "repeat": {
+      const [b, f] = inShape(0);
+      return [[b!, size(op.n), f!]];
+    }
+    case "row":
+      return [[inShape(0)[1]!]];
+    case "mergeTime": {
+      const [b, t, ...rest] = inShape(0);
+      return [[mul(b!, t!), ...rest]];
+    }
+    case "splitTime": {
+      const [, ...rest] = inShape(0);
+      const [b, t] = inShape(1);
+      return [[b!, t!, ...rest]];
+    }
+    case "recurrent": {
+      const [b, t] = inShape(0);
+      const u = size(op.units);
+      const states = op.cell === "lstm" ? 2 : 1;
+      return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
+    }
+    case "input":
+    case "const":
+      throw new Error(`${op.kind} has no shape rule`);
+  }
+}
+
+/** The number of elements of a value. */
+export function lengthOf(plan: ModelPlan, value: number): Size {
+  return product(plan.shapes[value]!);
+}

@@ -1,0 +1,183 @@
+// The run-time half of a compiled module: what its generated code calls, bundled into the module
+// from rnnc's own sources (esbuild keeps only what a module's models use). Weights are checked by
+// the binder `rnnc run --weights` uses, inputs by the interpreter's prepareInputs, initializers
+// drawn by the same `materialize`: a compiled model gives the interpreter's messages and numbers.
+// Nothing here may touch a Node-only API: a browser loads the module as it is.
+import type { Graph } from "../ir/graph.js";
+import { prepareInputs, type TensorInput } from "../ir/inputs.js";
+import { materialize, type Initializer } from "../layers/initializers.js";
+import { bindPlannedWeights, type WeightPlan } from "../lower/weights.js";
+import { sizeOf, type TensorData } from "../types/tensor-data.js";
+import type { DType } from "../types/types.js";
+import { parseKerasWeights } from "../weights/keras-json.js";
+
+export { activateInPlace, fastExp, hardSigmoid } from "../backends/cpu/kernels/activations.js";
+export { Arena } from "../backends/cpu/wasm/arena.js";
+export { DataError } from "../types/tensor-data.js";
+
+/** What a compiled model's generated code hands defineModel besides its plan function. */
+export interface ModelSpec {
+  name: string;
+  inputs: { name: string; dtype: DType; dims: (number | string)[]; type: string }[];
+  /** The outputs' types, as the checker prints them. */
+  outputs: string[];
+  /** Each named dim, in order: the input and the axis its size is read from. */
+  dims: [input: number, axis: number][];
+  /** What a weights object must hold (the binder's plan). */
+  weights: WeightPlan;
+  /** The graph's constants, in the plan function's order: each a weight, [layer path, index in its list]. */
+  consts: [path: string, index: number][];
+  /** How the initializers in the source make the starting weights, when create() gets none. */
+  initial: InitialGroupRecipe[];
+}
+
+/** One set of a layer's starting weights: bound under every path of `paths`. */
+export interface InitialGroupRecipe {
+  paths: string[];
+  weights: { shape: number[]; parts: InitialPart[] }[];
+}
+
+/**
+ * A run of a weight's values, in order: drawn from an initializer (with the seed the layer derives),
+ * a constant fill (an LSTM's forget-gate ones), or — for a layer whose initializers the emitter
+ * cannot describe — the values themselves, float32 little-endian in base64.
+ */
+export type InitialPart =
+  { init: Initializer; shape: number[]; seed: number } | { fill: number; length: number } | { base64: string; length: number };
+
+/**
+ * A model's plan for one set of dim sizes: lays out every buffer in one arena, copies the weights in,
+ * and returns the function that runs the model. A model without named dims has one plan, whose run
+ * takes the inputs as given (checking them with `prepare` unless they are typed data of the exact
+ * shapes); a model with named dims has one per set of sizes, run on inputs prepareInputs accepted.
+ */
+export type PlanFunction = (
+  consts: readonly TensorData["data"][],
+  simd: boolean,
+  dims: readonly number[],
+  prepare: (given: Readonly<Record<string, TensorInput>>) => TensorData[],
+) => (inputs: never) => TensorData[];
+
+type StaticRun = (given: Readonly<Record<string, TensorInput>>) => TensorData[];
+type SizedRun = (inputs: readonly TensorData[]) => TensorData[];
+
+export interface CreateOptions {
+  /** false: the JavaScript kernels even where WebAssembly SIMD is available. */
+  simd?: boolean;
+}
+
+export interface CompiledModel {
+  name: string;
+  inputs: { name: string; type: string }[];
+  outputs: string[];
+  run(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+}
+
+export interface CompiledModelFactory {
+  name: string;
+  inputs: { name: string; type: string }[];
+  outputs: string[];
+  create(weights?: unknown, options?: CreateOptions): CompiledModel;
+}
+
+/** The exported object of one model: `Model.create(weights?)` → `{ run(inputs) }`. */
+export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelFactory {
+  const inputs = spec.inputs.map((i) => ({ name: i.name, type: i.type }));
+  // prepareInputs reads only the graph's inputs.
+  const graph: Graph = {
+    values: [],
+    nodes: [],
+    inputs: spec.inputs.map((i) => ({ name: i.name, value: -1, dtype: i.dtype, dims: i.dims })),
+    outputs: [],
+  };
+  return {
+    name: spec.name,
+    inputs,
+    outputs: spec.outputs,
+    create(weights, options = {}) {
+      const bound =
+        weights === undefined ? initialWeights(spec.initial) : bindPlannedWeights(spec.weights, parseKerasWeights(weights, "weights"));
+      const consts = spec.consts.map(([path, index]) => {
+        const data = bound.get(path)?.[index];
+        if (!data) throw new Error(`compiled model ${spec.name}: no weight ${index} for layer ${path}`); // the binder guarantees it
+        return data.data;
+      });
+      const simd = options.simd !== false;
+      const model = { name: spec.name, inputs: inputs.map((i) => ({ ...i })), outputs: [...spec.outputs] };
+      const prepare = (given: Readonly<Record<string, TensorInput>>) => prepareInputs(graph, given);
+      if (spec.dims.length === 0) return { ...model, run: plan(consts, simd, [], prepare) as StaticRun };
+      // Named dims: one plan per set of sizes, the last one first.
+      const plans = new Map<string, SizedRun>();
+      let lastDims: number[] = [];
+      let last: SizedRun | undefined;
+      return {
+        ...model,
+        run(given) {
+          const data = prepare(given);
+          const dims = spec.dims.map(([input, axis]) => data[input]!.shape[axis]!);
+          if (!last || dims.some((d, i) => d !== lastDims[i])) {
+            const key = dims.join(",");
+            last = plans.get(key);
+            if (!last) {
+              last = plan(consts, simd, dims, prepare) as SizedRun;
+              plans.set(key, last);
+            }
+            lastDims = dims;
+          }
+          return last(data);
+        },
+      };
+    },
+  };
+}
+
+/** The starting weights from the source's initializers, by layer path (as bindWeights makes them). */
+function initialWeights(groups: readonly InitialGroupRecipe[]): Map<string, TensorData[]> {
+  const out = new Map<string, TensorData[]>();
+  for (const group of groups) {
+    const values = group.weights.map(({ shape, parts }) => {
+      const data = new Float32Array(sizeOf(shape));
+      let at = 0;
+      for (const part of parts) {
+        if ("init" in part) {
+          const drawn = materialize(part.init, part.shape, part.seed);
+          data.set(drawn, at);
+          at += drawn.length;
+        } else if ("fill" in part) {
+          data.fill(part.fill, at, at + part.length);
+          at += part.length;
+        } else {
+          data.set(decodeFloats(part.base64, part.length), at);
+          at += part.length;
+        }
+      }
+      return { shape: [...shape], data };
+    });
+    for (const path of group.paths) out.set(path, values);
+  }
+  return out;
+}
+
+function decodeFloats(base64: string, length: number): Float32Array {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+  return Float32Array.from({ length }, (_, i) => view.getFloat32(4 * i, true));
+}
+
+/** Views of a plan's buffers: the generated layout gives each its byte offset in the arena's block. */
+export function f32(block: Uint8Array, byteOffset: number, length: number): Float32Array {
+  return new Float32Array(block.buffer, block.byteOffset + byteOffset, length);
+}
+
+export function i32(block: Uint8Array, byteOffset: number, length: number): Int32Array {
+  return new Int32Array(block.buffer, block.byteOffset + byteOffset, length);
+}
+
+export function u8(block: Uint8Array, byteOffset: number, length: number): Uint8Array {
+  return new Uint8Array(block.buffer, block.byteOffset + byteOffset, length);
+}
+
+/** Bytes rounded up to the arena's 16-byte alignment (SIMD loads). */
+export function align(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
