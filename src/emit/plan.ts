@@ -3,8 +3,9 @@
 // which values are weights (and which weight), which are computed once per plan from weights alone
 // (the interpreter's constant folding), and which on every run.
 import type { CheckedFile, CheckedModel } from "../check/program.js";
-import { NONE, type Graph, type Node } from "../ir/graph.js";
+import { NONE, type Graph } from "../ir/graph.js";
 import { eliminateDeadCode, hoistInputProjection } from "../ir/passes.js";
+import { inferShapes, type SizeArithmetic } from "../ir/shapes.js";
 import { lowerModel } from "../lower/lower.js";
 import { initialGroups, planWeights, type WeightPlan } from "../lower/weights.js";
 import type { TensorData } from "../types/tensor-data.js";
@@ -77,7 +78,7 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
       consts.push({ value: v, ...weight });
       continue;
     }
-    const outShapes = inferShapes(node, shapes);
+    const outShapes = inferShapes(node, shapes, sizes);
     // The interpreter's foldConstants: any op but a matmul or a recurrence whose inputs are all known.
     const present = node.inputs.filter((v) => v !== NONE);
     const folded =
@@ -106,58 +107,8 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
   };
 }
 
-/** The CPU backend's shape rules (executor.ts's inferShapes), on size expressions. */
-function inferShapes(node: Node, shapes: Size[][]): Size[][] {
-  const inShape = (i: number) => shapes[node.inputs[i]!]!;
-  const op = node.op;
-  switch (op.kind) {
-    case "matmul": {
-      const x = inShape(0);
-      return [[...x.slice(0, -1), inShape(1)[1]!]];
-    }
-    case "activation":
-    case "scale":
-    case "add":
-    case "mul":
-    case "reverseTime":
-    case "maskNotZero":
-    case "maskAnd":
-      return [inShape(0)];
-    case "concat": {
-      const first = inShape(0);
-      const axis = op.axis < 0 ? first.length + op.axis : op.axis;
-      const out = [...first];
-      out[axis] = node.inputs.slice(1).reduce((n, _, i) => add(n, inShape(i + 1)[axis]!), first[axis]!);
-      return [out];
-    }
-    case "gather":
-      return [[...inShape(0), inShape(1)[1]!]];
-    case "repeat": {
-      const [b, f] = inShape(0);
-      return [[b!, size(op.n), f!]];
-    }
-    case "row":
-      return [[inShape(0)[1]!]];
-    case "mergeTime": {
-      const [b, t, ...rest] = inShape(0);
-      return [[mul(b!, t!), ...rest]];
-    }
-    case "splitTime": {
-      const [, ...rest] = inShape(0);
-      const [b, t] = inShape(1);
-      return [[b!, t!, ...rest]];
-    }
-    case "recurrent": {
-      const [b, t] = inShape(0);
-      const u = size(op.units);
-      const states = op.cell === "lstm" ? 2 : 1;
-      return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
-    }
-    case "input":
-    case "const":
-      throw new Error(`${op.kind} has no shape rule`);
-  }
-}
+/** Symbolic sizes for the shared shape rules. */
+const sizes: SizeArithmetic<Size> = { of: size, add, mul };
 
 /** The number of elements of a value. */
 export function lengthOf(plan: ModelPlan, value: number): Size {

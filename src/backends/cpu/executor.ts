@@ -3,6 +3,7 @@
 // a new set of input shapes gets (and caches) a new plan.
 import { NONE, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
+import { inferShapes, numbers } from "../../ir/shapes.js";
 import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
@@ -100,7 +101,7 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
   const bytes: number[] = [];
   for (const node of graph.nodes) {
     if (node.op.kind === "input") continue;
-    const outShapes = node.op.kind === "const" ? [node.op.data.shape] : inferShapes(node, shapes);
+    const outShapes = node.op.kind === "const" ? [node.op.data.shape] : inferShapes(node, shapes, numbers);
     node.outputs.forEach((v, i) => {
       shapes[v] = outShapes[i]!;
       bytes.push(sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype]);
@@ -140,7 +141,7 @@ export function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | und
     shapes[v] = inputs[i]!.shape;
     buffers[v] = inputs[i]!.data;
   });
-  const outShapes = inferShapes(node, shapes);
+  const outShapes = inferShapes(node, shapes, numbers);
   const arena = new Arena(Arena.bytesFor(node.outputs.map((v, i) => sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype])), false);
   node.outputs.forEach((v, i) => {
     shapes[v] = outShapes[i]!;
@@ -148,58 +149,6 @@ export function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | und
   });
   kernelFor(node, shapes, buffers, arena)();
   return node.outputs.map((v) => ({ shape: shapes[v]!, data: buffers[v]! }));
-}
-
-function inferShapes(node: Node, shapes: number[][]): number[][] {
-  const inShape = (i: number) => shapes[node.inputs[i]!]!;
-  const op = node.op;
-  switch (op.kind) {
-    case "matmul": {
-      const x = inShape(0);
-      return [[...x.slice(0, -1), inShape(1)[1]!]];
-    }
-    case "activation":
-    case "scale":
-    case "add":
-    case "mul":
-    case "reverseTime":
-    case "maskNotZero":
-    case "maskAnd":
-      return [inShape(0)];
-    case "concat": {
-      const first = inShape(0);
-      const axis = op.axis < 0 ? first.length + op.axis : op.axis;
-      const out = [...first];
-      out[axis] = node.inputs.reduce((n, _, i) => n + inShape(i)[axis]!, 0);
-      return [out];
-    }
-    case "gather":
-      return [[...inShape(0), inShape(1)[1]!]];
-    case "repeat": {
-      const [b, f] = inShape(0);
-      return [[b!, op.n, f!]];
-    }
-    case "row":
-      return [[inShape(0)[1]!]];
-    case "mergeTime": {
-      const [b, t, ...rest] = inShape(0);
-      return [[b! * t!, ...rest]];
-    }
-    case "splitTime": {
-      const [, ...rest] = inShape(0);
-      const [b, t] = inShape(1);
-      return [[b!, t!, ...rest]];
-    }
-    case "recurrent": {
-      const [b, t] = inShape(0);
-      const u = op.units;
-      const states = op.cell === "lstm" ? 2 : 1;
-      return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
-    }
-    case "input":
-    case "const":
-      throw new Error(`${op.kind} has no kernel`);
-  }
 }
 
 /** The closure that runs one node on its planned buffers. */
