@@ -2,7 +2,16 @@
 // Keras aliases, defaults, and the value each kind of parameter accepts.
 import { ACTIVATIONS, parseActivation } from "../types/activations.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
-import { exampleCall, type LayerDefinition, type LayerInstance, type Merge, type ParamSpec, type ParamValue } from "../layers/layer.js";
+import {
+  exampleCall,
+  findCallKeyword,
+  findParam,
+  type LayerDefinition,
+  type LayerInstance,
+  type Merge,
+  type ParamSpec,
+  type ParamValue,
+} from "../layers/layer.js";
 import { Codes, type CatalogEntry } from "../source/catalog.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
@@ -24,10 +33,6 @@ export interface BoundArguments {
 }
 
 const MERGES: Record<string, Merge> = { concat: "concat", sum: "sum", mul: "mul", ave: "ave", none: null, None: null, null: null };
-
-export function findParam(def: LayerDefinition, keyword: string): ParamSpec | undefined {
-  return def.params.find((p) => p.name === keyword || (p.aliases ?? []).includes(keyword));
-}
 
 /** Binds `args` to `def`'s parameters; undefined when anything was wrong (all of it reported). */
 export function bindArguments(
@@ -118,7 +123,7 @@ export function bindArguments(
 
 function reportUnknownKeyword(def: LayerDefinition, arg: Argument, ctx: ArgumentContext): void {
   const word = arg.keyword!.name;
-  const callKeyword = def.callKeywords.find((k) => k.name === word || (k.aliases ?? []).includes(word));
+  const callKeyword = findCallKeyword(def, word);
   if (callKeyword) {
     ctx.report(
       Codes.UnknownKeyword,

@@ -4,6 +4,8 @@
 import { findLayer, layerNames } from "../layers/registry.js";
 import {
   exampleCall,
+  findCallKeyword,
+  findParam,
   paramCount,
   type ApplyContext,
   type LayerDefinition,
@@ -666,10 +668,10 @@ class ModelChecker {
     let ok = true;
     for (const arg of keywordArgs) {
       const word = arg.keyword!.name;
-      const spec = def.callKeywords.find((k) => k.name === word || (k.aliases ?? []).includes(word));
+      const spec = findCallKeyword(def, word);
       const v = this.eval(arg.value);
       if (!spec) {
-        const isParam = def.params.some((p) => p.name === word || (p.aliases ?? []).includes(word));
+        const isParam = findParam(def, word) !== undefined;
         const hint = isParam
           ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
           : def.callKeywords.length

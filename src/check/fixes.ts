@@ -1,9 +1,8 @@
 // Fixes as text edits, for diagnostics to carry and code actions to apply.
-import type { LayerDefinition } from "../layers/layer.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { LineIndex } from "../source/range.js";
 import type { CallExpr, Identifier } from "../syntax/ast.js";
-import { findParam } from "./arguments.js";
+import { findParam, type LayerDefinition } from "../layers/layer.js";
 
 /** Sets `keyword=value` on a constructor call: replaces the argument if present, else appends it. */
 export function setKeywordFix(lines: LineIndex, call: CallExpr, def: LayerDefinition | undefined, keyword: string, value: string): Fix {

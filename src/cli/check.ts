@@ -2,7 +2,7 @@
 import { check } from "../index.js";
 import { parseArgs, UsageError } from "./args.js";
 import { countLine, formatDiagnostic } from "./format-diagnostics.js";
-import { readSource, UnreadableFile, useColour } from "./io.js";
+import { readSourceOrReport, useColour } from "./io.js";
 
 export function checkCommand(argv: readonly string[]): number {
   const args = parseArgs(argv, { json: {} }, "check");
@@ -14,12 +14,8 @@ export function checkCommand(argv: readonly string[]): number {
   let warnings = 0;
   let unreadable = false;
   for (const file of args.positional) {
-    let text: string;
-    try {
-      text = readSource(file);
-    } catch (error) {
-      if (!(error instanceof UnreadableFile)) throw error;
-      process.stderr.write(`${error.message}\n`);
+    const text = readSourceOrReport(file);
+    if (text === undefined) {
       unreadable = true;
       continue;
     }

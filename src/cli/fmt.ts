@@ -7,7 +7,7 @@ import { formatRnnSync, RnnSyntaxError } from "../format/index.js";
 import { check } from "../index.js";
 import { parseArgs, UsageError } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
-import { readSource, UnreadableFile, useColour } from "./io.js";
+import { readSourceOrReport, useColour } from "./io.js";
 
 export function fmtCommand(argv: readonly string[]): number {
   const args = parseArgs(argv, { check: {}, write: {} }, "fmt");
@@ -20,12 +20,8 @@ export function fmtCommand(argv: readonly string[]): number {
   let filesWithErrors = 0;
   const unformatted: string[] = [];
   for (const file of args.positional) {
-    let text: string;
-    try {
-      text = readSource(file);
-    } catch (error) {
-      if (!(error instanceof UnreadableFile)) throw error;
-      process.stderr.write(`${error.message}\n`);
+    const text = readSourceOrReport(file);
+    if (text === undefined) {
       unreadable = true;
       continue;
     }

@@ -21,6 +21,17 @@ export function readSource(path: string): string {
   }
 }
 
+/** For commands over several files: the text, or undefined after reporting an unreadable file (one line). */
+export function readSourceOrReport(path: string): string | undefined {
+  try {
+    return readSource(path);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
+  }
+}
+
 export function requireOneFile(positional: readonly string[], command: string): string {
   if (positional.length !== 1) throw new UsageError(`rnnc ${command}: expected one FILE, got ${positional.length}`);
   return positional[0]!;

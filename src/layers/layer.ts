@@ -181,6 +181,16 @@ export interface LayerInstance<C = unknown> {
   built?: { input: TensorType; weights: WeightSpec[]; output: LayerOutput };
 }
 
+/** A constructor parameter by its name or any alias. */
+export function findParam(def: LayerDefinition, keyword: string): ParamSpec | undefined {
+  return def.params.find((p) => p.name === keyword || (p.aliases ?? []).includes(keyword));
+}
+
+/** An application keyword (`initial`, `mask`) by its name or any alias. */
+export function findCallKeyword(def: LayerDefinition, keyword: string): CallKeywordSpec | undefined {
+  return def.callKeywords.find((k) => k.name === keyword || (k.aliases ?? []).includes(keyword));
+}
+
 export function paramCount(weights: readonly WeightSpec[]): number {
   let n = 0;
   for (const w of weights) n += w.shape.reduce((a, b) => a * b, 1);

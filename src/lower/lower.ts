@@ -3,7 +3,7 @@
 // to lower its applications. Called models are inlined, their weights found under `Model/layer`.
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import { GraphBuilder, NONE, type Graph } from "../ir/graph.js";
-import type { LayerInstance, LoweredTensor } from "../layers/layer.js";
+import { findCallKeyword, type LayerInstance, type LoweredTensor } from "../layers/layer.js";
 import { findLayer } from "../layers/registry.js";
 import type { Argument, CallExpr, Expr, PipeExpr } from "../syntax/ast.js";
 import type { TensorData } from "../types/tensor-data.js";
@@ -172,7 +172,7 @@ class Lowerer {
     const layer = f.layer;
     const keywords = new Map<string, LoweredTensor[]>();
     for (const arg of keywordArgs) {
-      const spec = layer.def.callKeywords.find((k) => k.name === arg.keyword!.name || (k.aliases ?? []).includes(arg.keyword!.name))!;
+      const spec = findCallKeyword(layer.def, arg.keyword!.name)!;
       const v = this.eval(arg.value, ctx);
       keywords.set(spec.name, v.kind === "tuple" ? v.items.map((i) => this.tensor(i)) : [this.tensor(v)]);
     }

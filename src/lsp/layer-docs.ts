@@ -25,13 +25,7 @@ export const DTYPE_WORDS: readonly { name: string; doc: string }[] = [
   { name: "int32", doc: "int32 token ids, as `int`." },
 ];
 
-export function findParam(def: LayerDefinition, keyword: string): ParamSpec | undefined {
-  return def.params.find((p) => p.name === keyword || (p.aliases ?? []).includes(keyword));
-}
-
-export function findCallKeyword(def: LayerDefinition, keyword: string): CallKeywordSpec | undefined {
-  return def.callKeywords.find((k) => k.name === keyword || (k.aliases ?? []).includes(keyword));
-}
+export { findCallKeyword, findParam } from "../layers/layer.js";
 
 /** A parameter's default as a user would write it: `false`, `tanh`, `glorot_uniform`, `none`. */
 export function formatDefault(value: ParamValue | undefined): string | undefined {
