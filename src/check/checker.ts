@@ -32,6 +32,7 @@ import {
   type Type,
 } from "../types/types.js";
 import { bindArguments } from "./arguments.js";
+import { ApplicationBudget } from "./budget.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
 import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./program.js";
 
@@ -80,6 +81,7 @@ class FileChecker {
   readonly modelReferences = new Map<NameRef, CheckedModel>();
   readonly models = new Map<string, ModelState>();
   nextLayerId = 1;
+  readonly budget = new ApplicationBudget((entry, range, message) => this.report(entry, range, message));
   /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
   private readonly brokenModels = new Set<ModelDecl>();
 
@@ -724,6 +726,7 @@ class ModelChecker {
     if (!out) return ERROR;
     if (application) this.file.layers.set(application, layer);
     this.register(layer, tensors[0]!.type, out, range);
+    this.file.budget.layer(this.decl, range);
     return this.outputVal(layer, out);
   }
 
@@ -879,6 +882,7 @@ class ModelChecker {
     const result = this.file.checkModel(model);
     if (node.kind === "Name") this.file.modelReferences.set(node, result);
     if (!result.ok) return ERROR;
+    this.file.budget.call(this.decl, model.decl, range);
     const outputs: Val[] = result.outputs.map((t) =>
       t.kind === "tensor"
         ? {
