@@ -63,12 +63,12 @@ export const Codes = {
   ConcatSymbolicAxis: entry("RNN053", "error", "concat along an axis whose size is a name."),
   AxisOutOfRange: entry("RNN054", "error", "An axis outside the tensor's rank."),
 
+  // Warnings.
+  UnusedBinding: entry("RNN060", "warning", "A binding that is never used."),
+
   // Resources: what lowering would expand past rnnc's limits (docs/decisions.md).
   TooManyApplications: entry("RNN070", "error", "A model expands to more layer applications than rnnc's limit (model calls inlined)."),
   ModelsNestedTooDeep: entry("RNN071", "error", "Model calls nested deeper than rnnc's limit."),
-
-  // Warnings.
-  UnusedBinding: entry("RNN060", "warning", "A binding that is never used."),
 } as const;
 
 export type CodeName = keyof typeof Codes;

@@ -520,6 +520,8 @@ describe("every code from RNN010 up is covered here", () => {
       "RNN053",
       "RNN054",
       "RNN060",
+      "RNN070", // test/guard/budget.test.ts
+      "RNN071", // test/guard/budget.test.ts
     ]);
   });
 });
