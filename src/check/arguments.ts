@@ -32,7 +32,16 @@ export interface BoundArguments {
   ranges: Map<string, Range>;
 }
 
-const MERGES: Record<string, Merge> = { concat: "concat", sum: "sum", mul: "mul", ave: "ave", none: null, None: null, null: null };
+// A Map, not an object literal: a user-written word must never find Object.prototype's "toString".
+const MERGES = new Map<string, Merge>([
+  ["concat", "concat"],
+  ["sum", "sum"],
+  ["mul", "mul"],
+  ["ave", "ave"],
+  ["none", null],
+  ["None", null],
+  ["null", null],
+]);
 
 /** Binds `args` to `def`'s parameters; undefined when anything was wrong (all of it reported). */
 export function bindArguments(
@@ -174,8 +183,8 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
     }
     case "merge": {
       const word = symbol(expr);
-      if (word !== undefined && word in MERGES) return MERGES[word]!;
-      return bad(`${what} must be concat, sum, mul, ave or none; found ${show(expr)}.${word ? didYouMean(word, Object.keys(MERGES)) : ""}`);
+      if (word !== undefined && MERGES.has(word)) return MERGES.get(word)!;
+      return bad(`${what} must be concat, sum, mul, ave or none; found ${show(expr)}.${word ? didYouMean(word, MERGES.keys()) : ""}`);
     }
     case "initializer":
       return coerceInitializer(expr, what, ctx);

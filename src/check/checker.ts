@@ -67,7 +67,10 @@ interface ModelState {
 /** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
 const MAX_RANK = 32;
 
-const DTYPES: Record<string, DType> = { f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" };
+// A Map: a user-written dtype like `constructor` must not find Object.prototype's.
+const DTYPES = new Map<string, DType>(
+  Object.entries({ f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" }),
+);
 
 export function checkFile(parse: ParseResult): CheckedFile {
   return new FileChecker(parse).run();
@@ -206,14 +209,14 @@ class FileChecker {
     let dtype: DType = "f32";
     let ok = true;
     if (t.dtype) {
-      const d = DTYPES[t.dtype.name];
+      const d = DTYPES.get(t.dtype.name);
       if (d) dtype = d;
       else {
         if (report)
           this.report(
             Codes.BadDtypeName,
             t.dtype.range,
-            `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, Object.keys(DTYPES))}`,
+            `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, DTYPES.keys())}`,
           );
         ok = false;
       }

@@ -1,4 +1,6 @@
 // A small, strict flag parser: every command declares its flags; anything else is a usage error.
+import { echo } from "../source/echo.js";
+import { didYouMean } from "../source/suggest.js";
 
 export class UsageError extends Error {}
 
@@ -29,8 +31,12 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
     }
     const eq = arg.indexOf("=");
     const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, "");
-    const flag = spec[name];
-    if (!flag) throw new UsageError(`rnnc ${command}: unknown option ${eq >= 0 ? arg.slice(0, eq) : arg}`);
+    // Own properties only: `--constructor` is an unknown option, not Object.prototype's.
+    const flag = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    if (!flag) {
+      const known = Object.keys(spec).map((k) => `--${k}`);
+      throw new UsageError(`rnnc ${command}: unknown option ${echo(eq >= 0 ? arg.slice(0, eq) : arg)}${didYouMean(`--${name}`, known)}`);
+    }
     let value = "true";
     if (flag.value) {
       if (eq >= 0) value = arg.slice(eq + 1);

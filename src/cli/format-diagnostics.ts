@@ -12,10 +12,11 @@ export function formatDiagnostic(file: string, checked: CheckedFile, d: Diagnost
   const { start, end } = d.range;
   const lines = checked.parse.lineIndex;
   const head = `${paint(BOLD, `${file}:${start.line + 1}:${start.character + 1}:`)} ${paint(d.severity === "error" ? RED : YELLOW, d.severity)} ${d.code}: ${d.message}`;
-  const text = lines.lineText(start.line).replace(/\t/g, " ");
+  const line = lines.lineText(start.line).replace(/\t/g, " ");
   const gutter = String(start.line + 1);
-  const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, text.length - start.character);
-  const caret = " ".repeat(start.character) + "^" + "~".repeat(Math.max(0, width - 1));
+  const fullWidth = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, line.length - start.character);
+  const { text, column, width } = excerpt(line, start.character, fullWidth);
+  const caret = " ".repeat(column) + "^" + "~".repeat(Math.max(0, width - 1));
   const out = [
     head,
     `${" ".repeat(gutter.length)} |`,
@@ -24,6 +25,23 @@ export function formatDiagnostic(file: string, checked: CheckedFile, d: Diagnost
   ];
   if (d.fix) out.push(`${" ".repeat(gutter.length)} = ${paint(CYAN, "fix")}: ${d.fix.title}`);
   return out.join("\n");
+}
+
+/** Source lines longer than this are shown as a window around the range, cut with "…" at each end. */
+const MAX_SHOWN = 100;
+
+/** The part of a long line a diagnostic shows: from a little before the range, at most MAX_SHOWN characters. */
+function excerpt(line: string, column: number, width: number): { text: string; column: number; width: number } {
+  if (line.length <= MAX_SHOWN) return { text: line, column, width };
+  const begin = column <= 20 ? 0 : column - 20;
+  const end = Math.min(line.length, begin + MAX_SHOWN);
+  const before = begin > 0 ? "…" : "";
+  const after = end < line.length ? "…" : "";
+  return {
+    text: before + line.slice(begin, end) + after,
+    column: column - begin + before.length,
+    width: Math.max(1, Math.min(width, end - column)),
+  };
 }
 
 export function countLine(errors: number, warnings: number, files: number): string {

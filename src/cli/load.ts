@@ -1,5 +1,6 @@
 // Shared by the commands that read one checked model file: read, check, pick the model.
 import { check, type CheckedFile, type CheckedModel } from "../index.js";
+import { echo } from "../source/echo.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
 import { readSource, requireOneFile, useColour } from "./io.js";
@@ -22,8 +23,8 @@ export function loadChecked(args: ParsedArgs, command: string): Loaded {
   if (name !== undefined) {
     models = models.filter((m) => m.name === name);
     if (models.length === 0) {
-      const names = checked.models.map((m) => m.name).join(", ") || "none";
-      throw new UsageError(`rnnc ${command}: ${file} has no model named ${name} (models: ${names})`);
+      const names = checked.models.map((m) => echo(m.name)).join(", ") || "none";
+      throw new UsageError(`rnnc ${command}: ${file} has no model named ${echo(name)} (models: ${names})`);
     }
   }
   return { file, checked, models, hasErrors: checked.diagnostics.some((d) => d.severity === "error") };

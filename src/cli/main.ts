@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `rnnc` command: dispatches to one file per command. Usage errors and unreadable files exit 2
 // with one line on stderr; nothing the user does shows a stack trace.
+import { didYouMean } from "../source/suggest.js";
+import { echo } from "../source/echo.js";
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
@@ -25,15 +27,16 @@ commands:
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number> = {
-  check: checkCommand,
-  shapes: shapesCommand,
-  summary: summaryCommand,
-  run: runCommand,
-  compile: compileCommand,
-  fmt: fmtCommand,
-  lsp: lspCommand,
-};
+// A Map: `rnnc constructor` must be an unknown command, not Object.prototype's constructor.
+const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
+  ["check", checkCommand],
+  ["shapes", shapesCommand],
+  ["summary", summaryCommand],
+  ["run", runCommand],
+  ["compile", compileCommand],
+  ["fmt", fmtCommand],
+  ["lsp", lspCommand],
+]);
 
 export function main(argv: readonly string[]): number {
   const [command, ...rest] = argv;
@@ -41,9 +44,9 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
+  const run = COMMANDS.get(command);
   try {
-    if (!run) throw new UsageError(`rnnc: unknown command ${command}`);
+    if (!run) throw new UsageError(`rnnc: unknown command ${echo(command)}${didYouMean(command, COMMANDS.keys())}`);
     return run(rest);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,6 +10,7 @@ import {
   type TensorInput,
   type WeightSet,
 } from "../index.js";
+import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, UnreadableFile } from "./io.js";
 import { loadChecked } from "./load.js";
@@ -31,18 +32,19 @@ export function runCommand(argv: readonly string[]): number {
     "run",
   );
   const backend = flag(args, "backend") ?? "cpu";
-  if (!BACKENDS.includes(backend)) throw new UsageError(`rnnc run: unknown backend ${backend} (available: ${BACKENDS.join(", ")})`);
+  if (!BACKENDS.includes(backend)) throw new UsageError(`rnnc run: unknown backend ${echo(backend)} (available: ${BACKENDS.join(", ")})`);
   const tfjsBackend = flag(args, "tfjs-backend");
   if (tfjsBackend !== undefined && backend !== "tfjs") throw new UsageError("rnnc run: --tfjs-backend needs --backend tfjs");
   if (tfjsBackend !== undefined && !(TFJS_BACKENDS as readonly string[]).includes(tfjsBackend)) {
-    throw new UsageError(`rnnc run: unknown tfjs backend ${tfjsBackend} (available: ${TFJS_BACKENDS.join(", ")})`);
+    throw new UsageError(`rnnc run: unknown tfjs backend ${echo(tfjsBackend)} (available: ${TFJS_BACKENDS.join(", ")})`);
   }
-  const inputs: Record<string, TensorInput> = {};
+  // No prototype: an input named `constructor` or `__proto__` is a name like any other.
+  const inputs: Record<string, TensorInput> = Object.create(null) as Record<string, TensorInput>;
   for (const spec of args.flags.get("input") ?? []) {
     const eq = spec.indexOf("=");
-    if (eq <= 0) throw new UsageError(`rnnc run: --input takes NAME=FILE.json, got ${spec}`);
+    if (eq <= 0) throw new UsageError(`rnnc run: --input takes NAME=FILE.json, got ${echo(spec)}`);
     const name = spec.slice(0, eq);
-    if (name in inputs) throw new UsageError(`rnnc run: input ${name} given twice`);
+    if (Object.hasOwn(inputs, name)) throw new UsageError(`rnnc run: input ${echo(name)} given twice`);
     inputs[name] = readJsonArray(spec.slice(eq + 1), name);
   }
   const loaded = loadChecked(args, "run");

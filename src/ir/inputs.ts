@@ -2,6 +2,7 @@
 // declared types before anything runs. Shared by every backend.
 import { DataError, formatShape, sizeOf, type TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
+import { echo, echoQuoted } from "../source/echo.js";
 import type { Graph } from "./graph.js";
 
 /** What a user may pass for one input. */
@@ -12,12 +13,13 @@ export type NestedArray = readonly (number | boolean | NestedArray)[];
 export function prepareInputs(graph: Graph, given: Readonly<Record<string, TensorInput>>): TensorData[] {
   for (const name in given) {
     if (!graph.inputs.some((i) => i.name === name)) {
-      throw new DataError(`unknown input ${name}; the model's inputs are ${graph.inputs.map((i) => i.name).join(", ")}`);
+      throw new DataError(`unknown input ${echo(name)}; the model's inputs are ${graph.inputs.map((i) => i.name).join(", ")}`);
     }
   }
   const dims = new Map<string, { size: number; input: string }>();
   return graph.inputs.map((input) => {
-    const value = given[input.name];
+    // Own properties only: an input named `constructor` is missing, not Object.prototype's.
+    const value = Object.hasOwn(given, input.name) ? given[input.name] : undefined;
     if (value === undefined) throw new DataError(`missing input ${input.name} (${describe(input.dtype, input.dims)})`);
     const data = toTensorData(value, input.dtype, input.name);
     if (data.shape.length === input.dims.length && input.dims.every((d, i) => d === data.shape[i])) return data; // the common case
@@ -79,7 +81,10 @@ function fromNested(value: NestedArray, dtype: DType, name: string): TensorData 
     if (depth === shape.length) {
       if (typeof v === "boolean") flat.push(v ? 1 : 0);
       else if (typeof v === "number") flat.push(v);
-      else throw new DataError(`input ${name}: element ${path} is ${JSON.stringify(v) ?? String(v)}, not a number`);
+      else
+        throw new DataError(
+          `input ${name}: element ${path} is ${typeof v === "string" ? echoQuoted(v) : (JSON.stringify(v) ?? String(v))}, not a number`,
+        );
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {

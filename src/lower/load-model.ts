@@ -7,6 +7,7 @@ import type { CheckedFile, CheckedModel } from "../check/program.js";
 import type { TensorInput } from "../ir/inputs.js";
 import { DataError, type TensorData, type WeightSet } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
+import { echo } from "../source/echo.js";
 import { lowerModel } from "./lower.js";
 import { bindWeights } from "./weights.js";
 
@@ -35,7 +36,8 @@ export interface RunnableModel {
 
 export function loadModel(checked: CheckedFile, options: LoadOptions = {}): RunnableModel {
   const backendName = options.backend ?? "cpu";
-  if (backendName !== "cpu" && backendName !== "tfjs") throw new DataError(`unknown backend ${String(backendName)} (available: cpu, tfjs)`);
+  if (backendName !== "cpu" && backendName !== "tfjs")
+    throw new DataError(`unknown backend ${echo(String(backendName))} (available: cpu, tfjs)`);
   const tf = options.tf;
   if (backendName === "tfjs" && (typeof tf !== "object" || tf === null || typeof tf.matMul !== "function")) {
     throw new DataError('backend "tfjs" needs the tf option: your TensorFlow.js module (import * as tf from "@tensorflow/tfjs")');
@@ -64,6 +66,6 @@ function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel
   if (checked.models.length === 0) throw new DataError("the file defines no model");
   if (name === undefined) return checked.models[0]!;
   const model = checked.models.find((m) => m.name === name);
-  if (!model) throw new DataError(`no model named ${name} (models: ${checked.models.map((m) => m.name).join(", ")})`);
+  if (!model) throw new DataError(`no model named ${echo(name)} (models: ${checked.models.map((m) => echo(m.name)).join(", ")})`);
   return model;
 }

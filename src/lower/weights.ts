@@ -5,6 +5,7 @@
 // Two halves: planning (from the checked model, at compile time) gives a WeightPlan of plain data;
 // binding a weights object against a plan (bindPlannedWeights) needs nothing else, so a compiled
 // module (src/emit) carries the plan and runs the same binder.
+import { echo } from "../source/echo.js";
 import type { CheckedModel, LayerRow } from "../check/program.js";
 import { isLayerRow } from "../check/program.js";
 import { materialize } from "../layers/initializers.js";
@@ -241,7 +242,7 @@ function bindProvided(
   out: Map<string, TensorData[]>,
   problems: string[],
 ): void {
-  const at = (name: string) => `${source}: layer "${prefix}${name}"`;
+  const at = (name: string) => `${source}: layer "${echo(prefix + name)}"`;
   /** Names the file may use for weights: layers with weights (and their aliases), called models. */
   const known = new Set<string>();
   const missing: string[] = [];

@@ -1,6 +1,7 @@
 // The one table of diagnostic codes. Codes are stable: tools and users match on them, so a code is
 // never renumbered or reused; a retired code stays here, marked retired.
 import type { Diagnostic, Fix, Severity } from "./diagnostic.js";
+import { cutLongRuns } from "./echo.js";
 import type { Range } from "./range.js";
 
 export interface CatalogEntry {
@@ -79,7 +80,8 @@ export function makeDiagnostic(
   message: string,
   extra: { fix?: Fix; related?: Diagnostic["related"] } = {},
 ): Diagnostic {
-  const d: Diagnostic = { code: entry.code, severity: entry.severity, message, range };
+  // Messages quote names and strings from the source: none comes back longer than echo() allows.
+  const d: Diagnostic = { code: entry.code, severity: entry.severity, message: cutLongRuns(message), range };
   if (extra.fix) d.fix = extra.fix;
   if (extra.related && extra.related.length > 0) d.related = extra.related;
   return d;

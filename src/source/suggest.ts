@@ -22,13 +22,17 @@ export function editDistance(a: string, b: string): number {
   return rows[x.length]![y.length]!;
 }
 
-/** The best candidate within a third of the word's length (at least 1, at most 3 edits); ties go to the earlier candidate. */
+/**
+ * The best candidate within a third of the word's length (at least 1, at most 3 edits); ties go to the
+ * earlier candidate. A candidate whose length differs by more than that is skipped unmeasured (the
+ * distance is at least the difference), so a 2 MB name costs nothing: no candidate comes close.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    if (c === word) continue;
+    if (c === word || Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(word, c);
     if (d < bestDistance) {
       best = c;
@@ -38,7 +42,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return bestDistance <= limit ? best : undefined;
 }
 
-/** " Did you mean 'x'?" or "" — for appending to a message. */
+/** " Did you mean 'x'?" or "" — for appending to a message (candidates are known names: never long). */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const c = closest(word, candidates);
   return c === undefined ? "" : ` Did you mean '${c}'?`;

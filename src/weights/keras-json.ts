@@ -2,6 +2,7 @@
 // `layer.get_weights()` order and layout, each array a nested list of numbers (its shape is its
 // nesting). A called model's weights nest: `{ "Encoder": { "lstm": [...] } }`, or come as one flat
 // list (its layers' weights concatenated in its order), which the binder splits.
+import { echo } from "../source/echo.js";
 import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from "../types/tensor-data.js";
 
 /** Deeper nesting than this is not a weight (Keras weights have at most 4 dims); it also bounds recursion. */
@@ -34,14 +35,14 @@ function parseLayers(obj: Record<string, unknown>, source: string, prefix: strin
     else if (isPlainObject(value)) layers.set(name, parseLayers(value, source, path + "/"));
     else
       throw new DataError(
-        `${source}: layer "${path}": expected a list of weight arrays (or, for a called model, an object of its layers), found ${describeValue(value)}.`,
+        `${source}: layer "${echo(path)}": expected a list of weight arrays (or, for a called model, an object of its layers), found ${describeValue(value)}.`,
       );
   }
   return { layers, source };
 }
 
 function parseWeight(value: unknown, source: string, layer: string, index: number): TensorData {
-  const where = `${source}: layer "${layer}": weight ${index}`;
+  const where = `${source}: layer "${echo(layer)}": weight ${index}`;
   if (isPlainObject(value) && "shape" in value && "data" in value) return parseShaped(value, where);
   // The shape follows the first element at each level; every other element must agree.
   const shape: number[] = [];
