@@ -20,7 +20,7 @@ commands:
   shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
   summary FILE [--model M]          a Keras-style summary table
   run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
-      [--backend cpu|tfjs [--tfjs-backend cpu|wasm]]
+      [--backend cpu|tfjs [--tfjs-backend cpu|wasm]] [--max-memory SIZE]
                                     run a model (the first one by default) and print its outputs
   compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted

@@ -10,6 +10,7 @@ import {
   type TensorInput,
   type WeightSet,
 } from "../index.js";
+import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, UnreadableFile } from "./io.js";
@@ -17,6 +18,9 @@ import { loadChecked } from "./load.js";
 import { loadTfjs, TFJS_BACKENDS, TfjsUnavailable, type TfjsBackendName } from "./tfjs.js";
 
 const BACKENDS = ["cpu", "tfjs"];
+
+/** Past this many output values the printed text (about 12 characters a value) would pass V8's string limit. */
+const MAX_PRINTED_VALUES = 10_000_000;
 
 export function runCommand(argv: readonly string[]): number {
   const args = parseArgs(
@@ -27,6 +31,7 @@ export function runCommand(argv: readonly string[]): number {
       weights: { value: true },
       backend: { value: true },
       "tfjs-backend": { value: true },
+      "max-memory": { value: true },
       json: {},
     },
     "run",
@@ -37,6 +42,11 @@ export function runCommand(argv: readonly string[]): number {
   if (tfjsBackend !== undefined && backend !== "tfjs") throw new UsageError("rnnc run: --tfjs-backend needs --backend tfjs");
   if (tfjsBackend !== undefined && !(TFJS_BACKENDS as readonly string[]).includes(tfjsBackend)) {
     throw new UsageError(`rnnc run: unknown tfjs backend ${echo(tfjsBackend)} (available: ${TFJS_BACKENDS.join(", ")})`);
+  }
+  const maxMemoryText = flag(args, "max-memory");
+  const maxMemory = maxMemoryText === undefined ? undefined : parseByteSize(maxMemoryText);
+  if (maxMemoryText !== undefined && maxMemory === undefined) {
+    throw new UsageError(`rnnc run: --max-memory takes a size in bytes, or with K, M, G or T (512M, 2G); got ${echo(maxMemoryText)}`);
   }
   // No prototype: an input named `constructor` or `__proto__` is a name like any other.
   const inputs: Record<string, TensorInput> = Object.create(null) as Record<string, TensorInput>;
@@ -57,7 +67,12 @@ export function runCommand(argv: readonly string[]): number {
   } catch (error) {
     return userError(error);
   }
-  const run = { checked: loaded.checked, options: { model: flag(args, "model"), weights }, inputs, json: args.flags.has("json") };
+  const run = {
+    checked: loaded.checked,
+    options: { model: flag(args, "model"), weights, maxMemory },
+    inputs,
+    json: args.flags.has("json"),
+  };
   if (backend === "tfjs") return finishLater(runOnTfjs(run, (tfjsBackend ?? "cpu") as TfjsBackendName));
   try {
     runAndPrint(run);
@@ -78,6 +93,12 @@ function runAndPrint({ checked, options, inputs, json }: Run): void {
   const model = loadModel(checked, options);
   try {
     const outputs = model.run(inputs);
+    const values = outputs.reduce((n, o) => n + o.data.length, 0);
+    if (values > MAX_PRINTED_VALUES) {
+      throw new DataError(
+        `the outputs hold ${values.toLocaleString("en-US")} values, more than rnnc run prints (${MAX_PRINTED_VALUES.toLocaleString("en-US")}: the text would not fit in a JavaScript string); run the model from code with loadModel to get them as arrays`,
+      );
+    }
     if (json) {
       // Nine significant digits round-trip a float32 exactly, without float64 noise.
       const data = (o: TensorData) => Array.from(o.data, (v) => (o.data instanceof Float32Array ? Number(v.toPrecision(9)) : v));

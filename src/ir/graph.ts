@@ -79,6 +79,8 @@ export interface Node {
   /** Value ids; NONE for an absent optional input. */
   inputs: number[];
   outputs: number[];
+  /** The layer whose lowering added it (its weights path, `Encoder/lstm`), for messages. */
+  layer?: string;
 }
 
 export interface Graph {

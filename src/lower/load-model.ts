@@ -8,7 +8,10 @@ import type { TensorInput } from "../ir/inputs.js";
 import { DataError, type TensorData, type WeightSet } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
 import { echo } from "../source/echo.js";
+import type { Graph } from "../ir/graph.js";
+import { formatShape } from "../types/tensor-data.js";
 import { lowerModel } from "./lower.js";
+import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
 import { bindWeights } from "./weights.js";
 
 export interface LoadOptions {
@@ -22,6 +25,11 @@ export interface LoadOptions {
   backend?: "cpu" | "tfjs";
   /** For backend "tfjs": the caller's `@tensorflow/tfjs` module, with the backend to use set (cpu, wasm, webgl, webgpu…). */
   tf?: TfjsCore;
+  /**
+   * The memory budget in bytes (default: half of the machine's physical memory). Loading refuses
+   * weights, and a run refuses input shapes, whose estimated memory is past it (a DataError).
+   */
+  maxMemory?: number;
 }
 
 export interface RunnableModel {
@@ -49,15 +57,25 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
     const where = first ? ` (first: line ${first.range.start.line + 1}: ${first.code} ${first.message})` : "";
     throw new DataError(`the file has ${errors.length} error${errors.length === 1 ? "" : "s"}; fix them before running${where}`);
   }
+  const budget = memoryBudget(options.maxMemory);
   const models = new Map<string, CheckedModel>(checked.models.map((m) => [m.name, m]));
-  const weights = bindWeights(model, models, options.weights);
-  const graph = lowerModel(checked, model, weights);
-  const backend = backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true);
+  const weightsEstimate = estimateWeights(model, models, options.weights === undefined);
+  enforceBudget(weightsEstimate, budget, `loading ${echo(model.name)}'s weights`);
+  const { graph, backend } = allocating(weightsEstimate, `loading ${echo(model.name)}'s weights`, () => {
+    const weights = bindWeights(model, models, options.weights);
+    const graph = lowerModel(checked, model, weights);
+    const backend = backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true);
+    return { graph, backend };
+  });
+  const guard = new RunGuard(graph, budget, model.name);
   return {
     name: model.name,
     inputs: model.inputs.map((i) => ({ name: i.name, type: formatType(i.type) })),
     outputs: model.outputs.map(formatType),
-    run: (inputs) => backend.run(inputs),
+    run: (inputs) => {
+      const estimate = guard.check(inputs);
+      return estimate ? allocating(estimate, guard.what(inputs), () => backend.run(inputs)) : backend.run(inputs);
+    },
     dispose: () => (backend instanceof TfjsBackend ? backend.dispose() : undefined),
   };
 }
@@ -68,4 +86,63 @@ function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel
   const model = checked.models.find((m) => m.name === name);
   if (!model) throw new DataError(`no model named ${echo(name)} (models: ${checked.models.map((m) => echo(m.name)).join(", ")})`);
   return model;
+}
+
+function memoryBudget(maxMemory: number | undefined): number {
+  if (maxMemory === undefined) return defaultMemoryBudget();
+  if (typeof maxMemory !== "number" || !(maxMemory > 0)) {
+    throw new DataError(`maxMemory is a number of bytes greater than 0; found ${echo(String(maxMemory))}`);
+  }
+  return maxMemory;
+}
+
+/** Estimates each new set of input shapes once (runs with the shapes of the last one cost a comparison). */
+class RunGuard {
+  private lastKey: string | undefined;
+  private lastEstimate: MemoryEstimate | undefined;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly budget: number,
+    private readonly model: string,
+  ) {}
+
+  /** The estimate for these inputs' shapes (throws past the budget); undefined when a shape cannot be read (the run reports it). */
+  check(inputs: Readonly<Record<string, TensorInput>>): MemoryEstimate | undefined {
+    const shapes: number[][] = [];
+    for (const input of this.graph.inputs) {
+      const shape = Object.hasOwn(inputs, input.name) ? shapeOf(inputs[input.name]) : undefined;
+      if (!shape || shape.length !== input.dims.length) return undefined;
+      shapes.push(shape);
+    }
+    const key = shapes.map((s) => s.join("x")).join(";");
+    if (key === this.lastKey) return this.lastEstimate;
+    const estimate = estimateRun(this.graph, shapes);
+    enforceBudget(estimate, this.budget, this.what(inputs));
+    this.lastKey = key;
+    this.lastEstimate = estimate;
+    return estimate;
+  }
+
+  what(inputs: Readonly<Record<string, TensorInput>>): string {
+    const shapes = this.graph.inputs.map((i) => `${echo(i.name)} ${formatShape(shapeOf(inputs[i.name]) ?? [])}`);
+    return `running ${echo(this.model)} on ${shapes.join(", ")}`;
+  }
+}
+
+/** An input's shape without converting it: the lengths along the first elements, or its `shape`. */
+function shapeOf(value: TensorInput | undefined): number[] | undefined {
+  if (Array.isArray(value)) {
+    const shape: number[] = [];
+    for (let level: unknown = value; Array.isArray(level); level = level[0]) {
+      shape.push(level.length);
+      if (shape.length > 64) return undefined;
+    }
+    return shape;
+  }
+  if (typeof value === "object" && value !== null && Array.isArray((value as { shape?: unknown }).shape)) {
+    const shape = (value as { shape: unknown[] }).shape;
+    return shape.every((d) => Number.isInteger(d) && (d as number) >= 0) ? (shape as number[]) : undefined;
+  }
+  return undefined;
 }

@@ -190,7 +190,8 @@ class Lowerer {
     ctx: LowerScope,
     path: string | undefined,
   ): LoweredTensor[] {
-    return layer.def.lower(
+    const first = this.builder.graph.nodes.length;
+    const outputs = layer.def.lower(
       layer,
       { inputs, keywords },
       {
@@ -199,6 +200,9 @@ class Lowerer {
         lowerInner: (inner, input) => this.lowerLayer(inner, [input], new Map(), ctx, path),
       },
     );
+    // Each node knows its layer, so that a run too big for memory can say which layer makes it so.
+    for (let i = first; i < this.builder.graph.nodes.length; i++) this.builder.graph.nodes[i]!.layer ??= path ?? layer.name;
+    return outputs;
   }
 
   private weightConstant(path: string | undefined, index: number, layer: LayerInstance): number {
