@@ -76,6 +76,11 @@ describe.each(NAMES)("the name %s", (name) => {
       expect(errorCodes(file), arg).toEqual(["RNN015"]);
       expect(file.diagnostics[0]!.message).toContain(expected);
     }
+    // Written as a bare word, and as an initializer's keyword.
+    for (const arg of [`activation=${name}`, `kernel_initializer=${name}`, `kernel_initializer=orthogonal(${name}=1)`]) {
+      const file = check(`model M(x: [B, 3]) {\n  return dense(3, ${arg})(x)\n}\n`);
+      expect(errorCodes(file), arg).toEqual(["RNN015"]);
+    }
     const merge = check(`model M(x: [B, T, 3]) {\n  return bilstm(3, merge="${name}")(x)\n}\n`);
     expect(errorCodes(merge)).toEqual(["RNN015"]);
     expect(merge.diagnostics[0]!.message).toContain("must be concat, sum, mul, ave or none");
