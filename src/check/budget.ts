@@ -8,7 +8,10 @@ import type { Range } from "../source/range.js";
 import type { ModelDecl } from "../syntax/ast.js";
 
 /** Layer applications one model may expand to (its own, plus each call's expansion). */
-export const MAX_APPLICATIONS = 10_000;
+export const MAX_APPLICATIONS = 5_000;
+
+/** Layer applications of all a file's models, expanded: what `rnnc compile` builds for the file. */
+export const MAX_FILE_APPLICATIONS = 20_000;
 
 /** Models on one chain of calls (a model that calls nothing is 1 deep). Lowering and weight binding recurse this deep. */
 export const MAX_MODEL_DEPTH = 100;
@@ -26,6 +29,9 @@ interface ModelTally {
 
 export class ApplicationBudget {
   private readonly tallies = new Map<ModelDecl, ModelTally>();
+  /** Every model's applications so far, expanded. */
+  private fileApplications = 0;
+  private fileReported = false;
 
   constructor(private readonly report: Report) {}
 
@@ -40,7 +46,9 @@ export class ApplicationBudget {
         range,
         `${model.name.name} applies more than ${count(MAX_APPLICATIONS)} layers (model calls expanded), rnnc's limit per model; split it into models run one after another.`,
       );
+      return;
     }
+    this.addToFile(model, tally, 1, range);
   }
 
   /** A call of `callee` (checked clean, so its tally is final) from `model`. */
@@ -66,7 +74,21 @@ export class ApplicationBudget {
         range,
         `With this call, ${model.name.name} expands to ${count(tally.applications)} layer applications, past rnnc's limit of ${count(MAX_APPLICATIONS)} per model: every model call is inlined, and ${callee.name.name} alone is ${count(inner.applications)}. Call it once and reuse its result, or run the models one after another.`,
       );
+      return;
     }
+    this.addToFile(model, tally, inner.applications, range);
+  }
+
+  /** Adds to the file's total; past its limit, reports once, at the application or call that crosses it. */
+  private addToFile(model: ModelDecl, tally: ModelTally, applications: number, range: Range): void {
+    this.fileApplications += applications;
+    if (this.fileApplications <= MAX_FILE_APPLICATIONS || this.fileReported) return;
+    this.fileReported = tally.reported = true;
+    this.report(
+      Codes.TooManyApplications,
+      range,
+      `With this ${applications === 1 ? "layer" : "call"}, the models of this file expand to ${count(this.fileApplications)} layer applications in all, past rnnc's limit of ${count(MAX_FILE_APPLICATIONS)} per file (rnnc compile builds every model, each call inlined); move ${model.name.name} or others to a file of their own.`,
+    );
   }
 
   private tally(model: ModelDecl): ModelTally {

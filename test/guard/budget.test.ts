@@ -2,7 +2,7 @@
 // expanded and how deep calls nest, and reports past the limits at `check` time on the call that
 // crosses them — `run` and `compile` never meet a program `check` passed but they cannot build.
 import { describe, expect, it } from "vitest";
-import { MAX_APPLICATIONS, MAX_MODEL_DEPTH } from "../../src/check/budget.js";
+import { MAX_APPLICATIONS, MAX_FILE_APPLICATIONS, MAX_MODEL_DEPTH } from "../../src/check/budget.js";
 import { check, loadModel } from "../../src/index.js";
 
 /** Models M0…Mn, each calling the one before twice: Mn applies 2^n dense layers. */
@@ -27,7 +27,7 @@ describe("layer applications with model calls expanded", () => {
     expect(performance.now() - started).toBeLessThan(2000);
     const errors = file.diagnostics.filter((d) => d.severity === "error");
     expect(errors.map((d) => d.code)).toEqual(["RNN070"]);
-    // 2^13 = 8,192 fits under 10,000; M14 is the first past it, at its second call of M13.
+    // 2^12 = 4,096 fits under 5,000; M13 is the first past it, at its second call of M12.
     const crossing = 2 ** Math.ceil(Math.log2(MAX_APPLICATIONS));
     const model = `M${Math.log2(crossing)}`;
     expect(errors[0]!.message).toContain(`${model} expands to ${crossing.toLocaleString("en-US")} layer applications`);
@@ -45,11 +45,27 @@ describe("layer applications with model calls expanded", () => {
   });
 
   it("lets a model at the limit run, and refuses one past it before building anything", () => {
-    const file = check(doubling(13));
+    const n = Math.floor(Math.log2(MAX_APPLICATIONS));
+    const file = check(doubling(n));
     expect(file.diagnostics).toEqual([]);
-    const [y] = loadModel(file, { model: "M13" }).run({ x: [[[0.1, 0.2, 0.3, 0.4]]] });
+    const [y] = loadModel(file, { model: `M${n}` }).run({ x: [[[0.1, 0.2, 0.3, 0.4]]] });
     expect(y!.shape).toEqual([1, 1, 4]);
-    expect(() => loadModel(check(doubling(14)), { model: "M14" })).toThrow(/RNN070/);
+    expect(() => loadModel(check(doubling(n + 1)), { model: `M${n + 1}` })).toThrow(/RNN070/);
+  });
+
+  it("bounds a file's models together, as rnnc compile builds them all", () => {
+    const n = Math.floor(Math.log2(MAX_APPLICATIONS));
+    const size = 2 ** n;
+    // The doubling chain is 2^(n+1) - 1 applications; each K adds one more M_n, and K{crossing} is the first past the limit.
+    const crossing = Math.floor((MAX_FILE_APPLICATIONS - (2 * size - 1)) / size);
+    const callers = Array.from({ length: crossing + 3 }, (_, i) => `model K${i}(x: [B, T, 4]) {\n  return M${n}(x)\n}`);
+    const src = doubling(n) + "\n" + callers.join("\n\n") + "\n";
+    const file = check(src);
+    const errors = file.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual(["RNN070"]);
+    expect(errors[0]!.message).toContain(`per file`);
+    expect(errors[0]!.message).toContain(`move K${crossing} or others to a file of their own`);
+    expect(file.models.find((m) => m.name === `K${crossing - 1}`)!.ok).toBe(true);
   });
 });
 

@@ -52,7 +52,7 @@ describe("models that expand past the limits", () => {
     () => {
       const checked = rnnc("check", exploding);
       expect(checked.code).toBe(1);
-      expect(checked.stdout).toMatch(/explode\.rnn:\d+:10: error RNN070: With this call, M14 expands to 16,384 layer applications/);
+      expect(checked.stdout).toMatch(/explode\.rnn:\d+:10: error RNN070: With this call, M13 expands to 8,192 layer applications/);
       const run = rnnc("run", exploding, "--input", `x=${sequence}`);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("RNN070");
