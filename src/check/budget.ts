@@ -51,10 +51,12 @@ export class ApplicationBudget {
     this.addToFile(model, tally, 1, range);
   }
 
-  /** A call of `callee` (checked clean, so its tally is final) from `model`. */
+  /** A call of `callee` (checked, so its tally is final) from `model`. */
   call(model: ModelDecl, callee: ModelDecl, range: Range): void {
     const tally = this.tally(model);
     const inner = this.tally(callee);
+    // Past a limit in the callee is past it here too: said once, where it happens, not again in every caller.
+    if (inner.reported) tally.reported = true;
     if (tally.reported) return;
     if (inner.depth + 1 > MAX_MODEL_DEPTH) {
       tally.reported = true;

@@ -884,8 +884,8 @@ class ModelChecker {
     if (!ok) return ERROR;
     const result = this.file.checkModel(model);
     if (node.kind === "Name") this.file.modelReferences.set(node, result);
-    if (!result.ok) return ERROR;
     this.file.budget.call(this.decl, model.decl, range);
+    if (!result.ok) return ERROR;
     const outputs: Val[] = result.outputs.map((t) =>
       t.kind === "tensor"
         ? {

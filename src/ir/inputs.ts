@@ -13,14 +13,14 @@ export type NestedArray = readonly (number | boolean | NestedArray)[];
 export function prepareInputs(graph: Graph, given: Readonly<Record<string, TensorInput>>): TensorData[] {
   for (const name in given) {
     if (!graph.inputs.some((i) => i.name === name)) {
-      throw new DataError(`unknown input ${echo(name)}; the model's inputs are ${graph.inputs.map((i) => i.name).join(", ")}`);
+      throw new DataError(`unknown input ${echo(name)}; the model's inputs are ${graph.inputs.map((i) => echo(i.name)).join(", ")}`);
     }
   }
   const dims = new Map<string, { size: number; input: string }>();
   return graph.inputs.map((input) => {
     // Own properties only: an input named `constructor` is missing, not Object.prototype's.
     const value = Object.hasOwn(given, input.name) ? given[input.name] : undefined;
-    if (value === undefined) throw new DataError(`missing input ${input.name} (${describe(input.dtype, input.dims)})`);
+    if (value === undefined) throw new DataError(`missing input ${echo(input.name)} (${describe(input.dtype, input.dims)})`);
     const data = toTensorData(value, input.dtype, input.name);
     if (data.shape.length === input.dims.length && input.dims.every((d, i) => d === data.shape[i])) return data; // the common case
     const expected = describe(input.dtype, input.dims);

@@ -109,6 +109,7 @@ class RunGuard {
 
   /** The estimate for these inputs' shapes (throws past the budget); undefined when a shape cannot be read (the run reports it). */
   check(inputs: Readonly<Record<string, TensorInput>>): MemoryEstimate | undefined {
+    if (typeof inputs !== "object" || inputs === null) return undefined;
     const shapes: number[][] = [];
     for (const input of this.graph.inputs) {
       const shape = Object.hasOwn(inputs, input.name) ? shapeOf(inputs[input.name]) : undefined;
