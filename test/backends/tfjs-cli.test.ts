@@ -46,7 +46,7 @@ describe("rnnc run --backend tfjs", () => {
       rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json", "--backend", "tfjs"),
       rnnc("run", "examples/seed.rnn", "--input", "x=test/backends/fixtures/short-x.json", "--backend", "tfjs"),
     ]);
-  }, 60_000);
+  });
 
   it.each([
     ["cpu", () => tfjsCpu],
