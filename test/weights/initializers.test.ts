@@ -1,6 +1,7 @@
 // The generator and Keras's initializer formulas (KERAS-SEMANTICS.md §3–4).
 import { describe, expect, it } from "vitest";
-import { computeFans, householderQr, materialize, type Initializer } from "../../src/layers/initializers.js";
+import { computeFans, materialize, type Initializer } from "../../src/layers/initializers.js";
+import { householderQr } from "../../src/layers/orthogonal.js";
 import { deriveSeed, ln, Random, seedFrom } from "../../src/layers/random.js";
 
 describe("Random", () => {
