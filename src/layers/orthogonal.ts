@@ -42,7 +42,7 @@ function normalQ(m: number, n: number, rng: Random): Float64Array {
   // Drawn row by row (the order rnnc has always drawn them in), stored by columns.
   const a = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[j * m + i] = rng.normal();
-  const { q, diag } = householderQrColumns(a, m, n);
+  const { q, diag } = householderQr(a, m, n);
   for (let j = 0; j < n; j++) {
     // sign(0) is 0 in Keras; a zero on r's diagonal has probability zero, and +1 keeps q orthogonal.
     if (diag[j]! >= 0) continue;
@@ -52,24 +52,12 @@ function normalQ(m: number, n: number, rng: Random): Float64Array {
 }
 
 /**
- * The reduced QR of a row-major m × n matrix (m ≥ n) by Householder reflections: q (m × n, row-major,
- * orthonormal columns) and the diagonal of r.
+ * The reduced QR of a column-major m × n matrix (m ≥ n; overwritten) by Householder reflections: q
+ * (m × n, column-major, orthonormal columns) and r's diagonal. Every sum runs down a column in row
+ * order, so the results are bit for bit those of the textbook row-major loops rnnc used before
+ * (test/weights checks it); stored by columns, each loop reads memory in order.
  */
-export function householderQr(input: Float64Array, m: number, n: number): { q: Float64Array; diag: Float64Array } {
-  const a = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[j * m + i] = input[i * n + j]!;
-  const { q: columns, diag } = householderQrColumns(a, m, n);
-  const q = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] = columns[j * m + i]!;
-  return { q, diag };
-}
-
-/**
- * Householder QR of a column-major m × n matrix (overwritten): q column-major and r's diagonal. Every
- * sum runs down a column in row order, so the results are bit for bit those of the textbook row-major
- * loops rnnc used before (test/weights checks it); stored by columns, each loop reads memory in order.
- */
-function householderQrColumns(a: Float64Array, m: number, n: number): { q: Float64Array; diag: Float64Array } {
+export function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array; diag: Float64Array } {
   const vs: Float64Array[] = [];
   const diag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
