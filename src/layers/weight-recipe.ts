@@ -4,7 +4,7 @@
 // module's create() (which carries the recipes as a literal and bundles this file) realize it here,
 // so a compiled model starts from the interpreter's numbers by construction.
 import { sizeOf, type TensorData } from "../types/tensor-data.js";
-import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { materialize, type Initializer } from "./initializers.js";
 
 /** A run of a weight's values, in row-major order: `init` drawn over `shape` with `seed` (plain JSON). */
 export interface RecipePart {
@@ -41,7 +41,7 @@ export function realizeWeight(recipe: WeightRecipe): TensorData {
   }
   const filled = recipe.parts.reduce((n, p) => n + sizeOf(p.shape), 0);
   if (filled !== data.length) {
-    const runs = recipe.parts.map((p) => `${formatInitializer(p.init)} [${p.shape.join(",")}]`).join(" ++ ");
+    const runs = recipe.parts.map((p) => `${p.init.kind} [${p.shape.join(",")}]`).join(" ++ ");
     throw new Error(
       `initial weight recipe: ${runs} gives ${filled} values for a weight of shape [${recipe.shape.join(",")}] (${data.length})`,
     );
