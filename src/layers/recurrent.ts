@@ -6,9 +6,9 @@ import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
 import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
-import type { TensorData } from "../types/tensor-data.js";
-import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
+import { drawn, pieces, type WeightRecipe } from "./weight-recipe.js";
 import type {
   ApplyArgs,
   ApplyContext,
@@ -345,32 +345,27 @@ export function layerNameOf(cell: CellKind): string {
 }
 
 /**
- * A cell's starting weights from its initializers, as Keras builds them: with unit_forget_bias the
- * LSTM bias is `bias_init(u) ++ ones(u) ++ bias_init(2u)`, whatever `bias` says.
+ * The recipe of a cell's starting weights, as Keras builds them: with unit_forget_bias the LSTM bias
+ * is `bias_init(u) ++ ones(u) ++ bias_init(2u)`, whatever `bias` says.
  */
-export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, features: number, seed: number): TensorData[] {
-  const shapes = cellWeights(spec, config, features);
-  const [kernel, recurrentKernel, bias] = shapes;
-  const weights: TensorData[] = [
-    { shape: [...kernel!.shape], data: materialize(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")) },
-    {
-      shape: [...recurrentKernel!.shape],
-      data: materialize(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")),
-    },
+export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, features: number, seed: number): WeightRecipe[] {
+  const [kernel, recurrentKernel, bias] = cellWeights(spec, config, features);
+  const weights = [
+    drawn(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")),
+    drawn(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")),
   ];
   if (bias) {
     const biasSeed = deriveSeed(seed, "bias");
     const u = config.units;
-    let data: Float32Array;
-    if (spec.kind === "lstm" && config.unitForgetBias) {
-      data = new Float32Array(4 * u);
-      data.set(materialize(config.biasInitializer, [u], biasSeed), 0);
-      data.fill(1, u, 2 * u);
-      data.set(materialize(config.biasInitializer, [2 * u], deriveSeed(biasSeed, "rest")), 2 * u);
-    } else {
-      data = materialize(config.biasInitializer, bias.shape, biasSeed);
-    }
-    weights.push({ shape: [...bias.shape], data });
+    weights.push(
+      spec.kind === "lstm" && config.unitForgetBias
+        ? pieces(bias.shape, [
+            { init: config.biasInitializer, shape: [u], seed: biasSeed },
+            { init: { kind: "ones" }, shape: [u], seed: biasSeed },
+            { init: config.biasInitializer, shape: [2 * u], seed: deriveSeed(biasSeed, "rest") },
+          ])
+        : drawn(config.biasInitializer, bias.shape, biasSeed),
+    );
   }
   return weights;
 }
