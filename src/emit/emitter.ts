@@ -2,7 +2,7 @@
 // done once per plan) and the run function it returns (the inputs copied in, one block of code per
 // graph node, the outputs copied out). Every shape, size, offset and loop bound is a literal where
 // the model's dims are numbers; named dims are variables, bound once per plan.
-import { NONE, RECURRENT_INPUTS as R, type Node } from "../ir/graph.js";
+import { NONE, recurrentInputs, type Node } from "../ir/graph.js";
 import { Arena } from "../backends/cpu/wasm/arena.js";
 import type { DType } from "../types/types.js";
 import { literal } from "./names.js";
@@ -237,9 +237,10 @@ export class ModelEmitter {
   private recurrent(node: Node, index: number): string[] {
     const op = node.op;
     if (op.kind !== "recurrent") throw new Error("not a recurrent node");
-    const x = node.inputs[R.x]!;
+    const inputs = recurrentInputs(node);
+    const x = inputs.x;
     const [batch, steps] = this.shape(x);
-    const input = (i: number) => (node.inputs[i] === NONE ? undefined : this.buffer(node.inputs[i]!));
+    const input = (name: keyof typeof inputs) => (inputs[name] === undefined ? undefined : this.buffer(inputs[name]));
     const [output, h, c] = node.outputs.map((v, i) => (op.used[i] ? this.buffer(v) : undefined));
     const length = (l: ScratchLength): Size =>
       l === "projection" ? this.length(x) : "perSample" in l ? mul(batch!, size(l.perSample)) : size(l.floats);
@@ -254,11 +255,11 @@ export class ModelEmitter {
       batch: code(batch!),
       steps: code(steps!),
       projected: this.buffer(x),
-      recurrentKernel: input(R.recurrentKernel)!,
-      recurrentBias: input(R.recurrentBias),
-      mask: input(R.mask),
-      h0: input(R.h0),
-      c0: input(R.c0),
+      recurrentKernel: input("recurrentKernel")!,
+      recurrentBias: input("recurrentBias"),
+      mask: input("mask"),
+      h0: input("h0"),
+      c0: input("c0"),
       output,
       h,
       c,
@@ -398,20 +399,6 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
         return lines;
       });
       return loop("o", code(outer), body);
-    }
-    case "reverseTime": {
-      const [b, t, ...rest] = e.shape(node.inputs[0]!);
-      const T = code(t!);
-      const inner = code(product(rest));
-      return loop(
-        "b",
-        code(b!),
-        loop(
-          "t",
-          T,
-          loop("j", inner, [`${out}[(b * ${T} + (${T} - 1 - t)) * ${inner} + j] = ${input(0)}[(b * ${T} + t) * ${inner} + j];`]),
-        ),
-      );
     }
     case "gather": {
       const [vocab, dim] = e.shape(node.inputs[1]!).map(code);

@@ -23,7 +23,6 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
     case "scale":
     case "add":
     case "mul":
-    case "reverseTime":
     case "maskNotZero":
     case "maskAnd":
       return [[...inShape(0)]];

@@ -385,6 +385,8 @@ export function lowerRecurrent(
   initial: readonly LoweredTensor[],
   goBackwards: boolean,
   zeroOutputForMask: boolean,
+  /** One direction of a bidirectional layer: the layer's pair number, and whether the sequence comes out in time order. */
+  bidirectional?: { pair: number; sequenceInTimeOrder: boolean },
 ): { output: number; states: number[] } {
   const b = ctx.builder;
   const spec = CELLS[config.cell];
@@ -402,7 +404,7 @@ export function lowerRecurrent(
       inputBias = bias;
     }
   }
-  const op: RecurrentOp = {
+  const op: Omit<RecurrentOp, "inputNames"> = {
     kind: "recurrent",
     cell: config.cell,
     units: config.units,
@@ -413,13 +415,13 @@ export function lowerRecurrent(
     resetAfter: config.cell === "gru" && config.resetAfter,
     zeroOutputForMask,
     projected: false,
+    sequenceInTimeOrder: bidirectional?.sequenceInTimeOrder ?? false,
+    pair: bidirectional?.pair,
     used: [true, ...spec.stateNames.map(() => true)],
   };
-  const h0 = initial[0]?.value ?? NONE;
-  const c0 = initial[1]?.value ?? NONE;
-  const outputs = b.add(
+  const outputs = b.recurrent(
     op,
-    [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0],
+    { x: x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0: initial[0]?.value, c0: initial[1]?.value },
     [
       { dtype: "f32", note: `${config.cell} output` },
       ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),

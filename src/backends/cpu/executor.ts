@@ -1,10 +1,10 @@
 // The CPU backend: plans a graph for concrete input shapes — every value's shape, one buffer per
 // value, one closure per node — then runs the closures. A run allocates nothing but its results;
 // a new set of input shapes gets (and caches) a new plan.
-import { NONE, RECURRENT_INPUTS as R, type Graph, type Node } from "../../ir/graph.js";
+import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { inferShapes, numbers } from "../../ir/shapes.js";
-import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
+import { prepareGraph } from "../../ir/passes.js";
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activateInPlace } from "./kernels/activations.js";
@@ -55,10 +55,7 @@ export class CpuBackend {
     graph: Graph,
     private readonly useWasm = true,
   ) {
-    foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
-    hoistInputProjection(graph);
-    eliminateDeadCode(graph);
-    this.graph = graph;
+    this.graph = prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: true });
   }
 
   /** Runs the model; the results are fresh arrays the caller owns. */
@@ -140,16 +137,15 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
 function recurrentStep(graph: Graph, node: Node, shapes: number[][]): RecurrentStep {
   if (node.op.kind !== "recurrent") throw new Error("not a recurrent node");
   const op = node.op;
-  const [batch, steps] = shapes[node.inputs[R.x]!]!;
+  const inputs = recurrentInputs(node);
+  const [batch, steps] = shapes[inputs.x]!;
   const present = new Set<keyof RecurrentBuffers>();
-  const optional = { recurrentBias: R.recurrentBias, mask: R.mask, h0: R.h0, c0: R.c0 } as const;
-  for (const [key, slot] of Object.entries(optional))
-    if (node.inputs[slot] !== undefined && node.inputs[slot] !== NONE) present.add(key as keyof RecurrentBuffers);
+  for (const key of ["recurrentBias", "mask", "h0", "c0"] as const) if (inputs[key] !== undefined) present.add(key);
   (["output", "h", "c"] as const).forEach((key, i) => {
     if (op.used[i]) present.add(key);
   });
   // The projection may be worked on in place when this op is its only reader (the hoisting pass made it for it).
-  const x = node.inputs[R.x]!;
+  const x = inputs.x;
   const ownsProjection = !graph.outputs.includes(x) && graph.nodes.filter((n) => n.inputs.includes(x)).length === 1;
   return new RecurrentStep(op, batch!, steps!, present, ownsProjection);
 }
@@ -158,15 +154,16 @@ function recurrentStep(graph: Graph, node: Node, shapes: number[][]): RecurrentS
 function recurrentBuffers(node: Node, buffers: (Buffer | undefined)[]): RecurrentBuffers {
   const op = node.op;
   if (op.kind !== "recurrent") throw new Error("not a recurrent node");
-  const input = (slot: number) => (node.inputs[slot] === undefined || node.inputs[slot] === NONE ? undefined : buffers[node.inputs[slot]!]);
+  const inputs = recurrentInputs(node);
+  const input = (name: keyof typeof inputs) => (inputs[name] === undefined ? undefined : buffers[inputs[name]]);
   const output = (i: number) => (op.used[i] ? (buffers[node.outputs[i]!] as Float32Array) : undefined);
   return {
-    projected: input(R.x) as Float32Array,
-    recurrentKernel: input(R.recurrentKernel) as Float32Array,
-    recurrentBias: input(R.recurrentBias) as Float32Array | undefined,
-    mask: input(R.mask) as Uint8Array | undefined,
-    h0: input(R.h0) as Float32Array | undefined,
-    c0: input(R.c0) as Float32Array | undefined,
+    projected: input("x") as Float32Array,
+    recurrentKernel: input("recurrentKernel") as Float32Array,
+    recurrentBias: input("recurrentBias") as Float32Array | undefined,
+    mask: input("mask") as Uint8Array | undefined,
+    h0: input("h0") as Float32Array | undefined,
+    c0: input("c0") as Float32Array | undefined,
     output: output(0),
     h: output(1),
     c: output(2),
@@ -245,11 +242,6 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
           axis,
           out,
         );
-    }
-    case "reverseTime": {
-      const [b, t, ...rest] = shape(0);
-      const inner = sizeOf(rest);
-      return () => ops.reverseTime(buf(0), b!, t!, inner, out);
     }
     case "gather": {
       const [vocab, dim] = shape(1);

@@ -1,5 +1,5 @@
 // The recurrent loop written with tfjs-core ops. Per run: one matMul projects every step of the input
-// at once (x·K + b, the hoisted projection), laid out time-major; per step: h·R, the gates, the new
+// at once (x·K + b: this backend prepares its graph without hoisting), laid out time-major; per step: h·R, the gates, the new
 // state, Keras's TensorFlow-backend masking. Two ops of opposite directions on the same input (a
 // bidirectional layer) run as one cell of 2u units with block-diagonal kernels when they are small:
 // per-op dispatch, not arithmetic, is then what costs.
@@ -45,12 +45,6 @@ export interface Lane {
   /** Value ids of the op's outputs: the output, h, and c for an LSTM. */
   outputs: number[];
   weights: LaneWeights;
-  /**
-   * A backward op whose sequence is read only by a reverseTime node (a bidirectional layer): that
-   * node's output value, bound here to the sequence in time order instead (tfjs-cpu reverses
-   * element by element; the loop can stack its steps the other way round for free).
-   */
-  timeOrdered?: number;
 }
 
 /** A cell's weights as tfjs tensors, uploaded once (kept until the backend's dispose()). */
@@ -252,19 +246,21 @@ export class RecurrentProgram {
       if (wantSequence) sequence.push(output);
     }
 
-    // Back to [B, …] per lane, for the outputs someone reads.
+    // Back to [B, …] per lane, for the outputs someone reads. A lane whose sequence is wanted in time
+    // order (RecurrentOp.sequenceInTimeOrder) has its steps stacked the other way round.
+    const timeOrdered = (lane: Lane) => lane.op.goBackwards && lane.op.sequenceInTimeOrder;
     const used = (i: number) => lanes.some((lane) => lane.op.used[i]);
     const bind = (slot: number, perLane: TfTensor[]) =>
       lanes.forEach((lane, l) => {
-        if (lane.op.used[slot]) env[slot === 0 && lane.timeOrdered !== undefined ? lane.timeOrdered : lane.outputs[slot]!] = perLane[l]!;
+        if (lane.op.used[slot]) env[lane.outputs[slot]!] = perLane[l]!;
       });
     if (used(0)) {
       if (!op.returnSequences) bind(0, this.splitState(output!, B, L, u));
-      else if (L === 1) bind(0, this.splitSequence(lanes[0]!.timeOrdered === undefined ? sequence : sequence.reverse(), B, T, L, u));
+      else if (L === 1) bind(0, this.splitSequence(timeOrdered(lanes[0]!) ? sequence.reverse() : sequence, B, T, L, u));
       else
         bind(
           0,
-          this.splitSequence(sequence, B, T, L, u).map((t, l) => (lanes[l]!.timeOrdered === undefined ? t : tf.reverse(t, 1))),
+          this.splitSequence(sequence, B, T, L, u).map((t, l) => (timeOrdered(lanes[l]!) ? tf.reverse(t, 1) : t)),
         );
     }
     if (used(1)) bind(1, this.splitState(h!, B, L, u));

@@ -217,7 +217,9 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
     );
   }
   if (site.output && op.returnSequences) {
-    step.push(...loop("b", B, copy(site.output, prev, String(u), `(b * ${T} + step) * ${u}`, `b * ${u}`)));
+    // Step t's output at position t when the sequence is in time order (Bidirectional's backward copy), else at `step`.
+    const position = op.goBackwards && op.sequenceInTimeOrder ? "t" : "step";
+    step.push(...loop("b", B, copy(site.output, prev, String(u), `(b * ${T} + ${position}) * ${u}`, `b * ${u}`)));
   }
 
   const stateSize = /^\d+$/.test(B) ? String(Number(B) * u) : `${B} * ${u}`;
