@@ -7,7 +7,7 @@ import { SMALL_MATMUL } from "../wasm/arena.js";
 
 /** The names of src/emit/runtime.ts that generated code may call, each bound to `$name`. */
 export type RuntimeName =
-  "defineModel" | "Arena" | "f32" | "i32" | "u8" | "align" | "sigmoid" | "tanh" | "hardSigmoid" | "activateInPlace" | "DataError";
+  "defineModel" | "Arena" | "f32" | "i32" | "u8" | "align" | "fastExp" | "hardSigmoid" | "activateInPlace" | "DataError";
 
 /** `$name` for a runtime function, recording that the code needs it. */
 export type Runtime = (name: RuntimeName) => string;
@@ -42,15 +42,19 @@ export function loop(v: string, bound: string, body: readonly string[]): string[
   return [`for (let ${v} = 0; ${v} < ${bound}; ${v}++) {`, ...body, `}`];
 }
 
-/** A scalar activation applied to an expression: activations.ts's function of that name. */
+/**
+ * A scalar activation applied to an expression: activations.ts's function of that name. sigmoid and
+ * tanh are written out on its fastExp, the same arithmetic: a call to them costs a fifth of an LSTM
+ * step (V8 stops inlining there), and test/backends/step-text.test.ts holds the two to the same bits.
+ */
 export function scalar(rt: Runtime, fn: Activation, x: string): string {
   switch (fn) {
     case "linear":
       return x;
     case "tanh":
-      return `${rt("tanh")}(${x})`;
+      return `(1 - 2 / (${rt("fastExp")}(2 * ${operand(x)}) + 1))`;
     case "sigmoid":
-      return `${rt("sigmoid")}(${x})`;
+      return `(1 / (1 + ${rt("fastExp")}(-${operand(x)})))`;
     case "hard_sigmoid":
       return `${rt("hardSigmoid")}(${x})`;
     // (Every case is one operand: a call, or parenthesised, so that `a * f(x)` multiplies by f(x).)
@@ -59,6 +63,11 @@ export function scalar(rt: Runtime, fn: Activation, x: string): string {
     case "softmax":
       throw new Error("softmax is not element-wise");
   }
+}
+
+/** An expression as an operand of `*` or unary `-`: parenthesised unless it is a name or an element. */
+function operand(x: string): string {
+  return /^[\w$]+(\[[^\]]*\])?$/.test(x) ? x : `(${x})`;
 }
 
 /** activateInPlace(fn, a, start, start + length, rowLength), written out for the element-wise functions. */
