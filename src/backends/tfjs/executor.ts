@@ -1,5 +1,5 @@
 // The TensorFlow.js backend: the graph lowered to tfjs-core ops, on whatever tfjs backend the caller's
-// `tf` has active (cpu, wasm, webgl, webgpu, …). The same passes as the CPU backend run first. Weights
+// `tf` has active (cpu, wasm, webgl, webgpu, …), prepared by prepareGraph without hoisting. Weights
 // are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
 // tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
 import { evaluateNode } from "../cpu/executor.js";

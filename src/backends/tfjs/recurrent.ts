@@ -1,8 +1,8 @@
-// The recurrent loop written with tfjs-core ops. Per run: one matMul projects every step of the input
-// at once (x·K + b: this backend prepares its graph without hoisting), laid out time-major; per step: h·R, the gates, the new
-// state, Keras's TensorFlow-backend masking. Two ops of opposite directions on the same input (a
-// bidirectional layer) run as one cell of 2u units with block-diagonal kernels when they are small:
-// per-op dispatch, not arithmetic, is then what costs.
+// The recurrent loop written with tfjs-core ops, its cell math read from ir/cells.ts. Per run: one
+// matMul projects every step of the input at once (x·K + b; this backend's graph is not hoisted),
+// laid out time-major; per step: h·R, the gates, the new state, Keras's TensorFlow-backend masking.
+// The two directions of a bidirectional layer (one RecurrentOp.pair) run as one cell of 2u units
+// with block-diagonal kernels when they are small: per-op dispatch, not arithmetic, is then what costs.
 //
 // Layout: the cpu backend (and webgl, webgpu, …) keeps a step as [units, batch], so that the gate
 // blocks are rows and splitting them is contiguous (the cpu backend slices other blocks element by
@@ -37,7 +37,7 @@ export function layoutFor(backend: string): Layout {
 /** One recurrent op of the graph, as the loop sees it. */
 export interface Lane {
   op: RecurrentOp;
-  /** Value ids (NONE where absent): the input before its projection [B,T,F], the mask [B,T], h0, c0. */
+  /** Value ids (NONE where absent): the input [B,T,F] (the loop projects it), the mask [B,T], h0, c0. */
   x: number;
   mask: number;
   h0: number;
