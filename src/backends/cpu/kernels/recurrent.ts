@@ -109,7 +109,15 @@ export class RecurrentStep {
     const key = `${params.join(",")}\n${this.source}`;
     let factory = compiled.get(key);
     if (!factory) {
-      factory = new Function(...params, this.source) as Factory;
+      try {
+        factory = new Function(...params, this.source) as Factory;
+      } catch (error) {
+        if (!(error instanceof EvalError)) throw error;
+        throw new Error(
+          "rnnc: the CPU backend compiles its recurrent loop with new Function, which this page's Content-Security-Policy forbids: " +
+            "allow 'unsafe-eval', or run the model as a module from `rnnc compile` (it evaluates nothing)",
+        );
+      }
       compiled.set(key, factory);
     }
     return factory(
