@@ -24,7 +24,7 @@ const BYTES: Record<DType, number> = { f32: 4, i32: 4, bool: 1 };
 
 const VIEW: Record<DType, RuntimeName> = { f32: "f32", i32: "i32", bool: "u8" };
 
-/** Writes one model's code; kernels (this file's and recurrent-code.ts's) add to it through this. */
+/** Writes one model's code; its ops' kernels (this file's, and backends/cpu/kernels/recurrent-code.ts's step) add to it through this. */
 export class ModelEmitter {
   private readonly buffers: BufferDecl[] = [];
   private readonly packedBytes: number[] = [];
