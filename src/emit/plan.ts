@@ -4,7 +4,7 @@
 // (the interpreter's constant folding), and which on every run.
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import { NONE, type Graph } from "../ir/graph.js";
-import { eliminateDeadCode, hoistInputProjection } from "../ir/passes.js";
+import { isFoldable, prepareGraph } from "../ir/passes.js";
 import { inferShapes, type SizeArithmetic } from "../ir/shapes.js";
 import { lowerModel } from "../lower/lower.js";
 import { initialRecipes, planWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
@@ -46,8 +46,8 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
     list.forEach((t, index) => weightOf.set(t, { path: group.paths[0]!, index }));
   }
   const graph = lowerModel(checked, model, placeholders);
-  hoistInputProjection(graph);
-  eliminateDeadCode(graph);
+  // No folding here: constant work is done once per plan, when the weights' values are known (phase "create").
+  prepareGraph(graph, { hoistInputProjection: true });
 
   const dims: ModelPlan["dims"] = [];
   graph.inputs.forEach((input, i) =>
@@ -77,13 +77,9 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
       continue;
     }
     const outShapes = inferShapes(node, shapes, sizes);
-    // The interpreter's foldConstants: any op but a matmul or a recurrence whose inputs are all known.
+    // What the interpreter's prepareGraph folds: a foldable op whose inputs are all known.
     const present = node.inputs.filter((v) => v !== NONE);
-    const folded =
-      op.kind !== "matmul" &&
-      op.kind !== "recurrent" &&
-      present.length > 0 &&
-      present.every((v) => phases[v] === "weight" || phases[v] === "create");
+    const folded = isFoldable(op) && present.length > 0 && present.every((v) => phases[v] === "weight" || phases[v] === "create");
     node.outputs.forEach((v, i) => {
       shapes[v] = outShapes[i]!;
       phases[v] = folded ? "create" : "run";

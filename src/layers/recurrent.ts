@@ -1,6 +1,7 @@
 // What SimpleRNN, GRU and LSTM share: their keywords (with Keras's names as aliases), their
 // configuration, and the shape rule of KERAS-SEMANTICS.md §1.1 — output, then the states, when
 // `state=true`; the last step or the whole sequence by `seq`.
+import { CELLS as CELL_FACTS, gateCount } from "../ir/cells.js";
 import { NONE, type CellKind, type RecurrentOp } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
@@ -53,14 +54,22 @@ export interface CellSpec {
   /** The DSL layer name. */
   layerName: string;
   stateNames: readonly string[];
-  /** Gate blocks in the kernel: 1, 3 (z, r, h) or 4 (i, f, c, o). */
+  /** Gate blocks in the kernel (ir/cells.ts): 1, 3 (z, r, h) or 4 (i, f, c, o). */
   gates: number;
 }
 
+/** The cells' facts (states, gates) come from ir/cells.ts; this adds the layer's name. */
+const spec = (kind: CellKind, layerName: string): CellSpec => ({
+  kind,
+  layerName,
+  stateNames: CELL_FACTS[kind].states,
+  gates: gateCount(kind),
+});
+
 export const CELLS: Record<CellKind, CellSpec> = {
-  simple_rnn: { kind: "simple_rnn", layerName: "rnn", stateNames: ["h"], gates: 1 },
-  gru: { kind: "gru", layerName: "gru", stateNames: ["h"], gates: 3 },
-  lstm: { kind: "lstm", layerName: "lstm", stateNames: ["h", "c"], gates: 4 },
+  simple_rnn: spec("simple_rnn", "rnn"),
+  gru: spec("gru", "gru"),
+  lstm: spec("lstm", "lstm"),
 };
 
 export const unitsParam: ParamSpec = {
@@ -380,6 +389,8 @@ export function lowerRecurrent(
   initial: readonly LoweredTensor[],
   goBackwards: boolean,
   zeroOutputForMask: boolean,
+  /** One direction of a bidirectional layer: the layer's pair number, and whether the sequence comes out in time order. */
+  bidirectional?: { pair: number; sequenceInTimeOrder: boolean },
 ): { output: number; states: number[] } {
   const b = ctx.builder;
   const spec = CELLS[config.cell];
@@ -397,7 +408,7 @@ export function lowerRecurrent(
       inputBias = bias;
     }
   }
-  const op: RecurrentOp = {
+  const op: Omit<RecurrentOp, "inputNames"> = {
     kind: "recurrent",
     cell: config.cell,
     units: config.units,
@@ -408,13 +419,13 @@ export function lowerRecurrent(
     resetAfter: config.cell === "gru" && config.resetAfter,
     zeroOutputForMask,
     projected: false,
+    sequenceInTimeOrder: bidirectional?.sequenceInTimeOrder ?? false,
+    pair: bidirectional?.pair,
     used: [true, ...spec.stateNames.map(() => true)],
   };
-  const h0 = initial[0]?.value ?? NONE;
-  const c0 = initial[1]?.value ?? NONE;
-  const outputs = b.add(
+  const outputs = b.recurrent(
     op,
-    [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0],
+    { x: x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0: initial[0]?.value, c0: initial[1]?.value },
     [
       { dtype: "f32", note: `${config.cell} output` },
       ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),
