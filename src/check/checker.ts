@@ -33,11 +33,11 @@ import {
 } from "../types/types.js";
 import { bindArguments } from "./arguments.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
-import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./program.js";
+import type { Application, Binding, CheckedFile, CheckedModel, LayerRow, ModelRow, Resolution, ValueId } from "./program.js";
 
 /** A value during checking: a type plus what the type alone does not say. */
 type Val =
-  | { kind: "tensor"; type: TensorType; mask: boolean; origin?: LayerInstance }
+  | { kind: "tensor"; id: ValueId; type: TensorType; mask: boolean; origin?: LayerInstance }
   | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource; type: Type }
   | { kind: "layer"; layer: LayerInstance }
   | { kind: "constructor"; def: LayerDefinition; name: string }
@@ -52,6 +52,10 @@ interface TupleSource {
 }
 
 const ERROR: Val = { kind: "error" };
+
+/** What a name refers to while its model is checked (a binding in scope, a model, a layer constructor). */
+type NameTarget =
+  { kind: "binding"; binding: ScopedBinding } | { kind: "model"; model: ModelState } | { kind: "layer"; def: LayerDefinition };
 
 interface ModelState {
   decl: ModelDecl;
@@ -75,9 +79,10 @@ export function checkFile(parse: ParseResult): CheckedFile {
 class FileChecker {
   readonly diagnostics: Diagnostic[] = [];
   readonly types = new Map<Expr, Type>();
-  readonly references = new Map<NameRef, Binding>();
+  readonly resolved = new Map<NameRef, Resolution>();
+  /** Names of models, resolved once every model is checked (a call may come before its callee's result). */
+  readonly modelNames: [NameRef, ModelState][] = [];
   readonly layers = new Map<CallExpr, LayerInstance>();
-  readonly modelReferences = new Map<NameRef, CheckedModel>();
   readonly models = new Map<string, ModelState>();
   nextLayerId = 1;
   /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
@@ -107,6 +112,7 @@ class FileChecker {
     // of thousands of models calling each other needs no deep recursion.
     for (const state of this.calleesFirst()) this.checkModel(state);
     const checked = [...this.models.values()].map((state) => state.result!);
+    for (const [ref, state] of this.modelNames) this.resolved.set(ref, { kind: "model", model: state.result! });
     const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
       (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
     );
@@ -115,9 +121,8 @@ class FileChecker {
       diagnostics,
       models: checked,
       types: this.types,
-      references: this.references,
+      resolved: this.resolved,
       layers: this.layers,
-      modelReferences: this.modelReferences,
     };
   }
 
@@ -236,15 +241,24 @@ class FileChecker {
   }
 }
 
+/** A binding while its model is checked: its value and whether anything read it. */
+type ScopedBinding = Binding & { val: Val; used: boolean };
+
 class ModelChecker {
-  private readonly scope = new Map<string, Binding & { val: Val; used: boolean }>();
-  private readonly bindings: (Binding & { val: Val; used: boolean })[] = [];
+  private readonly scope = new Map<string, ScopedBinding>();
+  private readonly bindings: ScopedBinding[] = [];
   /** Bindings replaced by a rebinding of their name before anything read them. */
-  private readonly shadowed: (Binding & { val: Val; used: boolean })[] = [];
+  private readonly shadowed: ScopedBinding[] = [];
   private readonly rows: (LayerRow | ModelRow)[] = [];
   private readonly layerNamesTaken = new Set<string>();
   private readonly autoNameCounts = new Map<string, number>();
   private outputs: Type[] = [];
+  private returns: ValueId[] = [];
+  private readonly applications: Application[] = [];
+  /** Values 0, 1, … are the inputs; each layer or model output gets the next. */
+  private nextValue = 0;
+  /** Names resolved to bindings of this model, recorded with the public binding once the model is done. */
+  private readonly bindingNames: [NameRef, ScopedBinding][] = [];
   /** Where this model's diagnostics start in the file's list: they decide whether it is ok. */
   private errorsAtStart = 0;
 
@@ -270,6 +284,7 @@ class ModelChecker {
             ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.`
             : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
         );
+        for (const e of statement.kind === "Assign" ? [statement.value] : statement.values) this.reach(e, false);
         continue;
       }
       if (statement.kind === "Assign") this.assign(statement.targets, statement.value);
@@ -292,16 +307,21 @@ class ModelChecker {
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
     // In a model with errors, "unused" mostly means "its use was the mistake": stay quiet.
     if (ok) this.warnUnused();
-    return {
+    const bindings = new Map(this.bindings.map((b) => [b, { name: b.name, decl: b.decl, type: b.type, kind: b.kind, uses: b.uses }]));
+    const result: CheckedModel = {
       name: this.decl.name.name,
       decl: this.decl,
       inputs: this.file.modelInputs(this.state, false),
       outputs: this.outputs,
-      bindings: this.bindings.map(({ name, decl, type, kind, uses }) => ({ name, decl, type, kind, uses })),
+      bindings: [...bindings.values()],
       rows: this.rows,
       params: totalParams(this.rows),
+      applications: this.applications,
+      returns: this.returns,
       ok,
     };
+    for (const [ref, b] of this.bindingNames) this.file.resolved.set(ref, { kind: "binding", binding: bindings.get(b)!, model: result });
+    return result;
   }
 
   // ---- scope ----
@@ -309,6 +329,7 @@ class ModelChecker {
   private declareInputs(): void {
     const seen = new Set<string>();
     const inputs = this.file.modelInputs(this.state, true);
+    this.nextValue = inputs.length;
     this.decl.inputs.forEach((input, i) => {
       if (seen.has(input.name.name)) {
         this.file.report(Codes.DuplicateInput, input.name.range, `${this.decl.name.name} already has an input named ${input.name.name}.`);
@@ -316,7 +337,7 @@ class ModelChecker {
       }
       seen.add(input.name.name);
       const type = inputs[i]!.type;
-      const val: Val = type.dims.length === 0 ? ERROR : { kind: "tensor", type, mask: false };
+      const val: Val = type.dims.length === 0 ? ERROR : { kind: "tensor", id: i, type, mask: false };
       this.bind(input.name, val, "input");
     });
   }
@@ -341,7 +362,7 @@ class ModelChecker {
     for (const b of [...this.shadowed, ...this.scope.values()]) if (!b.used) this.warnUnusedBinding(b);
   }
 
-  private warnUnusedBinding(b: Binding & { val: Val }): void {
+  private warnUnusedBinding(b: ScopedBinding): void {
     // An erroneous value was reported where it was made; "unused" would only add noise.
     if (b.name.startsWith("_") || b.val.kind === "error") return;
     const what = b.kind === "input" ? "input" : b.val.kind === "layer" ? "layer" : "binding";
@@ -412,7 +433,8 @@ class ModelChecker {
     const items = only?.kind === "Tuple" ? only.items : values;
     this.outputs = items.map((e) => {
       const v = this.tensorOf(this.eval(e), e.range, "A model returns tensors");
-      return v ? v.type : errorType;
+      if (v) this.returns.push(v.id);
+      return v ? v.arg.type : errorType;
     });
     if (only?.kind === "Tuple") this.file.types.set(only, tuple(this.outputs));
   }
@@ -457,20 +479,13 @@ class ModelChecker {
       );
       return ERROR;
     }
-    const binding = this.scope.get(ref.name);
-    if (binding) {
-      binding.used = true;
-      binding.uses.push(ref.range);
-      this.file.references.set(ref, binding);
-      return binding.val;
+    const found = this.resolveName(ref);
+    if (found) {
+      this.record(ref, found, true);
+      if (found.kind === "binding") return found.binding.val;
+      if (found.kind === "model") return { kind: "model", model: found.model };
+      return { kind: "constructor", def: found.def, name: ref.name };
     }
-    const model = this.file.models.get(ref.name);
-    if (model) {
-      if (model.result) this.file.modelReferences.set(ref, model.result);
-      return { kind: "model", model };
-    }
-    const def = findLayer(ref.name);
-    if (def) return { kind: "constructor", def, name: ref.name };
     const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
     this.file.report(
       Codes.UnknownName,
@@ -480,18 +495,40 @@ class ModelChecker {
     return ERROR;
   }
 
+  /** The one rule for what a name is: a binding in scope, else a model, else a layer constructor. */
+  private resolveName(ref: NameRef): NameTarget | undefined {
+    const binding = this.scope.get(ref.name);
+    if (binding) return { kind: "binding", binding };
+    const model = this.file.models.get(ref.name);
+    if (model) return { kind: "model", model };
+    const def = findLayer(ref.name);
+    return def ? { kind: "layer", def } : undefined;
+  }
+
+  /** Records what a name refers to; a read of a binding (`use`) also counts as its use. */
+  private record(ref: NameRef, target: NameTarget, use: boolean): void {
+    if (target.kind === "binding") {
+      if (!use) return; // unreachable code reads nothing: its names are not uses of the binding
+      target.binding.used = true;
+      target.binding.uses.push(ref.range);
+      this.bindingNames.push([ref, target.binding]);
+    } else if (target.kind === "model") this.file.modelNames.push([ref, target.model]);
+    else this.file.resolved.set(ref, { kind: "layer", def: target.def });
+  }
+
   /** Marks the bindings an expression names as used, without evaluating it (it was rejected). */
   private touch(expr: Expr): void {
+    this.reach(expr, true);
+  }
+
+  /** Resolves every name in an expression without evaluating it; `use` counts binding reads as uses. */
+  private reach(expr: Expr, use: boolean): void {
     const pending: Expr[] = [expr];
     while (pending.length > 0) {
       const e = pending.pop()!;
       if (e.kind === "Name") {
-        const binding = this.scope.get(e.name);
-        if (binding) {
-          binding.used = true;
-          binding.uses.push(e.range);
-          this.file.references.set(e, binding);
-        }
+        const target = this.resolveName(e);
+        if (target) this.record(e, target, use);
       } else if (e.kind === "Tuple") pending.push(...e.items);
       else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
       else if (e.kind === "Pipe") pending.push(e.left, e.right);
@@ -509,7 +546,7 @@ class ModelChecker {
     chain.reverse();
     let callee: Val;
     const first = chain[0]!;
-    if (e.kind === "Name" && !this.scope.has(e.name) && !this.file.models.has(e.name) && !findLayer(e.name)) {
+    if (e.kind === "Name" && this.resolveName(e) === undefined) {
       const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.keys()];
       this.file.report(Codes.UnknownLayer, e.range, `Unknown layer ${e.name}.${didYouMean(e.name, candidates)}`);
       callee = ERROR;
@@ -665,6 +702,7 @@ class ModelChecker {
     const text = def.describe(layer.config);
     // Call keywords first, so that their expressions are typed even when the inputs are wrong.
     const keywords = new Map<string, { values: TensorArg[]; range: Range }>();
+    const keywordIds = new Map<string, ValueId[]>();
     let ok = true;
     for (const arg of keywordArgs) {
       const word = arg.keyword!.name;
@@ -692,12 +730,17 @@ class ModelChecker {
             }))
           : [{ val: v, range: arg.value.range }];
       const values: TensorArg[] = [];
+      const ids: ValueId[] = [];
       for (const item of items) {
         const t = this.tensorOf(item.val, item.range, `${spec.name}= takes tensors`);
         if (!t) ok = false;
-        else values.push(t);
+        else {
+          values.push(t.arg);
+          ids.push(t.id);
+        }
       }
       keywords.set(spec.name, { values, range: arg.value.range });
+      keywordIds.set(spec.name, ids);
     }
     if (inputs.length < def.inputs.min || inputs.length > def.inputs.max) {
       const expected =
@@ -714,17 +757,34 @@ class ModelChecker {
       return ERROR;
     }
     const tensors: TensorArg[] = [];
+    const inputIds: ValueId[] = [];
     for (const input of inputs) {
       const t = this.tensorOf(input.val, input.range, `${text} takes tensors`);
       if (!t) ok = false;
-      else tensors.push(t);
+      else {
+        tensors.push(t.arg);
+        inputIds.push(t.id);
+      }
     }
     if (!ok) return ERROR;
     const out = this.runApply(layer, { inputs: tensors, keywords, range });
     if (!out) return ERROR;
     if (application) this.file.layers.set(application, layer);
     this.register(layer, tensors[0]!.type, out, range);
-    return this.outputVal(layer, out);
+    const items = out.items.map((slot): Val => ({ kind: "tensor", id: this.nextValue++, type: slot.type, mask: slot.mask, origin: layer }));
+    this.applied({ kind: "layer", layer }, inputIds, keywordIds, items, range);
+    if (!out.tuple) return items[0]!;
+    return tupleVal(
+      items,
+      out.items.map((s) => s.label),
+      { text: layer.def.describe(layer.config), layer },
+    );
+  }
+
+  /** Records an application whose inputs and outputs all are tensors, for lowering. */
+  private applied(callee: Application["callee"], inputs: ValueId[], keywords: Map<string, ValueId[]>, outputs: Val[], range: Range): void {
+    const ids = outputs.flatMap((v) => (v.kind === "tensor" ? [v.id] : []));
+    this.applications.push({ callee, inputs, keywords, outputs: ids, range });
   }
 
   private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {
@@ -817,16 +877,6 @@ class ModelChecker {
     return name;
   }
 
-  private outputVal(layer: LayerInstance, out: LayerOutput): Val {
-    const items: Val[] = out.items.map((slot) => ({ kind: "tensor", type: slot.type, mask: slot.mask, origin: layer }));
-    if (!out.tuple) return items[0]!;
-    return tupleVal(
-      items,
-      out.items.map((s) => s.label),
-      { text: layer.def.describe(layer.config), layer },
-    );
-  }
-
   private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
     const name = model.decl.name.name;
     for (const k of keywords) {
@@ -857,14 +907,17 @@ class ModelChecker {
     }
     // The callee's dim names are its own: bind them to the caller's dims, consistently.
     const subst = new Map<string, Dim>();
+    const inputIds: ValueId[] = [];
     let ok = true;
     inputs.forEach((input, i) => {
       const param = params[i]!;
-      const t = this.tensorOf(input.val, input.range, `${name} takes tensors`);
-      if (!t) {
+      const found = this.tensorOf(input.val, input.range, `${name} takes tensors`);
+      if (!found) {
         ok = false;
         return;
       }
+      inputIds.push(found.id);
+      const t = found.arg;
       const problem = matchInput(param.type, t.type, subst);
       if (problem) {
         this.file.report(
@@ -877,12 +930,12 @@ class ModelChecker {
     });
     if (!ok) return ERROR;
     const result = this.file.checkModel(model);
-    if (node.kind === "Name") this.file.modelReferences.set(node, result);
     if (!result.ok) return ERROR;
     const outputs: Val[] = result.outputs.map((t) =>
       t.kind === "tensor"
         ? {
             kind: "tensor",
+            id: this.nextValue++,
             type: tensor(
               t.dtype,
               t.dims.map((d) => (typeof d === "string" ? (subst.get(d) ?? d) : d)),
@@ -891,6 +944,7 @@ class ModelChecker {
           }
         : ERROR,
     );
+    this.applied({ kind: "model", model: result }, inputIds, new Map(), outputs, range);
     const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
     const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
     if (row) row.applications++;
@@ -898,11 +952,15 @@ class ModelChecker {
     return out;
   }
 
-  /** The tensor a value must be here; reports what it is instead (once) and gives undefined. */
-  private tensorOf(val: Val, range: Range, context: string): TensorArg | undefined {
+  /** The tensor a value must be here, and its value id; reports what it is instead (once) and gives undefined. */
+  private tensorOf(val: Val, range: Range, context: string): { arg: TensorArg; id: ValueId } | undefined {
     switch (val.kind) {
-      case "tensor":
-        return val.origin ? { type: val.type, mask: val.mask, range, origin: val.origin } : { type: val.type, mask: val.mask, range };
+      case "tensor": {
+        const arg: TensorArg = val.origin
+          ? { type: val.type, mask: val.mask, range, origin: val.origin }
+          : { type: val.type, mask: val.mask, range };
+        return { arg, id: val.id };
+      }
       case "error":
         return undefined;
       case "tuple": {
