@@ -6,7 +6,6 @@ import {
   exampleCall,
   findCallKeyword,
   findParam,
-  paramCount,
   type ApplyContext,
   type LayerDefinition,
   type LayerInstance,
@@ -31,9 +30,12 @@ import {
   type TensorType,
   type Type,
 } from "../types/types.js";
+import { substitute, unifyInput, type DimBinding } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
+import { LayerNames } from "./naming.js";
+import { SummaryRows } from "./rows.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
-import type { Application, Binding, CheckedFile, CheckedModel, LayerRow, ModelRow, Resolution, ValueId } from "./program.js";
+import type { Application, Binding, CheckedFile, CheckedModel, Resolution, ValueId } from "./program.js";
 
 /** A value during checking: a type plus what the type alone does not say. */
 type Val =
@@ -249,9 +251,8 @@ class ModelChecker {
   private readonly bindings: ScopedBinding[] = [];
   /** Bindings replaced by a rebinding of their name before anything read them. */
   private readonly shadowed: ScopedBinding[] = [];
-  private readonly rows: (LayerRow | ModelRow)[] = [];
-  private readonly layerNamesTaken = new Set<string>();
-  private readonly autoNameCounts = new Map<string, number>();
+  private readonly rows = new SummaryRows();
+  private readonly layerNames = new LayerNames();
   private outputs: Type[] = [];
   private returns: ValueId[] = [];
   private readonly applications: Application[] = [];
@@ -314,8 +315,8 @@ class ModelChecker {
       inputs: this.file.modelInputs(this.state, false),
       outputs: this.outputs,
       bindings: [...bindings.values()],
-      rows: this.rows,
-      params: totalParams(this.rows),
+      rows: this.rows.rows,
+      params: this.rows.totalParams(),
       applications: this.applications,
       returns: this.returns,
       ok,
@@ -346,13 +347,7 @@ class ModelChecker {
     if (decl.name === "_") return;
     const previous = this.scope.get(decl.name);
     if (previous && !previous.used) this.shadowed.push(previous);
-    if (val.kind === "layer" && val.layer.boundName === undefined) {
-      val.layer.boundName = decl.name;
-      if (val.layer.explicitName === undefined && !this.layerNamesTaken.has(decl.name)) {
-        this.layerNamesTaken.add(decl.name);
-        val.layer.name = decl.name;
-      }
-    }
+    if (val.kind === "layer") this.layerNames.atBinding(val.layer, decl.name);
     const binding = { name: decl.name, decl, type: typeOf(val), kind, uses: [], val, used: unpacked };
     this.scope.set(decl.name, binding);
     this.bindings.push(binding);
@@ -662,7 +657,13 @@ class ModelChecker {
     const explicitName = bound.values.get("name");
     if (typeof explicitName === "string") layer.explicitName = explicitName;
     layer.argRanges = bound.ranges;
-    this.nameLayer(layer, bound.ranges.get("name"));
+    if (!this.layerNames.atBuild(layer)) {
+      this.file.report(
+        Codes.DuplicateLayerName,
+        bound.ranges.get("name") ?? call.range,
+        `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`,
+      );
+    }
     this.file.layers.set(call, layer);
     return layer;
   }
@@ -770,7 +771,7 @@ class ModelChecker {
     const out = this.runApply(layer, { inputs: tensors, keywords, range });
     if (!out) return ERROR;
     if (application) this.file.layers.set(application, layer);
-    this.register(layer, tensors[0]!.type, out, range);
+    if (this.sizeWeights(layer, tensors[0]!.type, out, range)) this.rows.layerApplied(layer, out);
     const items = out.items.map((slot): Val => ({ kind: "tensor", id: this.nextValue++, type: slot.type, mask: slot.mask, origin: layer }));
     this.applied({ kind: "layer", layer }, inputIds, keywordIds, items, range);
     if (!out.tuple) return items[0]!;
@@ -804,77 +805,18 @@ class ModelChecker {
    * them, as in Keras. False when it does not (reported).
    */
   private sizeWeights(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): boolean {
-    const weights = layer.def.weights(layer.config, input);
-    const built = layer.built;
-    if (!built) {
-      layer.built = { input, weights, output: out };
-      return true;
-    }
-    const misfit = weights.findIndex((w, i) => formatDims(w.shape) !== formatDims(built.weights[i]?.shape ?? []));
-    if (misfit < 0 && weights.length === built.weights.length) return true;
-    const w = weights[Math.max(0, misfit)];
-    const b = built.weights[Math.max(0, misfit)];
+    const misfit = this.rows.sizeWeights(layer, input, out);
+    if (!misfit) return true;
+    const b = misfit.built.weight;
+    const w = misfit.needed.weight;
     this.file.report(
       Codes.LayerReuseMismatch,
       range,
-      `${layer.name ?? layer.def.name} shares its weights across applications; they were sized for ${formatType(built.input)}${b ? ` (${b.name} ${formatDims(b.shape)})` : ""}, but here it gets ${formatType(input)}${
+      `${layer.name ?? layer.def.name} shares its weights across applications; they were sized for ${formatType(misfit.built.input)}${b ? ` (${b.name} ${formatDims(b.shape)})` : ""}, but here it gets ${formatType(input)}${
         w ? `, which needs ${w.name} ${formatDims(w.shape)}` : ""
       }. Build a separate layer for this input.`,
     );
     return false;
-  }
-
-  /** Records an application in the model's rows: a new row at a layer's first, a count after. */
-  private register(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): void {
-    if (!this.sizeWeights(layer, input, out, range)) return;
-    const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
-    if (row) {
-      row.applications++;
-      // Keras prints "multiple" for a shared layer whose applications differ in shape.
-      if (formatType(row.output) !== formatType(outputType(out))) row.output = { kind: "error" };
-      return;
-    }
-    const weights = layer.built!.weights;
-    this.rows.push({
-      name: layer.name!,
-      layer,
-      kerasClass: layer.def.kerasClass,
-      output: outputType(out),
-      applications: 1,
-      weights,
-      params: paramCount(weights),
-    });
-  }
-
-  /**
-   * Names a layer when it is built, as Keras does: `name=`, else the next automatic name of its class
-   * (`lstm`, `lstm_1`, …), which binding it to a name later replaces. Wrapped layers use up their
-   * automatic name too, so the names match a Keras export of the same model.
-   */
-  private nameLayer(layer: LayerInstance, nameRange: Range | undefined): void {
-    if (layer.def.innerAutoName !== undefined) this.autoName(layer.def.innerAutoName);
-    if (layer.explicitName === undefined) {
-      layer.name = this.autoName(layer.def.autoName);
-      return;
-    }
-    if (this.layerNamesTaken.has(layer.explicitName)) {
-      this.file.report(
-        Codes.DuplicateLayerName,
-        nameRange ?? layer.constructorCall.range,
-        `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`,
-      );
-    }
-    this.layerNamesTaken.add(layer.explicitName);
-    layer.name = layer.explicitName;
-  }
-
-  private autoName(base: string): string {
-    let n = this.autoNameCounts.get(base) ?? 0;
-    let name = n === 0 ? base : `${base}_${n}`;
-    while (this.layerNamesTaken.has(name)) name = `${base}_${++n}`;
-    this.autoNameCounts.set(base, n + 1);
-    this.layerNamesTaken.add(name);
-    return name;
   }
 
   private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
@@ -906,7 +848,7 @@ class ModelChecker {
       return ERROR;
     }
     // The callee's dim names are its own: bind them to the caller's dims, consistently.
-    const subst = new Map<string, Dim>();
+    const subst: DimBinding = new Map();
     const inputIds: ValueId[] = [];
     let ok = true;
     inputs.forEach((input, i) => {
@@ -918,7 +860,7 @@ class ModelChecker {
       }
       inputIds.push(found.id);
       const t = found.arg;
-      const problem = matchInput(param.type, t.type, subst);
+      const problem = unifyInput(param.type, t.type, subst);
       if (problem) {
         this.file.report(
           problem.code,
@@ -932,23 +874,11 @@ class ModelChecker {
     const result = this.file.checkModel(model);
     if (!result.ok) return ERROR;
     const outputs: Val[] = result.outputs.map((t) =>
-      t.kind === "tensor"
-        ? {
-            kind: "tensor",
-            id: this.nextValue++,
-            type: tensor(
-              t.dtype,
-              t.dims.map((d) => (typeof d === "string" ? (subst.get(d) ?? d) : d)),
-            ),
-            mask: false,
-          }
-        : ERROR,
+      t.kind === "tensor" ? { kind: "tensor", id: this.nextValue++, type: substitute(t, subst), mask: false } : ERROR,
     );
     this.applied({ kind: "model", model: result }, inputIds, new Map(), outputs, range);
-    const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
     const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
-    if (row) row.applications++;
-    else this.rows.push({ name, model: name, output: typeOf(out), applications: 1, params: result.params });
+    this.rows.modelApplied(name, typeOf(out), result.params);
     return out;
   }
 
@@ -1019,28 +949,6 @@ class ModelChecker {
   }
 }
 
-function matchInput(expected: TensorType, found: TensorType, subst: Map<string, Dim>): { code: CatalogEntry; message: string } | undefined {
-  if (expected.dtype !== found.dtype) return { code: Codes.DtypeMismatch, message: `the element types differ.` };
-  if (expected.dims.length !== found.dims.length)
-    return { code: Codes.RankMismatch, message: `expected ndim=${expected.dims.length}, found ndim=${found.dims.length}.` };
-  for (let i = 0; i < expected.dims.length; i++) {
-    const e = expected.dims[i]!;
-    const f = found.dims[i]!;
-    if (typeof e === "number") {
-      if (e !== f)
-        return {
-          code: Codes.DimMismatch,
-          message: `dim ${i} must be ${e}${typeof f === "string" ? `, and ${f} is a name that may be any size` : ""}.`,
-        };
-    } else {
-      const bound = subst.get(e);
-      if (bound === undefined) subst.set(e, f);
-      else if (bound !== f) return { code: Codes.DimMismatch, message: `dim ${i} is ${e}, which is already ${bound} here.` };
-    }
-  }
-  return undefined;
-}
-
 /** A tuple piped into a multi-input layer (concat, add) spreads into its inputs. */
 function spreadPiped(value: Val, f: Val, range: Range): { val: Val; range: Range }[] {
   const def = f.kind === "layer" ? f.layer.def : undefined;
@@ -1054,32 +962,6 @@ function outputLabels(model: CheckedModel): string[] {
     const e = returnStatement?.kind === "Return" ? returnStatement.values[i] : undefined;
     return e?.kind === "Name" ? e.name : `output${i + 1}`;
   });
-}
-
-/** Each set of weights once: a shared layer, or one wrapped by time_distributed and also applied alone. */
-function totalParams(rows: readonly (LayerRow | ModelRow)[]): number {
-  const counted = new Set<LayerInstance>();
-  let total = 0;
-  for (const row of rows) {
-    if (!("layer" in row)) {
-      total += row.params;
-      continue;
-    }
-    const owner = row.layer.def.weightOwner?.(row.layer) ?? row.layer;
-    if (counted.has(owner)) continue;
-    counted.add(owner);
-    total += row.params;
-  }
-  return total;
-}
-
-function outputType(out: LayerOutput): Type {
-  return out.tuple
-    ? tuple(
-        out.items.map((s) => s.type),
-        out.items.map((s) => s.label),
-      )
-    : out.items[0]!.type;
 }
 
 /** A tuple value; its type is built once from its items' (shared, not copied: tuples of tuples stay small). */

@@ -3,15 +3,22 @@
 import type { Diagnostic, Fix, Severity } from "./diagnostic.js";
 import type { Range } from "./range.js";
 
+/**
+ * How an editor may render a diagnostic besides its severity, as LSP's DiagnosticTag: `unnecessary`
+ * fades the code out, `deprecated` strikes it through.
+ */
+export type DiagnosticTagName = "unnecessary" | "deprecated";
+
 export interface CatalogEntry {
   code: string;
   severity: Severity;
   /** One line for documentation and code-action titles. */
   summary: string;
+  tags: readonly DiagnosticTagName[];
 }
 
-function entry(code: string, severity: Severity, summary: string): CatalogEntry {
-  return { code, severity, summary };
+function entry(code: string, severity: Severity, summary: string, tags: readonly DiagnosticTagName[] = []): CatalogEntry {
+  return { code, severity, summary, tags };
 }
 
 export const Codes = {
@@ -64,10 +71,17 @@ export const Codes = {
   AxisOutOfRange: entry("RNN054", "error", "An axis outside the tensor's rank."),
 
   // Warnings.
-  UnusedBinding: entry("RNN060", "warning", "A binding that is never used."),
+  UnusedBinding: entry("RNN060", "warning", "A binding that is never used.", ["unnecessary"]),
 } as const;
 
 export type CodeName = keyof typeof Codes;
+
+const byCode = new Map<string, CatalogEntry>(Object.values(Codes).map((e) => [e.code, e]));
+
+/** The catalog entry of a diagnostic's code (every diagnostic rnnc makes has one). */
+export function catalogEntry(code: string): CatalogEntry | undefined {
+  return byCode.get(code);
+}
 
 export function makeDiagnostic(
   entry: CatalogEntry,
