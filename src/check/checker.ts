@@ -12,7 +12,7 @@ import {
   type LayerOutput,
   type TensorArg,
 } from "../layers/layer.js";
-import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
+import { diagnose, makeDiagnostic, Messages, type CatalogEntry, type Message } from "../source/catalog.js";
 import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
@@ -30,7 +30,7 @@ import {
   type TensorType,
   type Type,
 } from "../types/types.js";
-import { substitute, unifyInput, type DimBinding } from "../types/unify.js";
+import { substitute, unifyInput, type DimBinding, type InputProblem } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
 import { LayerNames } from "./naming.js";
 import { SummaryRows } from "./rows.js";
@@ -96,11 +96,7 @@ class FileChecker {
     const { file } = this.parse;
     for (const decl of file.models) {
       if (this.models.has(decl.name.name)) {
-        this.report(
-          Codes.DuplicateModel,
-          decl.name.range,
-          `A model named ${decl.name.name} is already defined above; give this one another name.`,
-        );
+        this.say(Messages.duplicateModel, decl.name.range, { name: decl.name.name });
         continue;
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
@@ -172,6 +168,12 @@ class FileChecker {
     return [...found];
   }
 
+  /** Reports one of the checker's messages. */
+  say<A>(message: Message<A>, range: Range, args: A, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
+    this.diagnostics.push(diagnose(message, range, args, extra));
+  }
+
+  /** Reports a message a layer worded (its shape rule or configuration). */
   report(entry: CatalogEntry, range: Range, message: string, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
     this.diagnostics.push(makeDiagnostic(entry, range, message, extra));
   }
@@ -215,11 +217,7 @@ class FileChecker {
       if (d) dtype = d;
       else {
         if (report)
-          this.report(
-            Codes.BadDtypeName,
-            t.dtype.range,
-            `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, Object.keys(DTYPES))}`,
-          );
+          this.say(Messages.badDtypeName, t.dtype.range, { name: t.dtype.name, suggestion: didYouMean(t.dtype.name, Object.keys(DTYPES)) });
         ok = false;
       }
     }
@@ -228,15 +226,15 @@ class FileChecker {
       if (d.kind === "NamedDim") dims.push(d.name);
       else if (Number.isInteger(d.value) && d.value > 0) dims.push(d.value);
       else {
-        if (report) this.report(Codes.BadDim, d.range, `A dim is a positive integer or a name (like B or T); found ${d.text}.`);
+        if (report) this.say(Messages.badDim, d.range, { text: d.text });
         ok = false;
       }
     }
     if (t.dims.length === 0) {
-      if (report) this.report(Codes.BadDim, t.range, `An input needs at least one dim, e.g. [B, T, 32].`);
+      if (report) this.say(Messages.noDims, t.range, {});
       ok = false;
     } else if (t.dims.length > MAX_RANK) {
-      if (report) this.report(Codes.BadDim, t.range, `An input has at most ${MAX_RANK} dims (as NumPy); this one has ${t.dims.length}.`);
+      if (report) this.say(Messages.tooManyDims, t.range, { max: MAX_RANK, count: t.dims.length });
       ok = false;
     }
     return ok ? tensor(dtype, dims) : undefined;
@@ -278,13 +276,9 @@ class ModelChecker {
     let returned: Statement | undefined;
     for (const statement of this.decl.body) {
       if (returned) {
-        this.file.report(
-          Codes.UnreachableStatement,
-          statement.range,
-          statement.kind === "Return"
-            ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.`
-            : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
-        );
+        const line = returned.range.start.line + 1;
+        if (statement.kind === "Return") this.file.say(Messages.secondReturn, statement.range, { model: this.decl.name.name, line });
+        else this.file.say(Messages.afterReturn, statement.range, { line });
         for (const e of statement.kind === "Assign" ? [statement.value] : statement.values) this.reach(e, false);
         continue;
       }
@@ -296,13 +290,11 @@ class ModelChecker {
     }
     if (!returned) {
       const close = this.decl.range.end;
-      this.file.report(
-        Codes.MissingReturn,
+      this.file.say(
+        Messages.missingReturn,
         this.decl.name.range,
-        `Model ${this.decl.name.name} returns nothing; end it with return and its outputs, e.g. return y.`,
-        {
-          related: [{ range: { start: close, end: close }, message: "the model ends here" }],
-        },
+        { model: this.decl.name.name },
+        { related: [{ range: { start: close, end: close }, message: "the model ends here" }] },
       );
     }
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
@@ -333,7 +325,7 @@ class ModelChecker {
     this.nextValue = inputs.length;
     this.decl.inputs.forEach((input, i) => {
       if (seen.has(input.name.name)) {
-        this.file.report(Codes.DuplicateInput, input.name.range, `${this.decl.name.name} already has an input named ${input.name.name}.`);
+        this.file.say(Messages.duplicateInput, input.name.range, { model: this.decl.name.name, name: input.name.name });
         return;
       }
       seen.add(input.name.name);
@@ -361,9 +353,7 @@ class ModelChecker {
     // An erroneous value was reported where it was made; "unused" would only add noise.
     if (b.name.startsWith("_") || b.val.kind === "error") return;
     const what = b.kind === "input" ? "input" : b.val.kind === "layer" ? "layer" : "binding";
-    const hint =
-      b.val.kind === "layer" ? " A layer does nothing until it is applied: name(x) or x |> name." : " Bind it to _ to discard it.";
-    this.file.report(Codes.UnusedBinding, b.decl.range, `The ${what} ${b.name} is never used.${b.kind === "input" ? "" : hint}`);
+    this.file.say(Messages.unused, b.decl.range, { what, name: b.name });
   }
 
   // ---- statements ----
@@ -386,15 +376,9 @@ class ModelChecker {
     if (val.items.length !== targets.length) {
       const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
       const source = val.source?.text ?? "This expression";
-      const names = targets.length === 1 ? "1 name is" : `${targets.length} names are`;
       const fix = rebindFix(targets, labels, new Set(this.scope.keys()));
       const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
-      this.file.report(
-        Codes.TupleArity,
-        range,
-        `${source} returns ${val.items.length} values (${labels.join(", ")}); ${names} bound. Write: ${fix.edits[0]!.newText} = …`,
-        { fix },
-      );
+      this.file.say(Messages.tupleArity, range, { source, labels, targets: targets.length, rewrite: fix.edits[0]!.newText }, { fix });
       for (const t of targets) this.bind(t, ERROR, "binding");
       return;
     }
@@ -404,22 +388,24 @@ class ModelChecker {
 
   private reportSingleValueDestructured(targets: Identifier[], val: Val): void {
     const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
-    const count = `${targets.length} names are bound`;
     const states = val.kind === "tensor" ? val.origin?.def.stateOutputs?.(val.origin) : undefined;
     if (val.kind === "tensor" && states && !states.returned) {
       const layer = val.origin!;
       const text = layer.def.describe(layer.config);
-      this.file.report(
-        Codes.TupleArity,
+      this.file.say(
+        Messages.stateless,
         range,
-        `${text} returns one tensor (its output); ${count}. To get its final states too, add state=true: it then returns ${states.outputs.length + states.labels.length} values (${[...states.outputs, ...states.labels].join(", ")}).`,
+        { layer: text, targets: targets.length, values: [...states.outputs, ...states.labels] },
         { fix: this.fixSetKeyword(states.call, "state", "true") },
       );
       return;
     }
-    this.file.report(Codes.TupleArity, range, `${describeType(typeOf(val))} is one value; ${count}. Bind it to one name.`, {
-      fix: { title: "Bind one name", edits: [{ range, newText: targets[0]!.name }] },
-    });
+    this.file.say(
+      Messages.oneValue,
+      range,
+      { value: describeType(typeOf(val)), targets: targets.length },
+      { fix: { title: "Bind one name", edits: [{ range, newText: targets[0]!.name }] } },
+    );
   }
 
   private return(values: Expr[]): void {
@@ -467,11 +453,7 @@ class ModelChecker {
 
   private lookup(ref: NameRef): Val {
     if (ref.name === "_") {
-      this.file.report(
-        Codes.DiscardUsed,
-        ref.range,
-        "_ discards the value bound to it; it cannot be read. Give the value a name to use it.",
-      );
+      this.file.say(Messages.discardRead, ref.range, {});
       return ERROR;
     }
     const found = this.resolveName(ref);
@@ -482,11 +464,11 @@ class ModelChecker {
       return { kind: "constructor", def: found.def, name: ref.name };
     }
     const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
-    this.file.report(
-      Codes.UnknownName,
-      ref.range,
-      `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`,
-    );
+    this.file.say(Messages.unknownName, ref.range, {
+      name: ref.name,
+      model: this.decl.name.name,
+      suggestion: didYouMean(ref.name, candidates),
+    });
     return ERROR;
   }
 
@@ -543,7 +525,7 @@ class ModelChecker {
     const first = chain[0]!;
     if (e.kind === "Name" && this.resolveName(e) === undefined) {
       const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.keys()];
-      this.file.report(Codes.UnknownLayer, e.range, `Unknown layer ${e.name}.${didYouMean(e.name, candidates)}`);
+      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: didYouMean(e.name, candidates) });
       callee = ERROR;
     } else {
       callee = this.eval(e);
@@ -598,11 +580,7 @@ class ModelChecker {
       }
       default:
         for (const a of call.args) this.eval(a.value);
-        this.file.report(
-          Codes.NotCallable,
-          calleeRange,
-          `${capitalize(describeType(typeOf(callee)))} cannot be applied; only layers and models can.`,
-        );
+        this.file.say(Messages.notCallable, calleeRange, { value: describeType(typeOf(callee)), toTensors: false });
         return ERROR;
     }
   }
@@ -623,23 +601,19 @@ class ModelChecker {
 
   private build(def: LayerDefinition, call: CallExpr, args: Argument[]): LayerInstance | undefined {
     const bound = bindArguments(def, call, args, {
-      report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
+      say: (message, range, args) => this.file.say(message, range, args),
       touch: (expr) => this.touch(expr),
       evalLayer: (expr, param, owner) => {
         const v = this.eval(expr);
         if (v.kind === "layer") return v.layer;
         if (v.kind === "constructor") {
-          this.file.report(
-            Codes.BadArgumentValue,
-            expr.range,
-            `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${exampleCall(v.def)}.`,
-          );
+          this.file.say(Messages.constructorAsLayerArgument, expr.range, {
+            what: `${owner.name}(${param.name}=…)`,
+            name: v.name,
+            example: exampleCall(v.def),
+          });
         } else if (v.kind !== "error") {
-          this.file.report(
-            Codes.BadArgumentValue,
-            expr.range,
-            `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`,
-          );
+          this.file.say(Messages.notALayerArgument, expr.range, { what: `${owner.name}(${param.name}=…)`, found: describeType(typeOf(v)) });
         }
         return undefined;
       },
@@ -658,11 +632,10 @@ class ModelChecker {
     if (typeof explicitName === "string") layer.explicitName = explicitName;
     layer.argRanges = bound.ranges;
     if (!this.layerNames.atBuild(layer)) {
-      this.file.report(
-        Codes.DuplicateLayerName,
-        bound.ranges.get("name") ?? call.range,
-        `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`,
-      );
+      this.file.say(Messages.duplicateLayerName, bound.ranges.get("name") ?? call.range, {
+        model: this.decl.name.name,
+        name: layer.explicitName!,
+      });
     }
     this.file.layers.set(call, layer);
     return layer;
@@ -677,18 +650,10 @@ class ModelChecker {
     if (f.kind === "layer") return this.applyLayer(f.layer, inputs, keywords, range, node.kind === "Call" ? node : undefined);
     if (f.kind === "model") return this.applyModel(f.model, node, inputs, keywords, range);
     if (f.kind === "constructor") {
-      this.file.report(
-        Codes.NotCallable,
-        node.range,
-        `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${exampleCall(f.def)}, then apply it.`,
-      );
+      this.file.say(Messages.constructorApplied, node.range, { name: f.name, example: exampleCall(f.def) });
       return ERROR;
     }
-    this.file.report(
-      Codes.NotCallable,
-      node.range,
-      `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`,
-    );
+    this.file.say(Messages.notCallable, node.range, { value: describeType(typeOf(f)), toTensors: true });
     return ERROR;
   }
 
@@ -710,16 +675,17 @@ class ModelChecker {
       const spec = findCallKeyword(def, word);
       const v = this.eval(arg.value);
       if (!spec) {
-        const isParam = findParam(def, word) !== undefined;
-        const hint = isParam
-          ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
-          : def.callKeywords.length
-            ? `${didYouMean(
-                word,
-                def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]),
-              )} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
-            : "";
-        this.file.report(Codes.UnknownKeyword, arg.keyword!.range, `Applying ${text} takes no keyword ${word}.${hint}`);
+        this.file.say(Messages.unknownApplyKeyword, arg.keyword!.range, {
+          layer: text,
+          name: def.name,
+          word,
+          isParam: findParam(def, word) !== undefined,
+          suggestion: didYouMean(
+            word,
+            def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]),
+          ),
+          callKeywords: def.callKeywords.map((k) => k.name),
+        });
         ok = false;
         continue;
       }
@@ -744,17 +710,7 @@ class ModelChecker {
       keywordIds.set(spec.name, ids);
     }
     if (inputs.length < def.inputs.min || inputs.length > def.inputs.max) {
-      const expected =
-        def.inputs.min === def.inputs.max
-          ? `${def.inputs.min}`
-          : def.inputs.max === Infinity
-            ? `at least ${def.inputs.min}`
-            : `${def.inputs.min} to ${def.inputs.max}`;
-      this.file.report(
-        Codes.InputCount,
-        range,
-        `${text} is applied to ${expected} tensor${def.inputs.max === 1 ? "" : "s"}; found ${inputs.length}.`,
-      );
+      this.file.say(Messages.layerInputCount, range, { layer: text, min: def.inputs.min, max: def.inputs.max, found: inputs.length });
       return ERROR;
     }
     const tensors: TensorArg[] = [];
@@ -809,13 +765,13 @@ class ModelChecker {
     if (!misfit) return true;
     const b = misfit.built.weight;
     const w = misfit.needed.weight;
-    this.file.report(
-      Codes.LayerReuseMismatch,
-      range,
-      `${layer.name ?? layer.def.name} shares its weights across applications; they were sized for ${formatType(misfit.built.input)}${b ? ` (${b.name} ${formatDims(b.shape)})` : ""}, but here it gets ${formatType(input)}${
-        w ? `, which needs ${w.name} ${formatDims(w.shape)}` : ""
-      }. Build a separate layer for this input.`,
-    );
+    this.file.say(Messages.sharedLayerMisfit, range, {
+      layer: layer.name ?? layer.def.name,
+      builtFor: formatType(misfit.built.input),
+      builtWeight: b && `${b.name} ${formatDims(b.shape)}`,
+      input: formatType(input),
+      neededWeight: w && `${w.name} ${formatDims(w.shape)}`,
+    });
     return false;
   }
 
@@ -823,28 +779,20 @@ class ModelChecker {
     const name = model.decl.name.name;
     for (const k of keywords) {
       this.eval(k.value);
-      this.file.report(
-        Codes.UnknownKeyword,
-        k.keyword!.range,
-        `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`,
-      );
+      this.file.say(Messages.modelKeyword, k.keyword!.range, { model: name, inputs: model.decl.inputs.map((i) => i.name.name) });
     }
     if (keywords.length) return ERROR;
     if (model.decl === this.decl || (model.status !== "done" && (model.cyclic || model.status === "checking"))) {
-      const how =
-        model.decl === this.decl
-          ? `${name} calls itself`
-          : `${name} calls back into ${this.decl.name.name}, directly or through other models`;
-      this.file.report(Codes.RecursiveModel, node.range, `${how}; models cannot be recursive.`);
+      this.file.say(Messages.recursiveModel, node.range, { model: name, caller: this.decl.name.name, direct: model.decl === this.decl });
       return ERROR;
     }
     const params = this.file.modelInputs(model, false);
     if (inputs.length !== params.length) {
-      this.file.report(
-        Codes.InputCount,
-        range,
-        `${name} takes ${params.length} input${params.length === 1 ? "" : "s"} (${params.map((p) => `${p.name}: ${formatType(p.type)}`).join(", ")}); found ${inputs.length}.`,
-      );
+      this.file.say(Messages.modelInputCount, range, {
+        model: name,
+        inputs: params.map((p) => `${p.name}: ${formatType(p.type)}`),
+        found: inputs.length,
+      });
       return ERROR;
     }
     // The callee's dim names are its own: bind them to the caller's dims, consistently.
@@ -862,11 +810,12 @@ class ModelChecker {
       const t = found.arg;
       const problem = unifyInput(param.type, t.type, subst);
       if (problem) {
-        this.file.report(
-          problem.code,
-          input.range,
-          `${name}'s input ${param.name} is ${formatType(param.type)}; found ${formatType(t.type)}: ${problem.message}`,
-        );
+        this.reportInputProblem(problem, input.range, {
+          model: name,
+          input: param.name,
+          expected: formatType(param.type),
+          found: formatType(t.type),
+        });
         ok = false;
       }
     });
@@ -880,6 +829,30 @@ class ModelChecker {
     const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
     this.rows.modelApplied(name, typeOf(out), result.params);
     return out;
+  }
+
+  private reportInputProblem(
+    problem: InputProblem,
+    range: Range,
+    args: { model: string; input: string; expected: string; found: string },
+  ): void {
+    switch (problem.kind) {
+      case "dtype":
+        return this.file.say(Messages.modelInputDtype, range, args);
+      case "rank":
+        return this.file.say(Messages.modelInputRank, range, { ...args, expectedRank: problem.expected, foundRank: problem.found });
+      case "size": {
+        const foundName = typeof problem.found === "string" ? problem.found : undefined;
+        return this.file.say(Messages.modelInputDim, range, { ...args, index: problem.index, size: problem.expected, foundName });
+      }
+      case "bound":
+        return this.file.say(Messages.modelInputBoundDim, range, {
+          ...args,
+          index: problem.index,
+          name: problem.name,
+          bound: String(problem.bound),
+        });
+    }
   }
 
   /** The tensor a value must be here, and its value id; reports what it is instead (once) and gives undefined. */
@@ -897,41 +870,30 @@ class ModelChecker {
         const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
         const layer = val.source?.layer;
         const states = layer?.def.stateOutputs?.(layer);
-        const stateHint = states?.returned
-          ? ` With state=true, ${val.source!.text} returns its output followed by its states: unpack them, e.g. ${labels.join(", ")} = …, or drop state=true if you only need the output.`
-          : ` Unpack it first: ${labels.join(", ")} = …`;
         const fix = states?.returned ? this.dropStateFix(states.call) : undefined;
-        this.file.report(
-          Codes.TupleAsTensor,
+        this.file.say(
+          Messages.tupleAsTensor,
           range,
-          `${context}, but this is a tuple of ${val.items.length} values (${labels.join(", ")}).${stateHint}`,
+          { context, labels, stateSource: states?.returned ? val.source!.text : undefined },
           fix ? { fix } : {},
         );
         return undefined;
       }
       case "layer":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`,
-        );
+        this.file.say(Messages.layerAsTensor, range, {
+          context,
+          layer: val.layer.def.describe(val.layer.config),
+          name: val.layer.def.name,
+        });
         return undefined;
       case "constructor":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but ${val.name} is a layer constructor. Build and apply it: ${exampleCall(val.def)}(x).`,
-        );
+        this.file.say(Messages.constructorAsTensor, range, { context, name: val.name, example: exampleCall(val.def) });
         return undefined;
       case "model":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`,
-        );
+        this.file.say(Messages.modelAsTensor, range, { context, model: val.model.decl.name.name });
         return undefined;
       case "scalar":
-        this.file.report(Codes.ValueAsTensor, range, `${context}, but this is ${describeType(val.type)}.`);
+        this.file.say(Messages.valueAsTensor, range, { context, value: describeType(val.type) });
         return undefined;
     }
   }
@@ -990,8 +952,4 @@ function typeOf(val: Val): Type {
     case "error":
       return errorType;
   }
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
