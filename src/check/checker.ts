@@ -32,7 +32,7 @@ import {
 } from "../types/types.js";
 import { substitute, unifyInput, type DimBinding, type InputProblem } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
-import { LayerNames } from "./naming.js";
+import { LayerNames, Scope } from "./naming.js";
 import { SummaryRows } from "./rows.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
 import type { Application, Binding, CheckedFile, CheckedModel, Resolution, ValueId } from "./program.js";
@@ -245,10 +245,7 @@ class FileChecker {
 type ScopedBinding = Binding & { val: Val; used: boolean };
 
 class ModelChecker {
-  private readonly scope = new Map<string, ScopedBinding>();
-  private readonly bindings: ScopedBinding[] = [];
-  /** Bindings replaced by a rebinding of their name before anything read them. */
-  private readonly shadowed: ScopedBinding[] = [];
+  private readonly scope = new Scope<ScopedBinding>();
   private readonly rows = new SummaryRows();
   private readonly layerNames = new LayerNames();
   private outputs: Type[] = [];
@@ -300,7 +297,7 @@ class ModelChecker {
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
     // In a model with errors, "unused" mostly means "its use was the mistake": stay quiet.
     if (ok) this.warnUnused();
-    const bindings = new Map(this.bindings.map((b) => [b, { name: b.name, decl: b.decl, type: b.type, kind: b.kind, uses: b.uses }]));
+    const bindings = new Map(this.scope.all.map((b) => [b, { name: b.name, decl: b.decl, type: b.type, kind: b.kind, uses: b.uses }]));
     const result: CheckedModel = {
       name: this.decl.name.name,
       decl: this.decl,
@@ -337,16 +334,13 @@ class ModelChecker {
 
   private bind(decl: Identifier, val: Val, kind: "input" | "binding", unpacked = false): void {
     if (decl.name === "_") return;
-    const previous = this.scope.get(decl.name);
-    if (previous && !previous.used) this.shadowed.push(previous);
     if (val.kind === "layer") this.layerNames.atBinding(val.layer, decl.name);
     const binding = { name: decl.name, decl, type: typeOf(val), kind, uses: [], val, used: unpacked };
-    this.scope.set(decl.name, binding);
-    this.bindings.push(binding);
+    this.scope.bind(binding);
   }
 
   private warnUnused(): void {
-    for (const b of [...this.shadowed, ...this.scope.values()]) if (!b.used) this.warnUnusedBinding(b);
+    for (const b of this.scope.unused()) this.warnUnusedBinding(b);
   }
 
   private warnUnusedBinding(b: ScopedBinding): void {
@@ -376,7 +370,7 @@ class ModelChecker {
     if (val.items.length !== targets.length) {
       const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
       const source = val.source?.text ?? "This expression";
-      const fix = rebindFix(targets, labels, new Set(this.scope.keys()));
+      const fix = rebindFix(targets, labels, new Set(this.scope.names()));
       const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
       this.file.say(Messages.tupleArity, range, { source, labels, targets: targets.length, rewrite: fix.edits[0]!.newText }, { fix });
       for (const t of targets) this.bind(t, ERROR, "binding");
@@ -463,7 +457,7 @@ class ModelChecker {
       if (found.kind === "model") return { kind: "model", model: found.model };
       return { kind: "constructor", def: found.def, name: ref.name };
     }
-    const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
+    const candidates = [...this.scope.names(), ...this.file.models.keys(), ...layerNames()];
     this.file.say(Messages.unknownName, ref.range, {
       name: ref.name,
       model: this.decl.name.name,
@@ -524,7 +518,7 @@ class ModelChecker {
     let callee: Val;
     const first = chain[0]!;
     if (e.kind === "Name" && this.resolveName(e) === undefined) {
-      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.keys()];
+      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
       this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: didYouMean(e.name, candidates) });
       callee = ERROR;
     } else {
