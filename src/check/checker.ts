@@ -1,6 +1,8 @@
-// The type checker: walks each model, asks layers/ for each call's rule, and records the type of
-// every expression. Every mistake is reported once, where it is made; what depends on a mistake gets
-// the error type and stays quiet.
+// The type checker: walks each model once, asks layers/ for each call's rule, and records the type of
+// every expression, what each name refers to and each model's applications (what lowering and the
+// editor read). Every mistake is reported once, where it is made, in the catalog's words; what depends
+// on a mistake gets the error type and stays quiet. Naming (bindings, Keras layer names), weight sizing
+// and summary rows, and dim unification live in naming.ts, rows.ts and types/unify.ts.
 import { findLayer, layerNames } from "../layers/registry.js";
 import {
   exampleCall,
