@@ -1,8 +1,9 @@
 // The type checker: walks each model once, asks layers/ for each call's rule, and records the type of
 // every expression, what each name refers to and each model's applications (what lowering and the
 // editor read). Every mistake is reported once, where it is made, in the catalog's words; what depends
-// on a mistake gets the error type and stays quiet. Naming (bindings, Keras layer names), weight sizing
-// and summary rows, and dim unification live in naming.ts, rows.ts and types/unify.ts.
+// on a mistake gets the error type and stays quiet. Its values are in values.ts; the order models are
+// checked in, naming (bindings, Keras layer names), weight sizing and summary rows, and dim
+// unification are in call-order.ts, naming.ts, rows.ts and types/unify.ts.
 import { findLayer, layerNames } from "../layers/registry.js";
 import {
   exampleCall,
@@ -34,42 +35,16 @@ import {
 } from "../types/types.js";
 import { substitute, unifyInput, type DimBinding, type InputProblem } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
+import { calleesFirst } from "./call-order.js";
 import { LayerNames, Scope } from "./naming.js";
 import { SummaryRows } from "./rows.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
+import { ERROR, spreadPiped, tupleVal, typeOf, type ModelState, type Val } from "./values.js";
 import type { Application, Binding, CheckedFile, CheckedModel, Resolution, ValueId } from "./program.js";
-
-/** A value during checking: a type plus what the type alone does not say. */
-type Val =
-  | { kind: "tensor"; id: ValueId; type: TensorType; mask: boolean; origin?: LayerInstance }
-  | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource; type: Type }
-  | { kind: "layer"; layer: LayerInstance }
-  | { kind: "constructor"; def: LayerDefinition; name: string }
-  | { kind: "model"; model: ModelState }
-  | { kind: "scalar"; type: Type }
-  | { kind: "error" };
-
-/** What produced a tuple, for arity messages: "bilstm(3, state=true)" and the call to fix. */
-interface TupleSource {
-  text: string;
-  layer?: LayerInstance;
-}
-
-const ERROR: Val = { kind: "error" };
 
 /** What a name refers to while its model is checked (a binding in scope, a model, a layer constructor). */
 type NameTarget =
   { kind: "binding"; binding: ScopedBinding } | { kind: "model"; model: ModelState } | { kind: "layer"; def: LayerDefinition };
-
-interface ModelState {
-  decl: ModelDecl;
-  status: "pending" | "checking" | "done";
-  result?: CheckedModel;
-  /** Inputs with resolved types, for callers (available before the body is checked). */
-  inputs?: { name: string; type: TensorType }[];
-  /** On a cycle of model calls: a call into it from inside the cycle is an error, not a nested check. */
-  cyclic?: boolean;
-}
 
 /** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
 const MAX_RANK = 32;
@@ -108,9 +83,7 @@ class FileChecker {
         if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
       }
     }
-    // Callees first, so that checking a call never has to check another model inside it: a chain
-    // of thousands of models calling each other needs no deep recursion.
-    for (const state of this.calleesFirst()) this.checkModel(state);
+    for (const state of calleesFirst(this.models)) this.checkModel(state);
     const checked = [...this.models.values()].map((state) => state.result!);
     for (const [ref, state] of this.modelNames) this.resolved.set(ref, { kind: "model", model: state.result! });
     const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
@@ -124,50 +97,6 @@ class FileChecker {
       resolved: this.resolved,
       layers: this.layers,
     };
-  }
-
-  /** The models in an order where each comes after the models it calls (by name); marks cycles. */
-  private calleesFirst(): ModelState[] {
-    const order: ModelState[] = [];
-    const visiting = new Set<ModelState>();
-    const done = new Set<ModelState>();
-    for (const root of this.models.values()) {
-      if (done.has(root)) continue;
-      const stack = [{ model: root, callees: this.callees(root), next: 0 }];
-      visiting.add(root);
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1]!;
-        const callee = top.callees[top.next++];
-        if (callee === undefined) {
-          stack.pop();
-          visiting.delete(top.model);
-          done.add(top.model);
-          order.push(top.model);
-        } else if (visiting.has(callee)) {
-          for (const frame of stack.slice(stack.findIndex((f) => f.model === callee))) frame.model.cyclic = true;
-        } else if (!done.has(callee)) {
-          visiting.add(callee);
-          stack.push({ model: callee, callees: this.callees(callee), next: 0 });
-        }
-      }
-    }
-    return order;
-  }
-
-  /** The models a model's body names, found by walking its expressions without recursion. */
-  private callees(state: ModelState): ModelState[] {
-    const found = new Set<ModelState>();
-    const pending: Expr[] = state.decl.body.flatMap((s) => (s.kind === "Assign" ? [s.value] : s.values));
-    while (pending.length > 0) {
-      const e = pending.pop()!;
-      if (e.kind === "Name") {
-        const model = this.models.get(e.name);
-        if (model) found.add(model);
-      } else if (e.kind === "Tuple") pending.push(...e.items);
-      else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
-      else if (e.kind === "Pipe") pending.push(e.left, e.right);
-    }
-    return [...found];
   }
 
   /** Reports one of the checker's messages. */
@@ -907,45 +836,10 @@ class ModelChecker {
   }
 }
 
-/** A tuple piped into a multi-input layer (concat, add) spreads into its inputs. */
-function spreadPiped(value: Val, f: Val, range: Range): { val: Val; range: Range }[] {
-  const def = f.kind === "layer" ? f.layer.def : undefined;
-  if (value.kind === "tuple" && def && def.inputs.max > 1) return value.items.map((val) => ({ val, range }));
-  return [{ val: value, range }];
-}
-
 function outputLabels(model: CheckedModel): string[] {
   const returnStatement = model.decl.body.find((s) => s.kind === "Return");
   return model.outputs.map((_, i) => {
     const e = returnStatement?.kind === "Return" ? returnStatement.values[i] : undefined;
     return e?.kind === "Name" ? e.name : `output${i + 1}`;
   });
-}
-
-/** A tuple value; its type is built once from its items' (shared, not copied: tuples of tuples stay small). */
-function tupleVal(items: Val[], labels?: readonly string[], source?: TupleSource): Val {
-  const type = labels ? tuple(items.map(typeOf), labels) : tuple(items.map(typeOf));
-  const val: Val = { kind: "tuple", items, type };
-  if (labels) val.labels = labels;
-  if (source) val.source = source;
-  return val;
-}
-
-function typeOf(val: Val): Type {
-  switch (val.kind) {
-    case "tensor":
-      return val.type;
-    case "tuple":
-      return val.type;
-    case "layer":
-      return { kind: "layer", layerKind: val.layer.def.name, id: val.layer.id };
-    case "constructor":
-      return { kind: "layer", layerKind: val.def.name, id: 0 };
-    case "model":
-      return { kind: "model", name: val.model.decl.name.name };
-    case "scalar":
-      return val.type;
-    case "error":
-      return errorType;
-  }
 }
