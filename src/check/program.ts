@@ -85,7 +85,10 @@ export interface CheckedFile {
   models: CheckedModel[];
   /** The type of every expression the checker evaluated. */
   types: Map<Expr, Type>;
-  /** What each name the checker reached refers to (names in rejected or unreachable code included). */
+  /**
+   * What each name refers to, for every name the checker reached: names in rejected arguments too, and
+   * after a return the models and layers named (a name there is no use of a binding).
+   */
   resolved: Map<NameRef, Resolution>;
   /** The layer each constructor call built, and each application applied. */
   layers: Map<CallExpr, LayerInstance>;
