@@ -71,9 +71,11 @@ class FileChecker {
 
   run(): CheckedFile {
     const { file } = this.parse;
+    const duplicates: ModelDecl[] = [];
     for (const decl of file.models) {
       if (this.models.has(decl.name.name)) {
         this.say(Messages.duplicateModel, decl.name.range, { name: decl.name.name });
+        duplicates.push(decl);
         continue;
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
@@ -84,6 +86,9 @@ class FileChecker {
       }
     }
     for (const state of calleesFirst(this.models)) this.checkModel(state);
+    // A second model of a name is no part of the program, but the editor still shows its types and
+    // what its names refer to: it is checked quietly (its mistakes wait for the rename).
+    for (const decl of duplicates) this.quietly(() => new ModelChecker(this, { decl, status: "checking" }).run());
     const checked = [...this.models.values()].map((state) => state.result!);
     for (const [ref, state] of this.modelNames) this.resolved.set(ref, { kind: "model", model: state.result! });
     const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
@@ -119,7 +124,7 @@ class FileChecker {
     return result;
   }
 
-  /** Runs `f` keeping its types but dropping its diagnostics (the model has syntax errors). */
+  /** Runs `f` keeping its types but dropping its diagnostics (the model has syntax errors, or a taken name). */
   private quietly<T>(f: () => T): T {
     const before = this.diagnostics.length;
     const result = f();

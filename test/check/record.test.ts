@@ -61,6 +61,17 @@ describe("names resolve by one rule: a binding in scope, else a model, else a la
     expect(r.kind === "binding" && r.binding.uses).toEqual([ref.range]);
   });
 
+  it("a second model of a taken name is checked quietly: its names resolve, its mistakes wait", () => {
+    const text = "model M(x: [B, T, 4]) {\n  return x\n}\nmodel M(x: [B, T, 4]) {\n  y = lstm(2)(x)\n  return lstm(2)(y)\n}";
+    const c = check(text);
+    expect(c.diagnostics.map((d) => d.code)).toEqual(["RNN040"]);
+    const second = c.parse.file.models[1]!;
+    const names = [...c.resolved]
+      .filter(([ref]) => ref.range.start.offset > second.range.start.offset)
+      .sort(([a], [b]) => a.range.start.offset - b.range.start.offset);
+    expect(names.map(([ref, r]) => `${ref.name}→${r.kind}`)).toEqual(["lstm→layer", "x→binding", "lstm→layer", "y→binding"]);
+  });
+
   it("names in a rejected argument are resolved too", () => {
     const text = "model M(x: [B, T, 4]) {\n  f = x\n  return lstm(2, bogus=f)(x)\n}";
     const c = check(text);
