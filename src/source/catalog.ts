@@ -1,5 +1,6 @@
-// The one table of diagnostic codes. Codes are stable: tools and users match on them, so a code is
-// never renumbered or reused; a retired code stays here, marked retired.
+// The one table of diagnostic codes, with each code's severity, summary and editor tags, and the
+// words of the checker's messages (`Messages`). Codes are stable: tools and users match on them, so
+// a code is never renumbered or reused; a retired code stays here, marked retired.
 import type { Diagnostic, Fix, Severity } from "./diagnostic.js";
 import type { Range } from "./range.js";
 
