@@ -8,7 +8,7 @@ export { checkFile } from "./check/checker.js";
 export type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./check/program.js";
 export { isLayerRow } from "./check/program.js";
 export type { Diagnostic, Fix, TextEdit, Severity } from "./source/diagnostic.js";
-export { Codes, type CatalogEntry } from "./source/catalog.js";
+export { Codes, catalogEntry, type CatalogEntry, type DiagnosticTagName } from "./source/catalog.js";
 export { LineIndex, type Position, type Range } from "./source/range.js";
 export type * as Ast from "./syntax/ast.js";
 export { formatType, formatKerasShape, type Type, type TensorType, type Dim, type DType } from "./types/types.js";

@@ -12,14 +12,13 @@ import {
   type ParamSpec,
   type ParamValue,
 } from "../layers/layer.js";
-import { Codes, type CatalogEntry } from "../source/catalog.js";
-import type { Fix } from "../source/diagnostic.js";
+import { Messages, type Message } from "../source/catalog.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr } from "../syntax/ast.js";
 
 export interface ArgumentContext {
-  report(entry: CatalogEntry, range: Range, message: string, extra?: { fix?: Fix }): void;
+  say<A>(message: Message<A>, range: Range, args: A): void;
   /** Marks the bindings an argument names as used, without checking it: the argument was rejected. */
   touch(expr: Expr): void;
   /** Evaluates an argument that must be a layer; undefined when it is not (already reported). */
@@ -71,7 +70,7 @@ export function bindArguments(
         continue;
       }
       if (given.has(param.name)) {
-        ctx.report(Codes.BadArgumentList, arg.range, `${def.name}() got ${param.name} twice.`);
+        ctx.say(Messages.repeatedArgument, arg.range, { layer: def.name, param: param.name });
         ctx.touch(arg.value);
         ok = false;
         continue;
@@ -79,11 +78,7 @@ export function bindArguments(
     } else {
       if (seenKeyword) {
         const meant = positional.find((p) => !given.has(p.name));
-        ctx.report(
-          Codes.BadArgumentList,
-          arg.range,
-          `A positional argument cannot follow keyword arguments in ${def.name}(); name it, e.g. ${meant?.name ?? "name"}=….`,
-        );
+        ctx.say(Messages.positionalAfterKeyword, arg.range, { layer: def.name, meant: meant?.name ?? "name" });
         if (meant) given.add(meant.name);
         ctx.touch(arg.value);
         ok = false;
@@ -92,14 +87,7 @@ export function bindArguments(
       param = positional[nextPositional++];
       if (!param) {
         ctx.touch(arg.value);
-        const list = positional.map((p) => p.name).join(", ");
-        ctx.report(
-          Codes.BadArgumentList,
-          arg.range,
-          positional.length === 0
-            ? `${def.name}() takes no positional arguments; give them by keyword.`
-            : `${def.name}() takes ${positional.length} positional argument${positional.length === 1 ? "" : "s"} (${list}); give the others by keyword, e.g. seq=true.`,
-        );
+        ctx.say(Messages.tooManyPositional, arg.range, { layer: def.name, positional: positional.map((p) => p.name) });
         ok = false;
         continue;
       }
@@ -121,7 +109,7 @@ export function bindArguments(
   for (const param of def.params) {
     if (given.has(param.name)) continue;
     if (param.required) {
-      ctx.report(Codes.MissingArgument, call.range, `${def.name}() needs ${param.name}: ${param.doc} For example ${exampleCall(def)}.`);
+      ctx.say(Messages.missingArgument, call.range, { layer: def.name, param: param.name, doc: param.doc, example: exampleCall(def) });
       ok = false;
     } else if (param.default !== undefined) {
       values.set(param.name, param.default);
@@ -134,57 +122,51 @@ function reportUnknownKeyword(def: LayerDefinition, arg: Argument, ctx: Argument
   const word = arg.keyword!.name;
   const callKeyword = findCallKeyword(def, word);
   if (callKeyword) {
-    ctx.report(
-      Codes.UnknownKeyword,
-      arg.keyword!.range,
-      `${word}= is given when the layer is applied, not when it is built: ${def.name}(…)(x, ${callKeyword.name}=…).`,
-    );
+    ctx.say(Messages.applyKeywordAtBuild, arg.keyword!.range, { word, layer: def.name, keyword: callKeyword.name });
     return;
   }
   const names = def.params.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
-  ctx.report(
-    Codes.UnknownKeyword,
-    arg.keyword!.range,
-    `${def.name}() has no keyword ${word}.${didYouMean(word, names)} It takes: ${def.params.map((p) => p.name).join(", ")}.`,
-  );
+  ctx.say(Messages.unknownBuildKeyword, arg.keyword!.range, {
+    layer: def.name,
+    word,
+    suggestion: didYouMean(word, names),
+    params: def.params.map((p) => p.name),
+  });
 }
 
 function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: ArgumentContext): ParamValue | undefined {
-  const bad = (message: string): undefined => {
-    ctx.report(Codes.BadArgumentValue, expr.range, message);
+  const what = `${def.name}(${param.name}=…)`;
+  const bad = (expected: string, found = show(expr), suggestion = ""): undefined => {
+    ctx.say(Messages.badValue, expr.range, { what, expected, found, suggestion });
     return undefined;
   };
-  const what = `${def.name}(${param.name}=…)`;
   switch (param.kind) {
     case "int":
       if (expr.kind === "Number" && Number.isInteger(expr.value) && expr.value > 0) return expr.value;
-      return bad(`${what} must be a positive integer; found ${show(expr)}.`);
+      return bad("a positive integer");
     case "axis":
       if (expr.kind === "Number" && Number.isInteger(expr.value)) return expr.value;
-      return bad(`${what} must be an integer axis (negative counts from the end); found ${show(expr)}.`);
+      return bad("an integer axis (negative counts from the end)");
     case "rate":
       if (expr.kind === "Number" && expr.value >= 0 && expr.value < 1) return expr.value;
-      return bad(`${what} must be a rate in [0, 1); found ${show(expr)}.`);
+      return bad("a rate in [0, 1)");
     case "bool":
       if (expr.kind === "Bool") return expr.value;
-      if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False"))
-        return bad(`${what} must be true or false (lower case); found ${expr.name}.`);
-      return bad(`${what} must be true or false; found ${show(expr)}.`);
+      if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False")) return bad("true or false (lower case)", expr.name);
+      return bad("true or false");
     case "string":
       if (expr.kind === "String") return expr.value;
-      return bad(`${what} must be a string "…"; found ${show(expr)}.`);
+      return bad('a string "…"');
     case "activation": {
       const word = symbol(expr);
       const activation = word === undefined ? undefined : parseActivation(word);
       if (activation) return activation;
-      return bad(
-        `${what} must be an activation (${ACTIVATIONS.join(", ")}); found ${show(expr)}.${word ? didYouMean(word, ACTIVATIONS) : ""}`,
-      );
+      return bad(`an activation (${ACTIVATIONS.join(", ")})`, show(expr), word ? didYouMean(word, ACTIVATIONS) : "");
     }
     case "merge": {
       const word = symbol(expr);
       if (word !== undefined && MERGES.has(word)) return MERGES.get(word)!;
-      return bad(`${what} must be concat, sum, mul, ave or none; found ${show(expr)}.${word ? didYouMean(word, MERGES.keys()) : ""}`);
+      return bad("concat, sum, mul, ave or none", show(expr), word ? didYouMean(word, MERGES.keys()) : "");
     }
     case "initializer":
       return coerceInitializer(expr, what, ctx);
@@ -224,17 +206,16 @@ function show(expr: Expr): string {
 const INITIALIZER_NAMES = INITIALIZERS.flatMap((s) => [s.name, ...s.aliases]);
 
 function coerceInitializer(expr: Expr, what: string, ctx: ArgumentContext): Initializer | undefined {
-  const bad = (range: Range, message: string): undefined => {
-    ctx.report(Codes.BadArgumentValue, range, message);
-    return undefined;
-  };
   const word = symbol(expr) ?? (expr.kind === "Call" && expr.callee.kind === "Name" ? expr.callee.name : undefined);
   const spec = word === undefined ? undefined : findInitializer(word);
   if (!spec) {
-    return bad(
-      expr.range,
-      `${what} must be an initializer (${INITIALIZERS.map((s) => s.name).join(", ")}); found ${show(expr)}.${word ? didYouMean(word, INITIALIZER_NAMES) : ""}`,
-    );
+    ctx.say(Messages.badValue, expr.range, {
+      what,
+      expected: `an initializer (${INITIALIZERS.map((s) => s.name).join(", ")})`,
+      found: show(expr),
+      suggestion: word ? didYouMean(word, INITIALIZER_NAMES) : "",
+    });
+    return undefined;
   }
   const values = new Map<string, number>();
   if (expr.kind === "Call") {
@@ -242,27 +223,30 @@ function coerceInitializer(expr: Expr, what: string, ctx: ArgumentContext): Init
     for (const arg of expr.args) {
       const argSpec = arg.keyword ? spec.args.find((a) => a.name === arg.keyword!.name) : spec.args[index++];
       if (!argSpec) {
-        const takes = spec.args.length ? `takes ${spec.args.map((a) => a.name).join(", ")}` : "takes no arguments";
-        return bad(
-          arg.range,
-          `${spec.name} ${takes}.${
-            arg.keyword
-              ? didYouMean(
-                  arg.keyword.name,
-                  spec.args.map((a) => a.name),
-                )
-              : ""
-          }`,
-        );
+        const args = spec.args.map((a) => a.name);
+        ctx.say(Messages.initializerArgs, arg.range, {
+          initializer: spec.name,
+          args,
+          suggestion: arg.keyword ? didYouMean(arg.keyword.name, args) : "",
+        });
+        return undefined;
       }
       const v = arg.value;
       if (v.kind !== "Number" || (argSpec.integer && !Number.isInteger(v.value))) {
-        return bad(v.range, `${spec.name}(${argSpec.name}=…) must be ${argSpec.integer ? "an integer" : "a number"}; found ${show(v)}.`);
+        ctx.say(Messages.badValue, v.range, {
+          what: `${spec.name}(${argSpec.name}=…)`,
+          expected: argSpec.integer ? "an integer" : "a number",
+          found: show(v),
+        });
+        return undefined;
       }
       values.set(argSpec.name, v.value);
     }
   }
   const missing = spec.args.find((a) => a.required && !values.has(a.name));
-  if (missing) return bad(expr.range, `${spec.name} needs ${missing.name}: ${spec.name}(0.1).`);
+  if (missing) {
+    ctx.say(Messages.initializerMissing, expr.range, { initializer: spec.name, arg: missing.name });
+    return undefined;
+  }
   return makeInitializer(spec, values);
 }

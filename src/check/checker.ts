@@ -1,19 +1,21 @@
-// The type checker: walks each model, asks layers/ for each call's rule, and records the type of
-// every expression. Every mistake is reported once, where it is made; what depends on a mistake gets
-// the error type and stays quiet.
+// The type checker: walks each model once, asks layers/ for each call's rule, and records the type of
+// every expression, what each name refers to and each model's applications (what lowering and the
+// editor read). Every mistake is reported once, where it is made, in the catalog's words; what depends
+// on a mistake gets the error type and stays quiet. Its values are in values.ts; the order models are
+// checked in, naming (bindings, Keras layer names), weight sizing and summary rows, and dim
+// unification are in call-order.ts, naming.ts, rows.ts and types/unify.ts.
 import { findLayer, layerNames } from "../layers/registry.js";
 import {
   exampleCall,
   findCallKeyword,
   findParam,
-  paramCount,
   type ApplyContext,
   type LayerDefinition,
   type LayerInstance,
   type LayerOutput,
   type TensorArg,
 } from "../layers/layer.js";
-import { Codes, makeDiagnostic, type CatalogEntry } from "../source/catalog.js";
+import { diagnose, makeDiagnostic, Messages, type CatalogEntry, type Message } from "../source/catalog.js";
 import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
@@ -31,38 +33,19 @@ import {
   type TensorType,
   type Type,
 } from "../types/types.js";
+import { substitute, unifyInput, type DimBinding, type InputProblem } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
 import { ApplicationBudget } from "./budget.js";
+import { calleesFirst } from "./call-order.js";
+import { LayerNames, Scope } from "./naming.js";
+import { SummaryRows } from "./rows.js";
 import { rebindFix, setKeywordFix } from "./fixes.js";
-import type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./program.js";
+import { ERROR, spreadPiped, tupleVal, typeOf, type ModelState, type Val } from "./values.js";
+import type { Application, Binding, CheckedFile, CheckedModel, Resolution, ValueId } from "./program.js";
 
-/** A value during checking: a type plus what the type alone does not say. */
-type Val =
-  | { kind: "tensor"; type: TensorType; mask: boolean; origin?: LayerInstance }
-  | { kind: "tuple"; items: Val[]; labels?: readonly string[]; source?: TupleSource; type: Type }
-  | { kind: "layer"; layer: LayerInstance }
-  | { kind: "constructor"; def: LayerDefinition; name: string }
-  | { kind: "model"; model: ModelState }
-  | { kind: "scalar"; type: Type }
-  | { kind: "error" };
-
-/** What produced a tuple, for arity messages: "bilstm(3, state=true)" and the call to fix. */
-interface TupleSource {
-  text: string;
-  layer?: LayerInstance;
-}
-
-const ERROR: Val = { kind: "error" };
-
-interface ModelState {
-  decl: ModelDecl;
-  status: "pending" | "checking" | "done";
-  result?: CheckedModel;
-  /** Inputs with resolved types, for callers (available before the body is checked). */
-  inputs?: { name: string; type: TensorType }[];
-  /** On a cycle of model calls: a call into it from inside the cycle is an error, not a nested check. */
-  cyclic?: boolean;
-}
+/** What a name refers to while its model is checked (a binding in scope, a model, a layer constructor). */
+type NameTarget =
+  { kind: "binding"; binding: ScopedBinding } | { kind: "model"; model: ModelState } | { kind: "layer"; def: LayerDefinition };
 
 /** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
 const MAX_RANK = 32;
@@ -79,9 +62,10 @@ export function checkFile(parse: ParseResult): CheckedFile {
 class FileChecker {
   readonly diagnostics: Diagnostic[] = [];
   readonly types = new Map<Expr, Type>();
-  readonly references = new Map<NameRef, Binding>();
+  readonly resolved = new Map<NameRef, Resolution>();
+  /** Names of models, resolved once every model is checked (a call may come before its callee's result). */
+  readonly modelNames: [NameRef, ModelState][] = [];
   readonly layers = new Map<CallExpr, LayerInstance>();
-  readonly modelReferences = new Map<NameRef, CheckedModel>();
   readonly models = new Map<string, ModelState>();
   nextLayerId = 1;
   readonly budget = new ApplicationBudget((entry, range, message) => this.report(entry, range, message));
@@ -92,13 +76,11 @@ class FileChecker {
 
   run(): CheckedFile {
     const { file } = this.parse;
+    const duplicates: ModelDecl[] = [];
     for (const decl of file.models) {
       if (this.models.has(decl.name.name)) {
-        this.report(
-          Codes.DuplicateModel,
-          decl.name.range,
-          `A model named ${decl.name.name} is already defined above; give this one another name.`,
-        );
+        this.say(Messages.duplicateModel, decl.name.range, { name: decl.name.name });
+        duplicates.push(decl);
         continue;
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
@@ -108,10 +90,12 @@ class FileChecker {
         if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
       }
     }
-    // Callees first, so that checking a call never has to check another model inside it: a chain
-    // of thousands of models calling each other needs no deep recursion.
-    for (const state of this.calleesFirst()) this.checkModel(state);
+    for (const state of calleesFirst(this.models)) this.checkModel(state);
+    // A second model of a name is no part of the program, but the editor still shows its types and
+    // what its names refer to: it is checked quietly (its mistakes wait for the rename).
+    for (const decl of duplicates) this.quietly(() => new ModelChecker(this, { decl, status: "checking" }).run());
     const checked = [...this.models.values()].map((state) => state.result!);
+    for (const [ref, state] of this.modelNames) this.resolved.set(ref, { kind: "model", model: state.result! });
     const diagnostics = [...this.parse.diagnostics, ...this.diagnostics].sort(
       (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
     );
@@ -120,56 +104,17 @@ class FileChecker {
       diagnostics,
       models: checked,
       types: this.types,
-      references: this.references,
+      resolved: this.resolved,
       layers: this.layers,
-      modelReferences: this.modelReferences,
     };
   }
 
-  /** The models in an order where each comes after the models it calls (by name); marks cycles. */
-  private calleesFirst(): ModelState[] {
-    const order: ModelState[] = [];
-    const visiting = new Set<ModelState>();
-    const done = new Set<ModelState>();
-    for (const root of this.models.values()) {
-      if (done.has(root)) continue;
-      const stack = [{ model: root, callees: this.callees(root), next: 0 }];
-      visiting.add(root);
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1]!;
-        const callee = top.callees[top.next++];
-        if (callee === undefined) {
-          stack.pop();
-          visiting.delete(top.model);
-          done.add(top.model);
-          order.push(top.model);
-        } else if (visiting.has(callee)) {
-          for (const frame of stack.slice(stack.findIndex((f) => f.model === callee))) frame.model.cyclic = true;
-        } else if (!done.has(callee)) {
-          visiting.add(callee);
-          stack.push({ model: callee, callees: this.callees(callee), next: 0 });
-        }
-      }
-    }
-    return order;
+  /** Reports one of the checker's messages. */
+  say<A>(message: Message<A>, range: Range, args: A, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
+    this.diagnostics.push(diagnose(message, range, args, extra));
   }
 
-  /** The models a model's body names, found by walking its expressions without recursion. */
-  private callees(state: ModelState): ModelState[] {
-    const found = new Set<ModelState>();
-    const pending: Expr[] = state.decl.body.flatMap((s) => (s.kind === "Assign" ? [s.value] : s.values));
-    while (pending.length > 0) {
-      const e = pending.pop()!;
-      if (e.kind === "Name") {
-        const model = this.models.get(e.name);
-        if (model) found.add(model);
-      } else if (e.kind === "Tuple") pending.push(...e.items);
-      else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
-      else if (e.kind === "Pipe") pending.push(e.left, e.right);
-    }
-    return [...found];
-  }
-
+  /** Reports a message a layer worded (its shape rule or configuration). */
   report(entry: CatalogEntry, range: Range, message: string, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
     this.diagnostics.push(makeDiagnostic(entry, range, message, extra));
   }
@@ -184,7 +129,7 @@ class FileChecker {
     return result;
   }
 
-  /** Runs `f` keeping its types but dropping its diagnostics (the model has syntax errors). */
+  /** Runs `f` keeping its types but dropping its diagnostics (the model has syntax errors, or a taken name). */
   private quietly<T>(f: () => T): T {
     const before = this.diagnostics.length;
     const result = f();
@@ -213,11 +158,7 @@ class FileChecker {
       if (d) dtype = d;
       else {
         if (report)
-          this.report(
-            Codes.BadDtypeName,
-            t.dtype.range,
-            `Unknown element type ${t.dtype.name}: write [..] for float32, int[..] for token ids or bool[..] for masks.${didYouMean(t.dtype.name, DTYPES.keys())}`,
-          );
+          this.say(Messages.badDtypeName, t.dtype.range, { name: t.dtype.name, suggestion: didYouMean(t.dtype.name, DTYPES.keys()) });
         ok = false;
       }
     }
@@ -226,30 +167,35 @@ class FileChecker {
       if (d.kind === "NamedDim") dims.push(d.name);
       else if (Number.isInteger(d.value) && d.value > 0) dims.push(d.value);
       else {
-        if (report) this.report(Codes.BadDim, d.range, `A dim is a positive integer or a name (like B or T); found ${d.text}.`);
+        if (report) this.say(Messages.badDim, d.range, { text: d.text });
         ok = false;
       }
     }
     if (t.dims.length === 0) {
-      if (report) this.report(Codes.BadDim, t.range, `An input needs at least one dim, e.g. [B, T, 32].`);
+      if (report) this.say(Messages.noDims, t.range, {});
       ok = false;
     } else if (t.dims.length > MAX_RANK) {
-      if (report) this.report(Codes.BadDim, t.range, `An input has at most ${MAX_RANK} dims (as NumPy); this one has ${t.dims.length}.`);
+      if (report) this.say(Messages.tooManyDims, t.range, { max: MAX_RANK, count: t.dims.length });
       ok = false;
     }
     return ok ? tensor(dtype, dims) : undefined;
   }
 }
 
+/** A binding while its model is checked: its value and whether anything read it. */
+type ScopedBinding = Binding & { val: Val; used: boolean };
+
 class ModelChecker {
-  private readonly scope = new Map<string, Binding & { val: Val; used: boolean }>();
-  private readonly bindings: (Binding & { val: Val; used: boolean })[] = [];
-  /** Bindings replaced by a rebinding of their name before anything read them. */
-  private readonly shadowed: (Binding & { val: Val; used: boolean })[] = [];
-  private readonly rows: (LayerRow | ModelRow)[] = [];
-  private readonly layerNamesTaken = new Set<string>();
-  private readonly autoNameCounts = new Map<string, number>();
+  private readonly scope = new Scope<ScopedBinding>();
+  private readonly rows = new SummaryRows();
+  private readonly layerNames = new LayerNames();
   private outputs: Type[] = [];
+  private returns: ValueId[] = [];
+  private readonly applications: Application[] = [];
+  /** Values 0, 1, … are the inputs; each layer or model output gets the next. */
+  private nextValue = 0;
+  /** Names resolved to bindings of this model, recorded with the public binding once the model is done. */
+  private readonly bindingNames: [NameRef, ScopedBinding][] = [];
   /** Where this model's diagnostics start in the file's list: they decide whether it is ok. */
   private errorsAtStart = 0;
 
@@ -268,13 +214,10 @@ class ModelChecker {
     let returned: Statement | undefined;
     for (const statement of this.decl.body) {
       if (returned) {
-        this.file.report(
-          Codes.UnreachableStatement,
-          statement.range,
-          statement.kind === "Return"
-            ? `${this.decl.name.name} already returned on line ${returned.range.start.line + 1}; a model returns once.`
-            : `This statement comes after the return on line ${returned.range.start.line + 1} and is never part of the model; move it above the return.`,
-        );
+        const line = returned.range.start.line + 1;
+        if (statement.kind === "Return") this.file.say(Messages.secondReturn, statement.range, { model: this.decl.name.name, line });
+        else this.file.say(Messages.afterReturn, statement.range, { line });
+        for (const e of statement.kind === "Assign" ? [statement.value] : statement.values) this.reach(e, false);
         continue;
       }
       if (statement.kind === "Assign") this.assign(statement.targets, statement.value);
@@ -285,28 +228,31 @@ class ModelChecker {
     }
     if (!returned) {
       const close = this.decl.range.end;
-      this.file.report(
-        Codes.MissingReturn,
+      this.file.say(
+        Messages.missingReturn,
         this.decl.name.range,
-        `Model ${this.decl.name.name} returns nothing; end it with return and its outputs, e.g. return y.`,
-        {
-          related: [{ range: { start: close, end: close }, message: "the model ends here" }],
-        },
+        { model: this.decl.name.name },
+        { related: [{ range: { start: close, end: close }, message: "the model ends here" }] },
       );
     }
     const ok = !this.file.diagnostics.slice(this.errorsAtStart).some((d) => d.severity === "error");
     // In a model with errors, "unused" mostly means "its use was the mistake": stay quiet.
     if (ok) this.warnUnused();
-    return {
+    const bindings = new Map(this.scope.all.map((b) => [b, { name: b.name, decl: b.decl, type: b.type, kind: b.kind, uses: b.uses }]));
+    const result: CheckedModel = {
       name: this.decl.name.name,
       decl: this.decl,
       inputs: this.file.modelInputs(this.state, false),
       outputs: this.outputs,
-      bindings: this.bindings.map(({ name, decl, type, kind, uses }) => ({ name, decl, type, kind, uses })),
-      rows: this.rows,
-      params: totalParams(this.rows),
+      bindings: [...bindings.values()],
+      rows: this.rows.rows,
+      params: this.rows.totalParams(),
+      applications: this.applications,
+      returns: this.returns,
       ok,
     };
+    for (const [ref, b] of this.bindingNames) this.file.resolved.set(ref, { kind: "binding", binding: bindings.get(b)!, model: result });
+    return result;
   }
 
   // ---- scope ----
@@ -314,45 +260,35 @@ class ModelChecker {
   private declareInputs(): void {
     const seen = new Set<string>();
     const inputs = this.file.modelInputs(this.state, true);
+    this.nextValue = inputs.length;
     this.decl.inputs.forEach((input, i) => {
       if (seen.has(input.name.name)) {
-        this.file.report(Codes.DuplicateInput, input.name.range, `${this.decl.name.name} already has an input named ${input.name.name}.`);
+        this.file.say(Messages.duplicateInput, input.name.range, { model: this.decl.name.name, name: input.name.name });
         return;
       }
       seen.add(input.name.name);
       const type = inputs[i]!.type;
-      const val: Val = type.dims.length === 0 ? ERROR : { kind: "tensor", type, mask: false };
+      const val: Val = type.dims.length === 0 ? ERROR : { kind: "tensor", id: i, type, mask: false };
       this.bind(input.name, val, "input");
     });
   }
 
   private bind(decl: Identifier, val: Val, kind: "input" | "binding", unpacked = false): void {
     if (decl.name === "_") return;
-    const previous = this.scope.get(decl.name);
-    if (previous && !previous.used) this.shadowed.push(previous);
-    if (val.kind === "layer" && val.layer.boundName === undefined) {
-      val.layer.boundName = decl.name;
-      if (val.layer.explicitName === undefined && !this.layerNamesTaken.has(decl.name)) {
-        this.layerNamesTaken.add(decl.name);
-        val.layer.name = decl.name;
-      }
-    }
+    if (val.kind === "layer") this.layerNames.atBinding(val.layer, decl.name);
     const binding = { name: decl.name, decl, type: typeOf(val), kind, uses: [], val, used: unpacked };
-    this.scope.set(decl.name, binding);
-    this.bindings.push(binding);
+    this.scope.bind(binding);
   }
 
   private warnUnused(): void {
-    for (const b of [...this.shadowed, ...this.scope.values()]) if (!b.used) this.warnUnusedBinding(b);
+    for (const b of this.scope.unused()) this.warnUnusedBinding(b);
   }
 
-  private warnUnusedBinding(b: Binding & { val: Val }): void {
+  private warnUnusedBinding(b: ScopedBinding): void {
     // An erroneous value was reported where it was made; "unused" would only add noise.
     if (b.name.startsWith("_") || b.val.kind === "error") return;
     const what = b.kind === "input" ? "input" : b.val.kind === "layer" ? "layer" : "binding";
-    const hint =
-      b.val.kind === "layer" ? " A layer does nothing until it is applied: name(x) or x |> name." : " Bind it to _ to discard it.";
-    this.file.report(Codes.UnusedBinding, b.decl.range, `The ${what} ${b.name} is never used.${b.kind === "input" ? "" : hint}`);
+    this.file.say(Messages.unused, b.decl.range, { what, name: b.name });
   }
 
   // ---- statements ----
@@ -375,15 +311,9 @@ class ModelChecker {
     if (val.items.length !== targets.length) {
       const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
       const source = val.source?.text ?? "This expression";
-      const names = targets.length === 1 ? "1 name is" : `${targets.length} names are`;
-      const fix = rebindFix(targets, labels, new Set(this.scope.keys()));
+      const fix = rebindFix(targets, labels, new Set(this.scope.names()));
       const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
-      this.file.report(
-        Codes.TupleArity,
-        range,
-        `${source} returns ${val.items.length} values (${labels.join(", ")}); ${names} bound. Write: ${fix.edits[0]!.newText} = …`,
-        { fix },
-      );
+      this.file.say(Messages.tupleArity, range, { source, labels, targets: targets.length, rewrite: fix.edits[0]!.newText }, { fix });
       for (const t of targets) this.bind(t, ERROR, "binding");
       return;
     }
@@ -393,22 +323,24 @@ class ModelChecker {
 
   private reportSingleValueDestructured(targets: Identifier[], val: Val): void {
     const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
-    const count = `${targets.length} names are bound`;
     const states = val.kind === "tensor" ? val.origin?.def.stateOutputs?.(val.origin) : undefined;
     if (val.kind === "tensor" && states && !states.returned) {
       const layer = val.origin!;
       const text = layer.def.describe(layer.config);
-      this.file.report(
-        Codes.TupleArity,
+      this.file.say(
+        Messages.stateless,
         range,
-        `${text} returns one tensor (its output); ${count}. To get its final states too, add state=true: it then returns ${states.outputs.length + states.labels.length} values (${[...states.outputs, ...states.labels].join(", ")}).`,
+        { layer: text, targets: targets.length, values: [...states.outputs, ...states.labels] },
         { fix: this.fixSetKeyword(states.call, "state", "true") },
       );
       return;
     }
-    this.file.report(Codes.TupleArity, range, `${describeType(typeOf(val))} is one value; ${count}. Bind it to one name.`, {
-      fix: { title: "Bind one name", edits: [{ range, newText: targets[0]!.name }] },
-    });
+    this.file.say(
+      Messages.oneValue,
+      range,
+      { value: describeType(typeOf(val)), targets: targets.length },
+      { fix: { title: "Bind one name", edits: [{ range, newText: targets[0]!.name }] } },
+    );
   }
 
   private return(values: Expr[]): void {
@@ -417,7 +349,8 @@ class ModelChecker {
     const items = only?.kind === "Tuple" ? only.items : values;
     this.outputs = items.map((e) => {
       const v = this.tensorOf(this.eval(e), e.range, "A model returns tensors");
-      return v ? v.type : errorType;
+      if (v) this.returns.push(v.id);
+      return v ? v.arg.type : errorType;
     });
     if (only?.kind === "Tuple") this.file.types.set(only, tuple(this.outputs));
   }
@@ -455,48 +388,59 @@ class ModelChecker {
 
   private lookup(ref: NameRef): Val {
     if (ref.name === "_") {
-      this.file.report(
-        Codes.DiscardUsed,
-        ref.range,
-        "_ discards the value bound to it; it cannot be read. Give the value a name to use it.",
-      );
+      this.file.say(Messages.discardRead, ref.range, {});
       return ERROR;
     }
-    const binding = this.scope.get(ref.name);
-    if (binding) {
-      binding.used = true;
-      binding.uses.push(ref.range);
-      this.file.references.set(ref, binding);
-      return binding.val;
+    const found = this.resolveName(ref);
+    if (found) {
+      this.record(ref, found, true);
+      if (found.kind === "binding") return found.binding.val;
+      if (found.kind === "model") return { kind: "model", model: found.model };
+      return { kind: "constructor", def: found.def, name: ref.name };
     }
-    const model = this.file.models.get(ref.name);
-    if (model) {
-      if (model.result) this.file.modelReferences.set(ref, model.result);
-      return { kind: "model", model };
-    }
-    const def = findLayer(ref.name);
-    if (def) return { kind: "constructor", def, name: ref.name };
-    const candidates = [...this.scope.keys(), ...this.file.models.keys(), ...layerNames()];
-    this.file.report(
-      Codes.UnknownName,
-      ref.range,
-      `Unknown name ${ref.name}: it is not an input or binding of ${this.decl.name.name}, a model or a layer.${didYouMean(ref.name, candidates)}`,
-    );
+    const candidates = [...this.scope.names(), ...this.file.models.keys(), ...layerNames()];
+    this.file.say(Messages.unknownName, ref.range, {
+      name: ref.name,
+      model: this.decl.name.name,
+      suggestion: didYouMean(ref.name, candidates),
+    });
     return ERROR;
+  }
+
+  /** The one rule for what a name is: a binding in scope, else a model, else a layer constructor. */
+  private resolveName(ref: NameRef): NameTarget | undefined {
+    const binding = this.scope.get(ref.name);
+    if (binding) return { kind: "binding", binding };
+    const model = this.file.models.get(ref.name);
+    if (model) return { kind: "model", model };
+    const def = findLayer(ref.name);
+    return def ? { kind: "layer", def } : undefined;
+  }
+
+  /** Records what a name refers to; a read of a binding (`use`) also counts as its use. */
+  private record(ref: NameRef, target: NameTarget, use: boolean): void {
+    if (target.kind === "binding") {
+      if (!use) return; // unreachable code reads nothing: its names are not uses of the binding
+      target.binding.used = true;
+      target.binding.uses.push(ref.range);
+      this.bindingNames.push([ref, target.binding]);
+    } else if (target.kind === "model") this.file.modelNames.push([ref, target.model]);
+    else this.file.resolved.set(ref, { kind: "layer", def: target.def });
   }
 
   /** Marks the bindings an expression names as used, without evaluating it (it was rejected). */
   private touch(expr: Expr): void {
+    this.reach(expr, true);
+  }
+
+  /** Resolves every name in an expression without evaluating it; `use` counts binding reads as uses. */
+  private reach(expr: Expr, use: boolean): void {
     const pending: Expr[] = [expr];
     while (pending.length > 0) {
       const e = pending.pop()!;
       if (e.kind === "Name") {
-        const binding = this.scope.get(e.name);
-        if (binding) {
-          binding.used = true;
-          binding.uses.push(e.range);
-          this.file.references.set(e, binding);
-        }
+        const target = this.resolveName(e);
+        if (target) this.record(e, target, use);
       } else if (e.kind === "Tuple") pending.push(...e.items);
       else if (e.kind === "Call") pending.push(e.callee, ...e.args.map((a) => a.value));
       else if (e.kind === "Pipe") pending.push(e.left, e.right);
@@ -514,9 +458,9 @@ class ModelChecker {
     chain.reverse();
     let callee: Val;
     const first = chain[0]!;
-    if (e.kind === "Name" && !this.scope.has(e.name) && !this.file.models.has(e.name) && !findLayer(e.name)) {
-      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.keys()];
-      this.file.report(Codes.UnknownLayer, e.range, `Unknown layer ${e.name}.${didYouMean(e.name, candidates)}`);
+    if (e.kind === "Name" && this.resolveName(e) === undefined) {
+      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
+      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: didYouMean(e.name, candidates) });
       callee = ERROR;
     } else {
       callee = this.eval(e);
@@ -571,11 +515,7 @@ class ModelChecker {
       }
       default:
         for (const a of call.args) this.eval(a.value);
-        this.file.report(
-          Codes.NotCallable,
-          calleeRange,
-          `${capitalize(describeType(typeOf(callee)))} cannot be applied; only layers and models can.`,
-        );
+        this.file.say(Messages.notCallable, calleeRange, { value: describeType(typeOf(callee)), toTensors: false });
         return ERROR;
     }
   }
@@ -596,23 +536,19 @@ class ModelChecker {
 
   private build(def: LayerDefinition, call: CallExpr, args: Argument[]): LayerInstance | undefined {
     const bound = bindArguments(def, call, args, {
-      report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
+      say: (message, range, args) => this.file.say(message, range, args),
       touch: (expr) => this.touch(expr),
       evalLayer: (expr, param, owner) => {
         const v = this.eval(expr);
         if (v.kind === "layer") return v.layer;
         if (v.kind === "constructor") {
-          this.file.report(
-            Codes.BadArgumentValue,
-            expr.range,
-            `${owner.name}(${param.name}=…) needs a built layer: call ${v.name} with its arguments, e.g. ${exampleCall(v.def)}.`,
-          );
+          this.file.say(Messages.constructorAsLayerArgument, expr.range, {
+            what: `${owner.name}(${param.name}=…)`,
+            name: v.name,
+            example: exampleCall(v.def),
+          });
         } else if (v.kind !== "error") {
-          this.file.report(
-            Codes.BadArgumentValue,
-            expr.range,
-            `${owner.name}(${param.name}=…) needs a layer, e.g. lstm(64); found ${describeType(typeOf(v))}.`,
-          );
+          this.file.say(Messages.notALayerArgument, expr.range, { what: `${owner.name}(${param.name}=…)`, found: describeType(typeOf(v)) });
         }
         return undefined;
       },
@@ -630,7 +566,12 @@ class ModelChecker {
     const explicitName = bound.values.get("name");
     if (typeof explicitName === "string") layer.explicitName = explicitName;
     layer.argRanges = bound.ranges;
-    this.nameLayer(layer, bound.ranges.get("name"));
+    if (!this.layerNames.atBuild(layer)) {
+      this.file.say(Messages.duplicateLayerName, bound.ranges.get("name") ?? call.range, {
+        model: this.decl.name.name,
+        name: layer.explicitName!,
+      });
+    }
     this.file.layers.set(call, layer);
     return layer;
   }
@@ -644,18 +585,10 @@ class ModelChecker {
     if (f.kind === "layer") return this.applyLayer(f.layer, inputs, keywords, range, node.kind === "Call" ? node : undefined);
     if (f.kind === "model") return this.applyModel(f.model, node, inputs, keywords, range);
     if (f.kind === "constructor") {
-      this.file.report(
-        Codes.NotCallable,
-        node.range,
-        `${f.name} is a layer constructor: build the layer first with its arguments, e.g. ${exampleCall(f.def)}, then apply it.`,
-      );
+      this.file.say(Messages.constructorApplied, node.range, { name: f.name, example: exampleCall(f.def) });
       return ERROR;
     }
-    this.file.report(
-      Codes.NotCallable,
-      node.range,
-      `${capitalize(describeType(typeOf(f)))} cannot be applied to tensors; only layers and models can.`,
-    );
+    this.file.say(Messages.notCallable, node.range, { value: describeType(typeOf(f)), toTensors: true });
     return ERROR;
   }
 
@@ -670,22 +603,24 @@ class ModelChecker {
     const text = def.describe(layer.config);
     // Call keywords first, so that their expressions are typed even when the inputs are wrong.
     const keywords = new Map<string, { values: TensorArg[]; range: Range }>();
+    const keywordIds = new Map<string, ValueId[]>();
     let ok = true;
     for (const arg of keywordArgs) {
       const word = arg.keyword!.name;
       const spec = findCallKeyword(def, word);
       const v = this.eval(arg.value);
       if (!spec) {
-        const isParam = findParam(def, word) !== undefined;
-        const hint = isParam
-          ? ` ${word}= is given when the layer is built: ${def.name}(…, ${word}=…)(x).`
-          : def.callKeywords.length
-            ? `${didYouMean(
-                word,
-                def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]),
-              )} It takes: ${def.callKeywords.map((k) => `${k.name}=`).join(", ")}.`
-            : "";
-        this.file.report(Codes.UnknownKeyword, arg.keyword!.range, `Applying ${text} takes no keyword ${word}.${hint}`);
+        this.file.say(Messages.unknownApplyKeyword, arg.keyword!.range, {
+          layer: text,
+          name: def.name,
+          word,
+          isParam: findParam(def, word) !== undefined,
+          suggestion: didYouMean(
+            word,
+            def.callKeywords.flatMap((k) => [k.name, ...(k.aliases ?? [])]),
+          ),
+          callKeywords: def.callKeywords.map((k) => k.name),
+        });
         ok = false;
         continue;
       }
@@ -697,40 +632,52 @@ class ModelChecker {
             }))
           : [{ val: v, range: arg.value.range }];
       const values: TensorArg[] = [];
+      const ids: ValueId[] = [];
       for (const item of items) {
         const t = this.tensorOf(item.val, item.range, `${spec.name}= takes tensors`);
         if (!t) ok = false;
-        else values.push(t);
+        else {
+          values.push(t.arg);
+          ids.push(t.id);
+        }
       }
       keywords.set(spec.name, { values, range: arg.value.range });
+      keywordIds.set(spec.name, ids);
     }
     if (inputs.length < def.inputs.min || inputs.length > def.inputs.max) {
-      const expected =
-        def.inputs.min === def.inputs.max
-          ? `${def.inputs.min}`
-          : def.inputs.max === Infinity
-            ? `at least ${def.inputs.min}`
-            : `${def.inputs.min} to ${def.inputs.max}`;
-      this.file.report(
-        Codes.InputCount,
-        range,
-        `${text} is applied to ${expected} tensor${def.inputs.max === 1 ? "" : "s"}; found ${inputs.length}.`,
-      );
+      this.file.say(Messages.layerInputCount, range, { layer: text, min: def.inputs.min, max: def.inputs.max, found: inputs.length });
       return ERROR;
     }
     const tensors: TensorArg[] = [];
+    const inputIds: ValueId[] = [];
     for (const input of inputs) {
       const t = this.tensorOf(input.val, input.range, `${text} takes tensors`);
       if (!t) ok = false;
-      else tensors.push(t);
+      else {
+        tensors.push(t.arg);
+        inputIds.push(t.id);
+      }
     }
     if (!ok) return ERROR;
     const out = this.runApply(layer, { inputs: tensors, keywords, range });
     if (!out) return ERROR;
     if (application) this.file.layers.set(application, layer);
-    this.register(layer, tensors[0]!.type, out, range);
+    if (this.sizeWeights(layer, tensors[0]!.type, out, range)) this.rows.layerApplied(layer, out);
     this.file.budget.layer(this.decl, range);
-    return this.outputVal(layer, out);
+    const items = out.items.map((slot): Val => ({ kind: "tensor", id: this.nextValue++, type: slot.type, mask: slot.mask, origin: layer }));
+    this.applied({ kind: "layer", layer }, inputIds, keywordIds, items, range);
+    if (!out.tuple) return items[0]!;
+    return tupleVal(
+      items,
+      out.items.map((s) => s.label),
+      { text: layer.def.describe(layer.config), layer },
+    );
+  }
+
+  /** Records an application whose inputs and outputs all are tensors, for lowering. */
+  private applied(callee: Application["callee"], inputs: ValueId[], keywords: Map<string, ValueId[]>, outputs: Val[], range: Range): void {
+    const ids = outputs.flatMap((v) => (v.kind === "tensor" ? [v.id] : []));
+    this.applications.push({ callee, inputs, keywords, outputs: ids, range });
   }
 
   private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {
@@ -750,207 +697,140 @@ class ModelChecker {
    * them, as in Keras. False when it does not (reported).
    */
   private sizeWeights(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): boolean {
-    const weights = layer.def.weights(layer.config, input);
-    const built = layer.built;
-    if (!built) {
-      layer.built = { input, weights, output: out };
-      return true;
-    }
-    const misfit = weights.findIndex((w, i) => formatDims(w.shape) !== formatDims(built.weights[i]?.shape ?? []));
-    if (misfit < 0 && weights.length === built.weights.length) return true;
-    const w = weights[Math.max(0, misfit)];
-    const b = built.weights[Math.max(0, misfit)];
-    this.file.report(
-      Codes.LayerReuseMismatch,
-      range,
-      `${layer.name ?? layer.def.name} shares its weights across applications; they were sized for ${formatType(built.input)}${b ? ` (${b.name} ${formatDims(b.shape)})` : ""}, but here it gets ${formatType(input)}${
-        w ? `, which needs ${w.name} ${formatDims(w.shape)}` : ""
-      }. Build a separate layer for this input.`,
-    );
-    return false;
-  }
-
-  /** Records an application in the model's rows: a new row at a layer's first, a count after. */
-  private register(layer: LayerInstance, input: TensorType, out: LayerOutput, range: Range): void {
-    if (!this.sizeWeights(layer, input, out, range)) return;
-    const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
-    if (row) {
-      row.applications++;
-      // Keras prints "multiple" for a shared layer whose applications differ in shape.
-      if (formatType(row.output) !== formatType(outputType(out))) row.output = { kind: "error" };
-      return;
-    }
-    const weights = layer.built!.weights;
-    this.rows.push({
-      name: layer.name!,
-      layer,
-      kerasClass: layer.def.kerasClass,
-      output: outputType(out),
-      applications: 1,
-      weights,
-      params: paramCount(weights),
+    const misfit = this.rows.sizeWeights(layer, input, out);
+    if (!misfit) return true;
+    const b = misfit.built.weight;
+    const w = misfit.needed.weight;
+    this.file.say(Messages.sharedLayerMisfit, range, {
+      layer: layer.name ?? layer.def.name,
+      builtFor: formatType(misfit.built.input),
+      builtWeight: b && `${b.name} ${formatDims(b.shape)}`,
+      input: formatType(input),
+      neededWeight: w && `${w.name} ${formatDims(w.shape)}`,
     });
-  }
-
-  /**
-   * Names a layer when it is built, as Keras does: `name=`, else the next automatic name of its class
-   * (`lstm`, `lstm_1`, …), which binding it to a name later replaces. Wrapped layers use up their
-   * automatic name too, so the names match a Keras export of the same model.
-   */
-  private nameLayer(layer: LayerInstance, nameRange: Range | undefined): void {
-    if (layer.def.innerAutoName !== undefined) this.autoName(layer.def.innerAutoName);
-    if (layer.explicitName === undefined) {
-      layer.name = this.autoName(layer.def.autoName);
-      return;
-    }
-    if (this.layerNamesTaken.has(layer.explicitName)) {
-      this.file.report(
-        Codes.DuplicateLayerName,
-        nameRange ?? layer.constructorCall.range,
-        `Another layer of ${this.decl.name.name} is already named "${layer.explicitName}"; weights files match layers by name, so names must be unique.`,
-      );
-    }
-    this.layerNamesTaken.add(layer.explicitName);
-    layer.name = layer.explicitName;
-  }
-
-  private autoName(base: string): string {
-    let n = this.autoNameCounts.get(base) ?? 0;
-    let name = n === 0 ? base : `${base}_${n}`;
-    while (this.layerNamesTaken.has(name)) name = `${base}_${++n}`;
-    this.autoNameCounts.set(base, n + 1);
-    this.layerNamesTaken.add(name);
-    return name;
-  }
-
-  private outputVal(layer: LayerInstance, out: LayerOutput): Val {
-    const items: Val[] = out.items.map((slot) => ({ kind: "tensor", type: slot.type, mask: slot.mask, origin: layer }));
-    if (!out.tuple) return items[0]!;
-    return tupleVal(
-      items,
-      out.items.map((s) => s.label),
-      { text: layer.def.describe(layer.config), layer },
-    );
+    return false;
   }
 
   private applyModel(model: ModelState, node: Expr, inputs: { val: Val; range: Range }[], keywords: Argument[], range: Range): Val {
     const name = model.decl.name.name;
     for (const k of keywords) {
       this.eval(k.value);
-      this.file.report(
-        Codes.UnknownKeyword,
-        k.keyword!.range,
-        `A model is applied to its inputs by position: ${name}(${model.decl.inputs.map((i) => i.name.name).join(", ")}).`,
-      );
+      this.file.say(Messages.modelKeyword, k.keyword!.range, { model: name, inputs: model.decl.inputs.map((i) => i.name.name) });
     }
     if (keywords.length) return ERROR;
     if (model.decl === this.decl || (model.status !== "done" && (model.cyclic || model.status === "checking"))) {
-      const how =
-        model.decl === this.decl
-          ? `${name} calls itself`
-          : `${name} calls back into ${this.decl.name.name}, directly or through other models`;
-      this.file.report(Codes.RecursiveModel, node.range, `${how}; models cannot be recursive.`);
+      this.file.say(Messages.recursiveModel, node.range, { model: name, caller: this.decl.name.name, direct: model.decl === this.decl });
       return ERROR;
     }
     const params = this.file.modelInputs(model, false);
     if (inputs.length !== params.length) {
-      this.file.report(
-        Codes.InputCount,
-        range,
-        `${name} takes ${params.length} input${params.length === 1 ? "" : "s"} (${params.map((p) => `${p.name}: ${formatType(p.type)}`).join(", ")}); found ${inputs.length}.`,
-      );
+      this.file.say(Messages.modelInputCount, range, {
+        model: name,
+        inputs: params.map((p) => `${p.name}: ${formatType(p.type)}`),
+        found: inputs.length,
+      });
       return ERROR;
     }
     // The callee's dim names are its own: bind them to the caller's dims, consistently.
-    const subst = new Map<string, Dim>();
+    const subst: DimBinding = new Map();
+    const inputIds: ValueId[] = [];
     let ok = true;
     inputs.forEach((input, i) => {
       const param = params[i]!;
-      const t = this.tensorOf(input.val, input.range, `${name} takes tensors`);
-      if (!t) {
+      const found = this.tensorOf(input.val, input.range, `${name} takes tensors`);
+      if (!found) {
         ok = false;
         return;
       }
-      const problem = matchInput(param.type, t.type, subst);
+      inputIds.push(found.id);
+      const t = found.arg;
+      const problem = unifyInput(param.type, t.type, subst);
       if (problem) {
-        this.file.report(
-          problem.code,
-          input.range,
-          `${name}'s input ${param.name} is ${formatType(param.type)}; found ${formatType(t.type)}: ${problem.message}`,
-        );
+        this.reportInputProblem(problem, input.range, {
+          model: name,
+          input: param.name,
+          expected: formatType(param.type),
+          found: formatType(t.type),
+        });
         ok = false;
       }
     });
     if (!ok) return ERROR;
     const result = this.file.checkModel(model);
-    if (node.kind === "Name") this.file.modelReferences.set(node, result);
     this.file.budget.call(this.decl, model.decl, range);
     if (!result.ok) return ERROR;
     const outputs: Val[] = result.outputs.map((t) =>
-      t.kind === "tensor"
-        ? {
-            kind: "tensor",
-            type: tensor(
-              t.dtype,
-              t.dims.map((d) => (typeof d === "string" ? (subst.get(d) ?? d) : d)),
-            ),
-            mask: false,
-          }
-        : ERROR,
+      t.kind === "tensor" ? { kind: "tensor", id: this.nextValue++, type: substitute(t, subst), mask: false } : ERROR,
     );
-    const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
+    this.applied({ kind: "model", model: result }, inputIds, new Map(), outputs, range);
     const out: Val = outputs.length === 1 ? outputs[0]! : tupleVal(outputs, outputLabels(result), { text: `${name}(…)` });
-    if (row) row.applications++;
-    else this.rows.push({ name, model: name, output: typeOf(out), applications: 1, params: result.params });
+    this.rows.modelApplied(name, typeOf(out), result.params);
     return out;
   }
 
-  /** The tensor a value must be here; reports what it is instead (once) and gives undefined. */
-  private tensorOf(val: Val, range: Range, context: string): TensorArg | undefined {
+  private reportInputProblem(
+    problem: InputProblem,
+    range: Range,
+    args: { model: string; input: string; expected: string; found: string },
+  ): void {
+    switch (problem.kind) {
+      case "dtype":
+        return this.file.say(Messages.modelInputDtype, range, args);
+      case "rank":
+        return this.file.say(Messages.modelInputRank, range, { ...args, expectedRank: problem.expected, foundRank: problem.found });
+      case "size": {
+        const foundName = typeof problem.found === "string" ? problem.found : undefined;
+        return this.file.say(Messages.modelInputDim, range, { ...args, index: problem.index, size: problem.expected, foundName });
+      }
+      case "bound":
+        return this.file.say(Messages.modelInputBoundDim, range, {
+          ...args,
+          index: problem.index,
+          name: problem.name,
+          bound: String(problem.bound),
+        });
+    }
+  }
+
+  /** The tensor a value must be here, and its value id; reports what it is instead (once) and gives undefined. */
+  private tensorOf(val: Val, range: Range, context: string): { arg: TensorArg; id: ValueId } | undefined {
     switch (val.kind) {
-      case "tensor":
-        return val.origin ? { type: val.type, mask: val.mask, range, origin: val.origin } : { type: val.type, mask: val.mask, range };
+      case "tensor": {
+        const arg: TensorArg = val.origin
+          ? { type: val.type, mask: val.mask, range, origin: val.origin }
+          : { type: val.type, mask: val.mask, range };
+        return { arg, id: val.id };
+      }
       case "error":
         return undefined;
       case "tuple": {
         const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
         const layer = val.source?.layer;
         const states = layer?.def.stateOutputs?.(layer);
-        const stateHint = states?.returned
-          ? ` With state=true, ${val.source!.text} returns its output followed by its states: unpack them, e.g. ${labels.join(", ")} = …, or drop state=true if you only need the output.`
-          : ` Unpack it first: ${labels.join(", ")} = …`;
         const fix = states?.returned ? this.dropStateFix(states.call) : undefined;
-        this.file.report(
-          Codes.TupleAsTensor,
+        this.file.say(
+          Messages.tupleAsTensor,
           range,
-          `${context}, but this is a tuple of ${val.items.length} values (${labels.join(", ")}).${stateHint}`,
+          { context, labels, stateSource: states?.returned ? val.source!.text : undefined },
           fix ? { fix } : {},
         );
         return undefined;
       }
       case "layer":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but this is a layer, ${val.layer.def.describe(val.layer.config)}, not applied to anything. Apply it: ${val.layer.def.name}(…)(x) or x |> ${val.layer.def.name}(…).`,
-        );
+        this.file.say(Messages.layerAsTensor, range, {
+          context,
+          layer: val.layer.def.describe(val.layer.config),
+          name: val.layer.def.name,
+        });
         return undefined;
       case "constructor":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but ${val.name} is a layer constructor. Build and apply it: ${exampleCall(val.def)}(x).`,
-        );
+        this.file.say(Messages.constructorAsTensor, range, { context, name: val.name, example: exampleCall(val.def) });
         return undefined;
       case "model":
-        this.file.report(
-          Codes.LayerAsTensor,
-          range,
-          `${context}, but ${val.model.decl.name.name} is a model, not applied. Apply it: ${val.model.decl.name.name}(x).`,
-        );
+        this.file.say(Messages.modelAsTensor, range, { context, model: val.model.decl.name.name });
         return undefined;
       case "scalar":
-        this.file.report(Codes.ValueAsTensor, range, `${context}, but this is ${describeType(val.type)}.`);
+        this.file.say(Messages.valueAsTensor, range, { context, value: describeType(val.type) });
         return undefined;
     }
   }
@@ -968,97 +848,10 @@ class ModelChecker {
   }
 }
 
-function matchInput(expected: TensorType, found: TensorType, subst: Map<string, Dim>): { code: CatalogEntry; message: string } | undefined {
-  if (expected.dtype !== found.dtype) return { code: Codes.DtypeMismatch, message: `the element types differ.` };
-  if (expected.dims.length !== found.dims.length)
-    return { code: Codes.RankMismatch, message: `expected ndim=${expected.dims.length}, found ndim=${found.dims.length}.` };
-  for (let i = 0; i < expected.dims.length; i++) {
-    const e = expected.dims[i]!;
-    const f = found.dims[i]!;
-    if (typeof e === "number") {
-      if (e !== f)
-        return {
-          code: Codes.DimMismatch,
-          message: `dim ${i} must be ${e}${typeof f === "string" ? `, and ${f} is a name that may be any size` : ""}.`,
-        };
-    } else {
-      const bound = subst.get(e);
-      if (bound === undefined) subst.set(e, f);
-      else if (bound !== f) return { code: Codes.DimMismatch, message: `dim ${i} is ${e}, which is already ${bound} here.` };
-    }
-  }
-  return undefined;
-}
-
-/** A tuple piped into a multi-input layer (concat, add) spreads into its inputs. */
-function spreadPiped(value: Val, f: Val, range: Range): { val: Val; range: Range }[] {
-  const def = f.kind === "layer" ? f.layer.def : undefined;
-  if (value.kind === "tuple" && def && def.inputs.max > 1) return value.items.map((val) => ({ val, range }));
-  return [{ val: value, range }];
-}
-
 function outputLabels(model: CheckedModel): string[] {
   const returnStatement = model.decl.body.find((s) => s.kind === "Return");
   return model.outputs.map((_, i) => {
     const e = returnStatement?.kind === "Return" ? returnStatement.values[i] : undefined;
     return e?.kind === "Name" ? e.name : `output${i + 1}`;
   });
-}
-
-/** Each set of weights once: a shared layer, or one wrapped by time_distributed and also applied alone. */
-function totalParams(rows: readonly (LayerRow | ModelRow)[]): number {
-  const counted = new Set<LayerInstance>();
-  let total = 0;
-  for (const row of rows) {
-    if (!("layer" in row)) {
-      total += row.params;
-      continue;
-    }
-    const owner = row.layer.def.weightOwner?.(row.layer) ?? row.layer;
-    if (counted.has(owner)) continue;
-    counted.add(owner);
-    total += row.params;
-  }
-  return total;
-}
-
-function outputType(out: LayerOutput): Type {
-  return out.tuple
-    ? tuple(
-        out.items.map((s) => s.type),
-        out.items.map((s) => s.label),
-      )
-    : out.items[0]!.type;
-}
-
-/** A tuple value; its type is built once from its items' (shared, not copied: tuples of tuples stay small). */
-function tupleVal(items: Val[], labels?: readonly string[], source?: TupleSource): Val {
-  const type = labels ? tuple(items.map(typeOf), labels) : tuple(items.map(typeOf));
-  const val: Val = { kind: "tuple", items, type };
-  if (labels) val.labels = labels;
-  if (source) val.source = source;
-  return val;
-}
-
-function typeOf(val: Val): Type {
-  switch (val.kind) {
-    case "tensor":
-      return val.type;
-    case "tuple":
-      return val.type;
-    case "layer":
-      return { kind: "layer", layerKind: val.layer.def.name, id: val.layer.id };
-    case "constructor":
-      return { kind: "layer", layerKind: val.def.name, id: 0 };
-    case "model":
-      return { kind: "model", name: val.model.decl.name.name };
-    case "scalar":
-      return val.type;
-    case "error":
-      return errorType;
-  }
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

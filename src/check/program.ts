@@ -4,7 +4,7 @@ import type { Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import type { CallExpr, Expr, Identifier, ModelDecl, NameRef } from "../syntax/ast.js";
 import type { ParseResult } from "../syntax/parse.js";
-import type { LayerInstance, WeightSpec } from "../layers/layer.js";
+import type { LayerDefinition, LayerInstance, WeightSpec } from "../layers/layer.js";
 import type { TensorType, Type } from "../types/types.js";
 
 export interface Binding {
@@ -38,6 +38,27 @@ export interface ModelRow {
   params: number;
 }
 
+/** What a name refers to, decided once by the checker: a binding of its model, else a model, else a layer constructor. */
+export type Resolution =
+  | { kind: "binding"; binding: Binding; model: CheckedModel }
+  | { kind: "model"; model: CheckedModel }
+  | { kind: "layer"; def: LayerDefinition };
+
+/** A tensor of a model's body, numbered as the checker made it: 0, 1, … are the model's inputs in order. */
+export type ValueId = number;
+
+/** One application of a layer or a called model, with its tensors resolved: what lowering maps over. */
+export interface Application {
+  callee: { kind: "layer"; layer: LayerInstance } | { kind: "model"; model: CheckedModel };
+  /** Positional inputs, after a piped tuple is spread into a multi-input layer. */
+  inputs: ValueId[];
+  /** Call keywords (`initial=`) by their canonical name. */
+  keywords: Map<string, ValueId[]>;
+  /** One value per output, in order (a tuple's items). */
+  outputs: ValueId[];
+  range: Range;
+}
+
 export interface CheckedModel {
   name: string;
   decl: ModelDecl;
@@ -49,6 +70,10 @@ export interface CheckedModel {
   /** Layers and called models, in order of first application. */
   rows: (LayerRow | ModelRow)[];
   params: number;
+  /** Every application in evaluation order (complete when the model is ok). */
+  applications: Application[];
+  /** The returned values, in order (`return (a, b)` is `return a, b`). */
+  returns: ValueId[];
   /** Whether the model checked without errors (a model with errors is not lowered or run). */
   ok: boolean;
 }
@@ -60,12 +85,13 @@ export interface CheckedFile {
   models: CheckedModel[];
   /** The type of every expression the checker evaluated. */
   types: Map<Expr, Type>;
-  /** Each name reference resolved to its binding. */
-  references: Map<NameRef, Binding>;
+  /**
+   * What each name refers to, for every name the checker reached: names in rejected arguments too, and
+   * after a return the models and layers named (a name there is no use of a binding).
+   */
+  resolved: Map<NameRef, Resolution>;
   /** The layer each constructor call built, and each application applied. */
   layers: Map<CallExpr, LayerInstance>;
-  /** Name references to models, for go-to-definition. */
-  modelReferences: Map<NameRef, CheckedModel>;
 }
 
 export function isLayerRow(row: LayerRow | ModelRow): row is LayerRow {

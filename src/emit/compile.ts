@@ -23,8 +23,6 @@ export interface CompiledModule {
   dts: string;
   /** Each model: its name in the source and the name it is exported under. */
   models: { name: string; exportName: string }[];
-  /** Layers whose starting weights are embedded in the module rather than drawn at create() (no recipe). */
-  embeddedInitializers: string[];
 }
 
 /**
@@ -43,14 +41,12 @@ export async function compileModule(checked: CheckedFile, options: CompileOption
   const exportNames = new IdentifierScope();
   const runtime = new Set<RuntimeName>(["defineModel"]);
   const descriptions: ModelDescription[] = [];
-  const embedded: string[] = [];
   const modelCode: string[] = [];
   checked.models.forEach((model, i) => {
     const plan = planModel(checked, model);
     const emitter = new ModelEmitter(plan, runtime);
     const description: ModelDescription = { model, exportName: exportNames.unique(model.name), weights: plan.weights };
     descriptions.push(description);
-    embedded.push(...plan.embedded.map((p) => `${model.name}: ${p}`));
     const spec: ModelSpec = {
       name: model.name,
       inputs: model.inputs.map((input, k) => ({
@@ -87,5 +83,5 @@ export async function compileModule(checked: CheckedFile, options: CompileOption
   ].join("\n");
   const js = header + (await runtimeBundle(names)) + "\n" + (await formatCode(models, "babel"));
   const dts = await formatCode(declarations(descriptions, fileName), "typescript");
-  return { js, dts, models: descriptions.map((d) => ({ name: d.model.name, exportName: d.exportName })), embeddedInitializers: embedded };
+  return { js, dts, models: descriptions.map((d) => ({ name: d.model.name, exportName: d.exportName })) };
 }

@@ -2,18 +2,16 @@
 // done once per plan) and the run function it returns (the inputs copied in, one block of code per
 // graph node, the outputs copied out). Every shape, size, offset and loop bound is a literal where
 // the model's dims are numbers; named dims are variables, bound once per plan.
-import { NONE, type Node } from "../ir/graph.js";
+import { NONE, recurrentInputs, type Node } from "../ir/graph.js";
 import { Arena } from "../backends/cpu/wasm/arena.js";
-import type { Activation } from "../types/activations.js";
 import type { DType } from "../types/types.js";
 import { literal } from "./names.js";
 import { lengthOf, type ModelPlan } from "./plan.js";
-import { emitRecurrent } from "./recurrent-code.js";
-import { code, isStatic, product, shapeCode, value, type Size } from "./sizes.js";
+import { copy, fill, inPlace, loop, matmulCode, type RuntimeName } from "../backends/cpu/kernels/js-code.js";
+import { renderRecurrent, type ScratchLength } from "../backends/cpu/kernels/recurrent-code.js";
+import { code, isStatic, mul, product, shapeCode, size, value, type Size } from "./sizes.js";
 
-/** The names of runtime.ts that generated code may call, each bound to `$name` in the module. */
-export type RuntimeName =
-  "defineModel" | "Arena" | "f32" | "i32" | "u8" | "align" | "fastExp" | "hardSigmoid" | "activateInPlace" | "DataError";
+export type { RuntimeName };
 
 interface BufferDecl {
   id: string;
@@ -24,38 +22,9 @@ interface BufferDecl {
 
 const BYTES: Record<DType, number> = { f32: 4, i32: 4, bool: 1 };
 
-/**
- * Below this many multiply-adds the arena runs a matmul in JavaScript (arena.ts's SMALL): such
- * matmuls of static size are written out inline, the same arithmetic (test/emit checks it bit for bit).
- */
-const SMALL_MATMUL = 2048;
-
-/** Up to this many elements (of static count) a copy or fill is a loop: calling a typed array's set or fill costs more. */
-const SMALL_COPY = 64;
-
-/** dst[dstOffset + q] = src[srcOffset + q] for q < length. */
-export function copy(dst: string, src: string, length: string, dstOffset = "0", srcOffset = "0"): string[] {
-  if (/^\d+$/.test(length) && Number(length) <= SMALL_COPY) {
-    return [`for (let q = 0; q < ${length}; q++) ${dst}[${sum(dstOffset, "q")}] = ${src}[${sum(srcOffset, "q")}];`];
-  }
-  const from = srcOffset === "0" ? src : `${src}.subarray(${srcOffset}, ${sum(srcOffset, length)})`;
-  return [`${dst}.set(${from}${dstOffset === "0" ? "" : `, ${dstOffset}`});`];
-}
-
-/** dst[offset + q] = value for q < length. */
-export function fill(dst: string, value: string, length: string, offset = "0", whole = false): string[] {
-  if (/^\d+$/.test(length) && Number(length) <= SMALL_COPY)
-    return [`for (let q = 0; q < ${length}; q++) ${dst}[${sum(offset, "q")}] = ${value};`];
-  return [whole ? `${dst}.fill(${value});` : `${dst}.fill(${value}, ${offset}, ${sum(offset, length)});`];
-}
-
-/** `a + b` for index expressions, without adding zeros. */
-function sum(a: string, b: string): string {
-  return a === "0" ? b : b === "0" ? a : `${a} + ${b}`;
-}
 const VIEW: Record<DType, RuntimeName> = { f32: "f32", i32: "i32", bool: "u8" };
 
-/** Writes one model's code; kernels (this file's and recurrent-code.ts's) add to it through this. */
+/** Writes one model's code; its ops' kernels (this file's, and backends/cpu/kernels/recurrent-code.ts's step) add to it through this. */
 export class ModelEmitter {
   private readonly buffers: BufferDecl[] = [];
   private readonly packedBytes: number[] = [];
@@ -150,26 +119,7 @@ export class ModelEmitter {
     outStride: string,
     packed: string,
   ): string {
-    const [M, K, N] = [m, k, n].map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
-    if (!(M! * K! * N! < SMALL_MATMUL)) {
-      return `arena.matmulAccumulate(${x}, ${xOffset}, ${xStride}, ${m}, ${k}, ${w}, ${n}, ${out}, ${outOffset}, ${outStride}, ${packed});`;
-    }
-    // Small and of static size: the arena would call the JavaScript kernel (kernels/matmul.ts); its
-    // loops are written out here with their bounds, the same products summed in the same order (rows
-    // of its 4-row tiles add every product, the rows after them skip zeros of x, as it does).
-    const row = (i: string, skip: boolean) => [
-      `for (let p = 0; p < ${K}; p++) {`,
-      `const a = ${x}[${sum(xOffset, `${i} * ${xStride}`)} + p];`,
-      ...(skip ? ["if (a === 0) continue;"] : []),
-      `for (let j = 0; j < ${N}; j++) ${out}[${sum(outOffset, `${i} * ${outStride}`)} + j] += a * ${w}[p * ${N} + j];`,
-      `}`,
-    ];
-    const tiled = M! - (M! % 4);
-    const where = outOffset === "0" && outStride === N!.toString() ? "" : ` (rows from ${outOffset}, every ${outStride})`;
-    const lines = [`// ${out}[${M}×${N}]${where} += ${x}[${M}×${K}] · ${w}[${K}×${N}]`];
-    if (tiled > 0) lines.push(`for (let i = 0; i < ${tiled}; i++) {`, ...row("i", false), `}`);
-    if (tiled < M!) lines.push(`for (let i = ${tiled}; i < ${M}; i++) {`, ...row("i", true), `}`);
-    return lines.join("\n");
+    return matmulCode(x, xOffset, xStride, m, k, w, n, out, outOffset, outStride, packed);
   }
 
   /** The plan function: `(consts, simd, dims) => run`. */
@@ -277,10 +227,45 @@ export class ModelEmitter {
       node.outputs.forEach((v, i) => {
         if (op.used[i]) this.allocate(v, `${["output", "h", "c"][i]} ${this.typeOf(v)}`);
       });
-      return emitRecurrent(this, node, op, index);
+      return this.recurrent(node, index);
     }
     const out = this.allocate(node.outputs[0]!, this.typeOf(node.outputs[0]!));
     return emitOp(this, node, out, index);
+  }
+
+  /** A recurrent node: the CPU backend's step text (recurrent-code.ts) on this plan's buffers. */
+  private recurrent(node: Node, index: number): string[] {
+    const op = node.op;
+    if (op.kind !== "recurrent") throw new Error("not a recurrent node");
+    const inputs = recurrentInputs(node);
+    const x = inputs.x;
+    const [batch, steps] = this.shape(x);
+    const input = (name: keyof typeof inputs) => (inputs[name] === undefined ? undefined : this.buffer(inputs[name]));
+    const [output, h, c] = node.outputs.map((v, i) => (op.used[i] ? this.buffer(v) : undefined));
+    const length = (l: ScratchLength): Size =>
+      l === "projection" ? this.length(x) : "perSample" in l ? mul(batch!, size(l.perSample)) : size(l.floats);
+    const target = {
+      rt: (name: RuntimeName) => this.rt(name),
+      scratch: (id: string, l: ScratchLength, comment: string) => this.scratch(id, "f32", length(l), comment),
+      packed: (id: string, weight: string, k: number, n: number) => this.packed(id, weight, k, n),
+      setup: this.setup,
+    };
+    return renderRecurrent(target, {
+      op,
+      batch: code(batch!),
+      steps: code(steps!),
+      projected: this.buffer(x),
+      recurrentKernel: input("recurrentKernel")!,
+      recurrentBias: input("recurrentBias"),
+      mask: input("mask"),
+      h0: input("h0"),
+      c0: input("c0"),
+      output,
+      h,
+      c,
+      ownsProjection: this.readOnlyHere(x),
+      suffix: String(index),
+    });
   }
 
   /** Every buffer at its offset in one arena block: literal offsets, or computed once per plan from the dims. */
@@ -363,53 +348,6 @@ function describeNode(e: ModelEmitter, node: Node): string {
 
 // ---- the kernels of the element-wise and data-movement ops ----
 
-/** `for (let v = 0; v < bound; v++) { body }`. */
-export function loop(v: string, bound: string, body: readonly string[]): string[] {
-  if (body.length === 0) return [];
-  return [`for (let ${v} = 0; ${v} < ${bound}; ${v}++) {`, ...body, `}`];
-}
-
-/** A scalar activation applied to an expression (the recurrent cells' scalarActivation). */
-export function scalar(e: ModelEmitter, fn: Activation, x: string): string {
-  switch (fn) {
-    case "linear":
-      return x;
-    // sigmoid and tanh as activations.ts defines them, on its fastExp: the same arithmetic, and one
-    // call less to inline (the JIT then inlines fastExp itself; 5% on an LSTM step).
-    case "tanh":
-      return `(1 - 2 / (${e.rt("fastExp")}(2 * ${operand(x)}) + 1))`;
-    case "sigmoid":
-      return `(1 / (1 + ${e.rt("fastExp")}(-${operand(x)})))`;
-    case "hard_sigmoid":
-      return `${e.rt("hardSigmoid")}(${x})`;
-    // (Every case is one operand: a call, or parenthesised, so that `a * f(x)` multiplies by f(x).)
-    case "relu":
-      return `(${x} > 0 ? ${x} : 0)`;
-    case "softmax":
-      throw new Error("softmax is not element-wise");
-  }
-}
-
-/** An expression as an operand of `*` or unary `-`: parenthesised unless it is a name or an element. */
-function operand(x: string): string {
-  return /^[\w$]+(\[[^\]]*\])?$/.test(x) ? x : `(${x})`;
-}
-
-/** activateInPlace(fn, a, start, start + length, rowLength), written out for the element-wise functions. */
-export function inPlace(e: ModelEmitter, fn: Activation, a: string, start: string, length: string, rowLength: string): string[] {
-  const at = start === "0" ? "i" : `${start} + i`;
-  switch (fn) {
-    case "linear":
-      return [];
-    case "softmax":
-      return [`${e.rt("activateInPlace")}("softmax", ${a}, ${start}, ${start === "0" ? length : `${start} + ${length}`}, ${rowLength});`];
-    case "relu":
-      return loop("i", length, [`if (${a}[${at}] < 0) ${a}[${at}] = 0;`]);
-    default:
-      return loop("i", length, [`${a}[${at}] = ${scalar(e, fn, `${a}[${at}]`)};`]);
-  }
-}
-
 function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string[] {
   const op = node.op;
   const input = (i: number) => e.buffer(node.inputs[i]!);
@@ -431,12 +369,12 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
       return [
         ...init,
         e.matmul(input(0), "0", code(k), code(m), code(k), input(1), cols, out, "0", cols, packed),
-        ...inPlace(e, op.activation, out, "0", n, cols),
+        ...inPlace((name) => e.rt(name), op.activation, out, "0", n, cols),
       ];
     }
     case "activation": {
       const s = e.shape(node.inputs[0]!);
-      return [...copy(out, input(0), n), ...inPlace(e, op.fn, out, "0", n, code(s[s.length - 1]!))];
+      return [...copy(out, input(0), n), ...inPlace((name) => e.rt(name), op.fn, out, "0", n, code(s[s.length - 1]!))];
     }
     case "add": {
       // The first two summed, then each further one added (as the interpreter does, rounding each sum).
@@ -461,20 +399,6 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
         return lines;
       });
       return loop("o", code(outer), body);
-    }
-    case "reverseTime": {
-      const [b, t, ...rest] = e.shape(node.inputs[0]!);
-      const T = code(t!);
-      const inner = code(product(rest));
-      return loop(
-        "b",
-        code(b!),
-        loop(
-          "t",
-          T,
-          loop("j", inner, [`${out}[(b * ${T} + (${T} - 1 - t)) * ${inner} + j] = ${input(0)}[(b * ${T} + t) * ${inner} + j];`]),
-        ),
-      );
     }
     case "gather": {
       const [vocab, dim] = e.shape(node.inputs[1]!).map(code);

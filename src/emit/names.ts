@@ -48,15 +48,31 @@ export class IdentifierScope {
  * `\/` (no `*\/` can close a comment, no `</script>`) and every non-ASCII character as `\uXXXX`
  * (U+2028 and U+2029 end a line comment). An object key `__proto__` is refused: in JavaScript (unlike
  * JSON.parse) `{"__proto__": x}` sets the prototype; generated code keeps source names out of keys.
+ * A -0 is written `-0` (JSON.stringify would write 0): a `constant(-0)` initializer keeps its sign.
  */
 export function literal(value: unknown): string {
-  const json = JSON.stringify(value, (key, v: unknown) => {
-    if (key === "__proto__") throw new Error("literal: an object key __proto__ would set the prototype");
-    if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`literal: ${v} has no JSON form`);
-    return v;
-  });
-  if (json === undefined) throw new Error("literal: a value with no JSON form");
-  return json.replace(/[/\u007f-\uffff]/g, (c) => (c === "/" ? "\\/" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return json(value).replace(/[/\u007f-\uffff]/g, (c) => (c === "/" ? "\\/" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
+/** JSON.stringify for plain data, but exact for -0 (which JSON.parse and JavaScript read back as -0). */
+function json(value: unknown): string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`literal: ${value} has no JSON form`);
+    return Object.is(value, -0) ? "-0" : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => json(v ?? null)).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const fields = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+    return `{${fields
+      .map(([key, v]) => {
+        if (key === "__proto__") throw new Error("literal: an object key __proto__ would set the prototype");
+        return `${JSON.stringify(key)}:${json(v)}`;
+      })
+      .join(",")}}`;
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error("literal: a value with no JSON form");
+  return text;
 }
 
 /** Text for a comment: a string from the source as a safe literal, quotes included. */

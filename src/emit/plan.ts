@@ -4,14 +4,12 @@
 // (the interpreter's constant folding), and which on every run.
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import { NONE, type Graph } from "../ir/graph.js";
-import { eliminateDeadCode, hoistInputProjection } from "../ir/passes.js";
+import { isFoldable, prepareGraph } from "../ir/passes.js";
 import { inferShapes, type SizeArithmetic } from "../ir/shapes.js";
 import { lowerModel } from "../lower/lower.js";
-import { initialGroups, planWeights, type WeightPlan } from "../lower/weights.js";
+import { initialRecipes, planWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
 import type { TensorData } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
-import { initialRecipes } from "./initial.js";
-import type { InitialGroupRecipe } from "./runtime.js";
 import { add, dimVar, mul, product, size, type Size } from "./sizes.js";
 
 /** When a value is computed: a model input (each run), a weight, once per plan from weights, each run. */
@@ -28,9 +26,8 @@ export interface ModelPlan {
   /** The model's named dims: the variable standing for each in generated code, and where its size is read. */
   dims: { name: string; variable: string; input: number; axis: number }[];
   weights: WeightPlan;
+  /** The layers' recipes of the starting weights, realized by create() when it gets no weights. */
   initial: InitialGroupRecipe[];
-  /** Groups whose starting values are embedded (no recipe reproduced them). */
-  embedded: string[];
   inputTypes: string[];
   outputTypes: string[];
 }
@@ -42,14 +39,15 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
   // then found by identity: the lowerer makes one constant per weight array it is given.
   const placeholders = new Map<string, TensorData[]>();
   const weightOf = new Map<TensorData, { path: string; index: number }>();
-  for (const group of initialGroups(model, models)) {
-    const list = group.specs.map((w) => ({ shape: [...w.shape], data: new Float32Array(0) }));
+  const initial = initialRecipes(model, models);
+  for (const group of initial) {
+    const list = group.weights.map((w) => ({ shape: [...w.shape], data: new Float32Array(0) }));
     for (const path of group.paths) placeholders.set(path, list);
     list.forEach((t, index) => weightOf.set(t, { path: group.paths[0]!, index }));
   }
   const graph = lowerModel(checked, model, placeholders);
-  hoistInputProjection(graph);
-  eliminateDeadCode(graph);
+  // No folding here: constant work is done once per plan, when the weights' values are known (phase "create").
+  prepareGraph(graph, { hoistInputProjection: true });
 
   const dims: ModelPlan["dims"] = [];
   graph.inputs.forEach((input, i) =>
@@ -79,19 +77,14 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
       continue;
     }
     const outShapes = inferShapes(node, shapes, sizes);
-    // The interpreter's foldConstants: any op but a matmul or a recurrence whose inputs are all known.
+    // What the interpreter's prepareGraph folds: a foldable op whose inputs are all known.
     const present = node.inputs.filter((v) => v !== NONE);
-    const folded =
-      op.kind !== "matmul" &&
-      op.kind !== "recurrent" &&
-      present.length > 0 &&
-      present.every((v) => phases[v] === "weight" || phases[v] === "create");
+    const folded = isFoldable(op) && present.length > 0 && present.every((v) => phases[v] === "weight" || phases[v] === "create");
     node.outputs.forEach((v, i) => {
       shapes[v] = outShapes[i]!;
       phases[v] = folded ? "create" : "run";
     });
   }
-  const { groups, embedded } = initialRecipes(model, models);
   return {
     model,
     graph,
@@ -100,8 +93,7 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
     consts,
     dims,
     weights: planWeights(model, models),
-    initial: groups,
-    embedded,
+    initial,
     inputTypes: model.inputs.map((i) => formatType(i.type)),
     outputTypes: model.outputs.map(formatType),
   };

@@ -1,13 +1,13 @@
 // The run-time half of a compiled module: what its generated code calls, bundled into the module
 // from rnnc's own sources (esbuild keeps only what a module's models use). Weights are checked by
-// the binder `rnnc run --weights` uses, inputs by the interpreter's prepareInputs, initializers
-// drawn by the same `materialize`: a compiled model gives the interpreter's messages and numbers.
+// the binder `rnnc run --weights` uses, inputs by the interpreter's prepareInputs, the layers'
+// initial-weight recipes realized by the interpreter's own realizer: a compiled model gives the
+// interpreter's messages and numbers.
 // Nothing here may touch a Node-only API: a browser loads the module as it is.
 import type { Graph } from "../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../ir/inputs.js";
-import { materialize, type Initializer } from "../layers/initializers.js";
-import { bindPlannedWeights, type WeightPlan } from "../lower/weights.js";
-import { sizeOf, type TensorData } from "../types/tensor-data.js";
+import { bindPlannedWeights, realizeInitialWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
+import type { TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
 import { parseKerasWeights } from "../weights/keras-json.js";
 
@@ -27,23 +27,9 @@ export interface ModelSpec {
   weights: WeightPlan;
   /** The graph's constants, in the plan function's order: each a weight, [layer path, index in its list]. */
   consts: [path: string, index: number][];
-  /** How the initializers in the source make the starting weights, when create() gets none. */
+  /** The layers' recipes of the starting weights, realized when create() gets none. */
   initial: InitialGroupRecipe[];
 }
-
-/** One set of a layer's starting weights: bound under every path of `paths`. */
-export interface InitialGroupRecipe {
-  paths: string[];
-  weights: { shape: number[]; parts: InitialPart[] }[];
-}
-
-/**
- * A run of a weight's values, in order: drawn from an initializer (with the seed the layer derives),
- * a constant fill (an LSTM's forget-gate ones), or — for a layer whose initializers the emitter
- * cannot describe — the values themselves, float32 little-endian in base64.
- */
-export type InitialPart =
-  { init: Initializer; shape: number[]; seed: number } | { fill: number; length: number } | { base64: string; length: number };
 
 /**
  * A model's plan for one set of dim sizes: lays out every buffer in one arena, copies the weights in,
@@ -96,7 +82,9 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
     outputs: spec.outputs,
     create(weights, options = {}) {
       const bound =
-        weights === undefined ? initialWeights(spec.initial) : bindPlannedWeights(spec.weights, parseKerasWeights(weights, "weights"));
+        weights === undefined
+          ? realizeInitialWeights(spec.initial)
+          : bindPlannedWeights(spec.weights, parseKerasWeights(weights, "weights"));
       const consts = spec.consts.map(([path, index]) => {
         const data = bound.get(path)?.[index];
         if (!data) throw new Error(`compiled model ${spec.name}: no weight ${index} for layer ${path}`); // the binder guarantees it
@@ -129,39 +117,6 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
       };
     },
   };
-}
-
-/** The starting weights from the source's initializers, by layer path (as bindWeights makes them). */
-function initialWeights(groups: readonly InitialGroupRecipe[]): Map<string, TensorData[]> {
-  const out = new Map<string, TensorData[]>();
-  for (const group of groups) {
-    const values = group.weights.map(({ shape, parts }) => {
-      const data = new Float32Array(sizeOf(shape));
-      let at = 0;
-      for (const part of parts) {
-        if ("init" in part) {
-          const drawn = materialize(part.init, part.shape, part.seed);
-          data.set(drawn, at);
-          at += drawn.length;
-        } else if ("fill" in part) {
-          data.fill(part.fill, at, at + part.length);
-          at += part.length;
-        } else {
-          data.set(decodeFloats(part.base64, part.length), at);
-          at += part.length;
-        }
-      }
-      return { shape: [...shape], data };
-    });
-    for (const path of group.paths) out.set(path, values);
-  }
-  return out;
-}
-
-function decodeFloats(base64: string, length: number): Float32Array {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  return Float32Array.from({ length }, (_, i) => view.getFloat32(4 * i, true));
 }
 
 /** Views of a plan's buffers: the generated layout gives each its byte offset in the arena's block. */

@@ -20,20 +20,68 @@ export interface RecurrentOp {
   /** Masked steps output zeros instead of the previous output (Keras, inside Bidirectional with sequences). */
   zeroOutputForMask: boolean;
   /**
-   * The input is already projected, `x·K + b_in` for every step at once (the hoisting pass does this),
-   * so the op only runs the recurrence. Otherwise it takes x and the kernel itself.
+   * The input is already projected, `x·K + b_in` for every step at once (the hoisting pass does this
+   * for backends that want it), so the op only runs the recurrence: its `x` input is the projection
+   * and it has no `kernel` or `inputBias`. Otherwise it takes x and the kernel itself.
    */
   projected: boolean;
+  /**
+   * With goBackwards: the output sequence in time order — Bidirectional's backward copy, which Keras
+   * re-aligns with time — rather than in processing order (a plain backwards layer's).
+   */
+  sequenceInTimeOrder: boolean;
+  /** The two directions of one bidirectional layer share this number (each layer its own): a backend may run them as one. */
+  pair: number | undefined;
   /** Which outputs anyone reads: the output, then each state (h, c). Unread ones need no work. */
   used: boolean[];
+  /** The name of each of the node's inputs, position by position (absent optional inputs are not listed). */
+  inputNames: RecurrentInputName[];
 }
 
 /**
- * Recurrent inputs, by position (NONE where absent): x, kernel [F,G·u], recurrent kernel [u,G·u],
- * input bias [G·u], recurrent bias [G·u] (GRU reset_after only), mask [B,T], initial h, initial c.
+ * A recurrent op's inputs: x [B,T,F] (or its projection [B,T,G·u]), kernel [F,G·u], recurrent kernel
+ * [u,G·u], input bias [G·u], recurrent bias [G·u] (GRU reset_after only), mask [B,T], initial h, c.
  * Outputs: the output, h, and c for an LSTM.
  */
-export const RECURRENT_INPUTS = { x: 0, kernel: 1, recurrentKernel: 2, inputBias: 3, recurrentBias: 4, mask: 5, h0: 6, c0: 7 } as const;
+export interface RecurrentInputs {
+  x: number;
+  kernel?: number;
+  recurrentKernel: number;
+  inputBias?: number;
+  recurrentBias?: number;
+  mask?: number;
+  h0?: number;
+  c0?: number;
+}
+
+export type RecurrentInputName = keyof RecurrentInputs;
+
+/** The order a recurrent node lists its inputs in (x first: the shape rules read it there). */
+const RECURRENT_INPUT_ORDER: readonly RecurrentInputName[] = [
+  "x",
+  "kernel",
+  "recurrentKernel",
+  "inputBias",
+  "recurrentBias",
+  "mask",
+  "h0",
+  "c0",
+];
+
+/** A recurrent node's inputs by name. */
+export function recurrentInputs(node: Node): RecurrentInputs {
+  const op = node.op;
+  if (op.kind !== "recurrent") throw new Error(`a ${op.kind} node has no recurrent inputs`);
+  const named: Partial<Record<RecurrentInputName, number>> = {};
+  op.inputNames.forEach((name, i) => (named[name] = node.inputs[i]!));
+  return named as RecurrentInputs;
+}
+
+/** A recurrent node's input list and their names, from its inputs by name (NONE counts as absent). */
+export function recurrentInputList(inputs: RecurrentInputs): { inputs: number[]; inputNames: RecurrentInputName[] } {
+  const inputNames = RECURRENT_INPUT_ORDER.filter((name) => inputs[name] !== undefined && inputs[name] !== NONE);
+  return { inputs: inputNames.map((name) => inputs[name]!), inputNames };
+}
 
 export type Op =
   /** A model input. */
@@ -48,8 +96,6 @@ export type Op =
   | { kind: "mul" }
   | { kind: "scale"; factor: number }
   | { kind: "concat"; axis: number }
-  /** Reverses axis 1 (time). */
-  | { kind: "reverseTime" }
   /** Rows of a table: ids [..], table [V,D] → [.., D]. */
   | { kind: "gather" }
   /** Keras's mask_zero: ids != 0. */
@@ -94,6 +140,7 @@ export interface Graph {
 /** Builds a graph node by node. */
 export class GraphBuilder {
   readonly graph: Graph = { values: [], nodes: [], inputs: [], outputs: [] };
+  private pairs = 0;
 
   value(dtype: DType, note: string): number {
     this.graph.values.push({ dtype, note });
@@ -109,6 +156,17 @@ export class GraphBuilder {
   /** One op with one f32 output (the common case). */
   op(op: Op, inputs: number[], note: string, dtype: DType = "f32"): number {
     return this.add(op, inputs, [{ dtype, note }])[0]!;
+  }
+
+  /** A recurrent op on its inputs by name. */
+  recurrent(op: Omit<RecurrentOp, "inputNames">, inputs: RecurrentInputs, outputs: { dtype: DType; note: string }[]): number[] {
+    const list = recurrentInputList(inputs);
+    return this.add({ ...op, inputNames: list.inputNames }, list.inputs, outputs);
+  }
+
+  /** A number no other bidirectional layer of this graph has (RecurrentOp.pair). */
+  newPair(): number {
+    return this.pairs++;
   }
 
   constant(data: TensorData, note: string): number {

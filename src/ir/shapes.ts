@@ -1,5 +1,6 @@
 // Every op's output shapes from its inputs' shapes: one set of rules, over any kind of size (plain
 // numbers when a backend plans a run; symbolic sizes when the emitter plans a compiled module).
+import { CELLS } from "./cells.js";
 import type { Node } from "./graph.js";
 
 /** The arithmetic a kind of size supports. */
@@ -23,7 +24,6 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
     case "scale":
     case "add":
     case "mul":
-    case "reverseTime":
     case "maskNotZero":
     case "maskAnd":
       return [[...inShape(0)]];
@@ -56,7 +56,7 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
     case "recurrent": {
       const [b, t] = inShape(0);
       const u = arith.of(op.units);
-      const states = op.cell === "lstm" ? 2 : 1;
+      const states = CELLS[op.cell].states.length;
       return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
     }
     case "input":

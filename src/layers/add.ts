@@ -41,6 +41,7 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
     return { items: [{ type: first.type, mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
   },
   weights: () => [],
+  initialWeights: () => [],
   lower: (_layer, args, ctx) => [
     {
       value: ctx.builder.op(

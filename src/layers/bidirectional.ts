@@ -148,11 +148,15 @@ function defineBidirectional(
       // Keras forces zero_output_for_mask = return_sequences on both copies inside Bidirectional.
       const zero = recurrent.returnSequences;
       const x = args.inputs[0]!;
-      const fwd = lowerRecurrent(ctx, recurrent, 0, x, mask, initial.slice(0, half), false, zero);
+      // The two directions share a pair number; the backward copy's sequence comes out re-aligned with time.
+      const pair = b.newPair();
+      const fwd = lowerRecurrent(ctx, recurrent, 0, x, mask, initial.slice(0, half), false, zero, { pair, sequenceInTimeOrder: true });
       const perDirection = recurrent.useBias ? 3 : 2;
-      const bwd = lowerRecurrent(ctx, recurrent, perDirection, x, mask, initial.slice(half), true, zero);
-      // The backward copy's sequence comes out in processing order; re-align it with time.
-      const backward = recurrent.returnSequences ? b.op({ kind: "reverseTime" }, [bwd.output], "backward, in time order") : bwd.output;
+      const bwd = lowerRecurrent(ctx, recurrent, perDirection, x, mask, initial.slice(half), true, zero, {
+        pair,
+        sequenceInTimeOrder: true,
+      });
+      const backward = bwd.output;
       const outMask = recurrent.returnSequences ? mask : NONE;
       const outputs: LoweredTensor[] =
         merge === null

@@ -82,6 +82,7 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
     return { items: [{ type: tensor(first!.type.dtype, dims), mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
   },
   weights: () => [],
+  initialWeights: () => [],
   lower: (layer, args, ctx) => [
     {
       value: ctx.builder.op(

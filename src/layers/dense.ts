@@ -2,10 +2,11 @@
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
-import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
 import type { LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
+import { drawn } from "./weight-recipe.js";
 
 export interface DenseConfig {
   units: number;
@@ -102,13 +103,8 @@ export const denseLayer: LayerDefinition<DenseConfig> = {
   },
   initialWeights: (config, input, seed) => {
     const features = input.dims[input.dims.length - 1] as number;
-    const kernel = {
-      shape: [features, config.units],
-      data: materialize(config.kernelInitializer, [features, config.units], deriveSeed(seed, "kernel")),
-    };
-    return config.useBias
-      ? [kernel, { shape: [config.units], data: materialize(config.biasInitializer, [config.units], deriveSeed(seed, "bias")) }]
-      : [kernel];
+    const kernel = drawn(config.kernelInitializer, [features, config.units], deriveSeed(seed, "kernel"));
+    return config.useBias ? [kernel, drawn(config.biasInitializer, [config.units], deriveSeed(seed, "bias"))] : [kernel];
   },
   describe: describeDense,
 };

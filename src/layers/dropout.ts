@@ -21,6 +21,7 @@ export const dropoutLayer: LayerDefinition<DropoutConfig> = {
   configure: (args) => ({ rate: args.get("rate") as number }),
   apply: (_layer, args) => ({ items: [{ type: args.inputs[0]!.type, mask: args.inputs[0]!.mask, label: "output" }], tuple: false }),
   weights: () => [],
+  initialWeights: () => [],
   // The identity at inference: no op at all.
   lower: (_layer, args) => [args.inputs[0]!],
   describe: (c) => `dropout(${c.rate})`,

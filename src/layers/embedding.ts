@@ -2,11 +2,12 @@
 // (ids != 0) flows on to the recurrent layers, as in Keras.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
-import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
 import { NONE } from "../ir/graph.js";
 import type { LayerDefinition } from "./layer.js";
 import { nameParam } from "./recurrent.js";
+import { drawn } from "./weight-recipe.js";
 
 export interface EmbeddingConfig {
   vocab: number;
@@ -84,11 +85,6 @@ export const embeddingLayer: LayerDefinition<EmbeddingConfig> = {
     const mask = layer.config.maskZero ? ctx.builder.op({ kind: "maskNotZero" }, [ids], "mask_zero", "bool") : NONE;
     return [{ value, mask }];
   },
-  initialWeights: (config, _input, seed) => [
-    {
-      shape: [config.vocab, config.dim],
-      data: materialize(config.initializer, [config.vocab, config.dim], deriveSeed(seed, "embeddings")),
-    },
-  ],
+  initialWeights: (config, _input, seed) => [drawn(config.initializer, [config.vocab, config.dim], deriveSeed(seed, "embeddings"))],
   describe: describeEmbedding,
 };

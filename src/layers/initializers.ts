@@ -1,5 +1,6 @@
 // Weight initializers a source can name: the values the checker validates and hover shows, and
 // `materialize`, which turns one into numbers with Keras's formulas (on rnnc's own generator: see random.ts).
+import { orthogonal } from "./orthogonal.js";
 import { Random } from "./random.js";
 
 export type Initializer =
@@ -168,85 +169,4 @@ function float32Below(x: number): number {
   }
   bits[0] = f[0]! > 0 ? bits[0]! - 1 : bits[0]! + 1;
   return f[0]!;
-}
-
-/**
- * Keras's Orthogonal: flatten to rows = prod(shape[:-1]) × cols = shape[-1], draw a normal matrix
- * of (max, min), take its QR, fix the signs so that r's diagonal is positive (q *= sign(diag(r))),
- * transpose when rows < cols, times gain. The rows (or columns, whichever are fewer) are orthonormal:
- * a recurrent kernel [u, 4u] has orthonormal rows. Keras rejects a 1-D shape; here [n] is taken as
- * [1, n] (a random unit vector times gain), since a bias may name any initializer.
- */
-function orthogonal(shape: readonly number[], rng: Random, gain: number): Float64Array {
-  const cols = shape[shape.length - 1]!;
-  let rows = 1;
-  for (const d of shape.slice(0, -1)) rows *= d;
-  const m = Math.max(rows, cols);
-  const n = Math.min(rows, cols);
-  const a = new Float64Array(m * n);
-  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
-  const { q, diag } = householderQr(a, m, n);
-  for (let j = 0; j < n; j++) {
-    // sign(0) is 0 in Keras; a zero on r's diagonal has probability zero, and +1 keeps q orthogonal.
-    if (diag[j]! >= 0) continue;
-    for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
-  }
-  const out = new Float64Array(m * n);
-  if (rows < cols) {
-    // out (n × m) = qᵀ
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = gain * q[i * n + j]!;
-  } else {
-    for (let i = 0; i < out.length; i++) out[i] = gain * q[i]!;
-  }
-  return out;
-}
-
-/**
- * The reduced QR of a row-major m × n matrix (m ≥ n) by Householder reflections: q (m × n, orthonormal
- * columns) and the diagonal of r. Only arithmetic and sqrt: the same bits on every platform.
- */
-export function householderQr(input: Float64Array, m: number, n: number): { q: Float64Array; diag: Float64Array } {
-  const a = Float64Array.from(input);
-  const vs: Float64Array[] = [];
-  const diag = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    let norm2 = 0;
-    for (let i = k; i < m; i++) norm2 += a[i * n + k]! * a[i * n + k]!;
-    const norm = Math.sqrt(norm2);
-    const x0 = a[k * n + k]!;
-    const alpha = x0 >= 0 ? -norm : norm;
-    const v = new Float64Array(m - k);
-    for (let i = k; i < m; i++) v[i - k] = a[i * n + k]!;
-    v[0] = x0 - alpha;
-    let vnorm2 = 0;
-    for (let i = 0; i < v.length; i++) vnorm2 += v[i]! * v[i]!;
-    if (vnorm2 === 0) {
-      // The column is already zero below the diagonal (and zero on it): no reflection.
-      vs.push(v);
-      diag[k] = x0;
-      continue;
-    }
-    for (let j = k; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k]! * a[i * n + j]!;
-      const f = (2 * dot) / vnorm2;
-      for (let i = k; i < m; i++) a[i * n + j] = a[i * n + j]! - f * v[i - k]!;
-    }
-    for (let i = 0; i < v.length; i++) v[i] = v[i]! / Math.sqrt(vnorm2);
-    vs.push(v);
-    diag[k] = a[k * n + k]!;
-  }
-  // q = H₀ H₁ … Hₙ₋₁ · I[:, :n], applied right to left.
-  const q = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) q[j * n + j] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    const v = vs[k]!;
-    for (let j = 0; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k]! * q[i * n + j]!;
-      if (dot === 0) continue;
-      for (let i = k; i < m; i++) q[i * n + j] = q[i * n + j]! - 2 * dot * v[i - k]!;
-    }
-  }
-  return { q, diag };
 }

@@ -6,10 +6,10 @@ import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { NONE, type GraphBuilder } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
-import type { TensorData } from "../types/tensor-data.js";
 import type { TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
 import type { Initializer } from "./initializers.js";
+import type { WeightRecipe } from "./weight-recipe.js";
 
 export type ParamKind =
   | "int" // a positive integer: units, vocabulary size, repeat count
@@ -140,11 +140,13 @@ export interface LayerDefinition<C = unknown> {
   /** Weights in Keras `get_weights()` order, for an input of this type (already accepted by apply). */
   weights(config: C, input: TensorType): WeightSpec[];
   /**
-   * The initial values of `weights(config, input)` (same order and shapes) from the configured
-   * initializers, when no weights file is given. `seed` comes from the layer's path (`seedFrom`
-   * in random.ts); derive one per weight from it (`deriveSeed(seed, "kernel")`).
+   * The recipe of the starting values of `weights(config, input)` (same order and shapes) from the
+   * configured initializers, used when no weights file is given: data that the interpreter and
+   * compiled modules both realize (weight-recipe.ts). `seed` comes from the layer's path (`seedFrom`
+   * in random.ts); derive one per weight from it (`deriveSeed(seed, "kernel")`). [] for a layer
+   * without weights.
    */
-  initialWeights?(config: C, input: TensorType, seed: number): TensorData[];
+  initialWeights(config: C, input: TensorType, seed: number): WeightRecipe[];
   /** For layers that can return only their last step: whether they return sequences, and where `seq=true` goes. */
   sequenceFlag?(layer: LayerInstance<C>): { returnsSequences: boolean; call: CallExpr; layerText: string };
   /** Layers that can return their final states: whether they do, the labels, and where `state=` goes. */

@@ -1,14 +1,15 @@
 // What SimpleRNN, GRU and LSTM share: their keywords (with Keras's names as aliases), their
 // configuration, and the shape rule of KERAS-SEMANTICS.md §1.1 — output, then the states, when
 // `state=true`; the last step or the whole sequence by `seq`.
+import { CELLS as CELL_FACTS, gateCount } from "../ir/cells.js";
 import { NONE, type CellKind, type RecurrentOp } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
 import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
-import type { TensorData } from "../types/tensor-data.js";
-import { formatInitializer, materialize, type Initializer } from "./initializers.js";
+import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
+import { drawn, pieces, type WeightRecipe } from "./weight-recipe.js";
 import type {
   ApplyArgs,
   ApplyContext,
@@ -53,14 +54,22 @@ export interface CellSpec {
   /** The DSL layer name. */
   layerName: string;
   stateNames: readonly string[];
-  /** Gate blocks in the kernel: 1, 3 (z, r, h) or 4 (i, f, c, o). */
+  /** Gate blocks in the kernel (ir/cells.ts): 1, 3 (z, r, h) or 4 (i, f, c, o). */
   gates: number;
 }
 
+/** The cells' facts (states, gates) come from ir/cells.ts; this adds the layer's name. */
+const spec = (kind: CellKind, layerName: string): CellSpec => ({
+  kind,
+  layerName,
+  stateNames: CELL_FACTS[kind].states,
+  gates: gateCount(kind),
+});
+
 export const CELLS: Record<CellKind, CellSpec> = {
-  simple_rnn: { kind: "simple_rnn", layerName: "rnn", stateNames: ["h"], gates: 1 },
-  gru: { kind: "gru", layerName: "gru", stateNames: ["h"], gates: 3 },
-  lstm: { kind: "lstm", layerName: "lstm", stateNames: ["h", "c"], gates: 4 },
+  simple_rnn: spec("simple_rnn", "rnn"),
+  gru: spec("gru", "gru"),
+  lstm: spec("lstm", "lstm"),
 };
 
 export const unitsParam: ParamSpec = {
@@ -345,32 +354,27 @@ export function layerNameOf(cell: CellKind): string {
 }
 
 /**
- * A cell's starting weights from its initializers, as Keras builds them: with unit_forget_bias the
- * LSTM bias is `bias_init(u) ++ ones(u) ++ bias_init(2u)`, whatever `bias` says.
+ * The recipe of a cell's starting weights, as Keras builds them: with unit_forget_bias the LSTM bias
+ * is `bias_init(u) ++ ones(u) ++ bias_init(2u)`, whatever `bias` says.
  */
-export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, features: number, seed: number): TensorData[] {
-  const shapes = cellWeights(spec, config, features);
-  const [kernel, recurrentKernel, bias] = shapes;
-  const weights: TensorData[] = [
-    { shape: [...kernel!.shape], data: materialize(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")) },
-    {
-      shape: [...recurrentKernel!.shape],
-      data: materialize(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")),
-    },
+export function initialCellWeights(spec: CellSpec, config: RecurrentConfig, features: number, seed: number): WeightRecipe[] {
+  const [kernel, recurrentKernel, bias] = cellWeights(spec, config, features);
+  const weights = [
+    drawn(config.kernelInitializer, kernel!.shape, deriveSeed(seed, "kernel")),
+    drawn(config.recurrentInitializer, recurrentKernel!.shape, deriveSeed(seed, "recurrent_kernel")),
   ];
   if (bias) {
     const biasSeed = deriveSeed(seed, "bias");
     const u = config.units;
-    let data: Float32Array;
-    if (spec.kind === "lstm" && config.unitForgetBias) {
-      data = new Float32Array(4 * u);
-      data.set(materialize(config.biasInitializer, [u], biasSeed), 0);
-      data.fill(1, u, 2 * u);
-      data.set(materialize(config.biasInitializer, [2 * u], deriveSeed(biasSeed, "rest")), 2 * u);
-    } else {
-      data = materialize(config.biasInitializer, bias.shape, biasSeed);
-    }
-    weights.push({ shape: [...bias.shape], data });
+    weights.push(
+      spec.kind === "lstm" && config.unitForgetBias
+        ? pieces(bias.shape, [
+            { init: config.biasInitializer, shape: [u], seed: biasSeed },
+            { init: { kind: "ones" }, shape: [u], seed: biasSeed },
+            { init: config.biasInitializer, shape: [2 * u], seed: deriveSeed(biasSeed, "rest") },
+          ])
+        : drawn(config.biasInitializer, bias.shape, biasSeed),
+    );
   }
   return weights;
 }
@@ -385,6 +389,8 @@ export function lowerRecurrent(
   initial: readonly LoweredTensor[],
   goBackwards: boolean,
   zeroOutputForMask: boolean,
+  /** One direction of a bidirectional layer: the layer's pair number, and whether the sequence comes out in time order. */
+  bidirectional?: { pair: number; sequenceInTimeOrder: boolean },
 ): { output: number; states: number[] } {
   const b = ctx.builder;
   const spec = CELLS[config.cell];
@@ -402,7 +408,7 @@ export function lowerRecurrent(
       inputBias = bias;
     }
   }
-  const op: RecurrentOp = {
+  const op: Omit<RecurrentOp, "inputNames"> = {
     kind: "recurrent",
     cell: config.cell,
     units: config.units,
@@ -413,13 +419,13 @@ export function lowerRecurrent(
     resetAfter: config.cell === "gru" && config.resetAfter,
     zeroOutputForMask,
     projected: false,
+    sequenceInTimeOrder: bidirectional?.sequenceInTimeOrder ?? false,
+    pair: bidirectional?.pair,
     used: [true, ...spec.stateNames.map(() => true)],
   };
-  const h0 = initial[0]?.value ?? NONE;
-  const c0 = initial[1]?.value ?? NONE;
-  const outputs = b.add(
+  const outputs = b.recurrent(
     op,
-    [x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0, c0],
+    { x: x.value, kernel, recurrentKernel, inputBias, recurrentBias, mask, h0: initial[0]?.value, c0: initial[1]?.value },
     [
       { dtype: "f32", note: `${config.cell} output` },
       ...spec.stateNames.map((s) => ({ dtype: "f32" as const, note: `${config.cell} ${s}` })),

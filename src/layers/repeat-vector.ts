@@ -33,6 +33,7 @@ export const repeatVectorLayer: LayerDefinition<RepeatVectorConfig> = {
     return { items: [{ type: tensor(input.type.dtype, [batch!, layer.config.n, features!]), mask: false, label: "output" }], tuple: false };
   },
   weights: () => [],
+  initialWeights: () => [],
   lower: (layer, args, ctx) => [
     { value: ctx.builder.op({ kind: "repeat", n: layer.config.n }, [args.inputs[0]!.value], "repeat_vector"), mask: NONE },
   ],

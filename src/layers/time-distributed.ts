@@ -59,7 +59,7 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
     };
   },
   weights: (config, input) => config.inner.def.weights(config.inner.config, stepType(input)),
-  initialWeights: (config, input, seed) => config.inner.def.initialWeights?.(config.inner.config, stepType(input), seed) ?? [],
+  initialWeights: (config, input, seed) => config.inner.def.initialWeights(config.inner.config, stepType(input), seed),
   weightOwner: (layer) => layer.config.inner,
   lower(layer, args, ctx) {
     const input = args.inputs[0]!;

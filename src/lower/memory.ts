@@ -5,7 +5,7 @@
 // allocation. A failed allocation that slips past the estimate gets the same message.
 import { totalmem } from "node:os";
 import { Arena } from "../backends/cpu/wasm/arena.js";
-import { RecurrentKernel } from "../backends/cpu/kernels/recurrent.js";
+import { recurrentStep } from "../backends/cpu/executor.js";
 import type { CheckedModel } from "../check/program.js";
 import { isLayerRow } from "../check/program.js";
 import type { Graph } from "../ir/graph.js";
@@ -101,7 +101,7 @@ export function estimateRun(graph: Graph, inputShapes: readonly (readonly number
       note(4 * Arena.packedFloats(k!, n!), () => where("packed weight", [k!, n!]));
     }
     if (op.kind === "recurrent") {
-      const scratch = RecurrentKernel.arenaFloats(op, shapes[node.inputs[0]!]![0]!).reduce((a, b) => a + b, 0);
+      const scratch = recurrentStep(graph, node, shapes).arenaFloats().reduce((a, b) => a + b, 0);
       note(4 * scratch, () => where(`${op.cell} scratch`, [scratch]));
     }
   }

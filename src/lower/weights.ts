@@ -8,9 +8,9 @@
 import { echo } from "../source/echo.js";
 import type { CheckedModel, LayerRow } from "../check/program.js";
 import { isLayerRow } from "../check/program.js";
-import { materialize } from "../layers/initializers.js";
 import type { LayerInstance, WeightSpec } from "../layers/layer.js";
 import { seedFrom } from "../layers/random.js";
+import { realizeWeight, type WeightRecipe } from "../layers/weight-recipe.js";
 import { closest } from "../source/suggest.js";
 import { DataError, formatShape, type TensorData, type WeightSet } from "../types/tensor-data.js";
 import type { TensorType } from "../types/types.js";
@@ -54,19 +54,19 @@ export interface WeightGroup {
   specs: WeightSpec[];
 }
 
-/** Where a group's starting values come from when no weights are given (compile time only). */
-export interface InitialGroup {
+/**
+ * One set of a model's starting weights, as data: the recipe of each weight (weight-recipe.ts) and
+ * every path it is bound under. The interpreter realizes these; a compiled module carries them as a
+ * literal and realizes them with the same function (realizeInitialWeights) at create() time.
+ */
+export interface InitialGroupRecipe {
   /** Every path the group's weights are bound under: the model's prefix and each of its names. */
   paths: string[];
-  /** The path its seed comes from: the primary row's. */
-  seedPath: string;
-  /** The layer whose `initialWeights` makes them, with the input it was built for; absent: zeros. */
-  source: { layer: LayerInstance; input: TensorType } | undefined;
-  specs: readonly WeightSpec[];
+  weights: WeightRecipe[];
 }
 
-/** The compile-time side of a group: which layer's initializers make its starting values. */
-type GroupSources = Map<WeightGroup, InitialGroup["source"]>;
+/** The compile-time side of a group: the layer whose initializers make its starting values, with its input. */
+type GroupSources = Map<WeightGroup, { layer: LayerInstance; input: TensorType }>;
 
 /**
  * The weights of `model`, by layer path, each list in Keras get_weights() order. With `provided`,
@@ -79,7 +79,7 @@ export function bindWeights(
   models: ReadonlyMap<string, CheckedModel>,
   provided: WeightSet | undefined,
 ): Map<string, TensorData[]> {
-  if (!provided) return initialWeights(model, models);
+  if (!provided) return realizeInitialWeights(initialRecipes(model, models));
   return bindPlannedWeights(planWeights(model, models), provided);
 }
 
@@ -102,24 +102,43 @@ export function planWeights(model: CheckedModel, models: ReadonlyMap<string, Che
   return planModel(model, models, 0, new Map());
 }
 
-/** Each group of `model`'s weights with where its starting values come from, in plan order. */
-export function initialGroups(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): InitialGroup[] {
+/**
+ * The recipes of `model`'s starting weights, one group per set of weights in plan order: each
+ * layer's `initialWeights`, seeded by its primary row's path (a called model's layers under its prefix).
+ */
+export function initialRecipes(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): InitialGroupRecipe[] {
   const sources: GroupSources = new Map();
-  const groups: InitialGroup[] = [];
+  const groups: InitialGroupRecipe[] = [];
   const walk = (plan: WeightPlan, prefix: string): void => {
     for (const item of plan.items) {
-      if (item.kind === "model") walk(item.plan, `${prefix}${item.name}/`);
-      else
-        groups.push({
-          paths: item.names.map((n) => prefix + n),
-          seedPath: prefix + item.names[0]!,
-          source: sources.get(item),
-          specs: item.specs,
-        });
+      if (item.kind === "model") {
+        walk(item.plan, `${prefix}${item.name}/`);
+        continue;
+      }
+      const seedPath = prefix + item.names[0]!;
+      const { layer, input } = sources.get(item)!;
+      const weights = layer.def.initialWeights(layer.config, input, seedFrom(seedPath));
+      const shapes = weights.map((w) => formatShape(w.shape));
+      if (shapes.length !== item.specs.length || item.specs.some((w, i) => formatShape(w.shape) !== shapes[i])) {
+        throw new Error(
+          `${layer.def.name}.initialWeights for ${seedPath} gave ${shapes.join(", ")}; expected ${describeSpecs(item.specs)}`,
+        );
+      }
+      groups.push({ paths: item.names.map((n) => prefix + n), weights });
     }
   };
   walk(planModel(model, models, 0, sources), "");
   return groups;
+}
+
+/** The starting weights the recipes describe, by layer path (each group's list under all its paths). */
+export function realizeInitialWeights(groups: readonly InitialGroupRecipe[]): Map<string, TensorData[]> {
+  const out = new Map<string, TensorData[]>();
+  for (const group of groups) {
+    const values = group.weights.map(realizeWeight);
+    for (const path of group.paths) out.set(path, values);
+  }
+  return out;
 }
 
 function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>, depth: number, sources: GroupSources): WeightPlan {
@@ -161,15 +180,10 @@ function planModel(model: CheckedModel, models: ReadonlyMap<string, CheckedModel
       }
     }
     group.names = [...names];
-    const layer = primary.layer;
-    sources.set(
-      group,
-      layer.def.initialWeights && layer.built
-        ? { layer, input: layer.built.input }
-        : owner.def.initialWeights && owner.built
-          ? { layer: owner, input: owner.built.input }
-          : undefined,
-    );
+    // The primary row's layer makes the recipe (a wrapper's delegates to the layer it wraps).
+    const built = primary.layer.built;
+    if (!built) throw new Error(`bindWeights: layer ${primary.name} of ${model.name} was never applied`); // rows are applications
+    sources.set(group, { layer: primary.layer, input: built.input });
   }
   return plan;
 }
@@ -207,29 +221,6 @@ function setGroup(out: Map<string, TensorData[]>, prefix: string, group: WeightG
 /** The name a group's weights are saved under. */
 function primaryName(group: WeightGroup): string {
   return group.names[0]!;
-}
-
-// ---- without a file: the initializers ----
-
-function initialWeights(model: CheckedModel, models: ReadonlyMap<string, CheckedModel>): Map<string, TensorData[]> {
-  const out = new Map<string, TensorData[]>();
-  for (const group of initialGroups(model, models)) {
-    const { source, specs } = group;
-    const seed = seedFrom(group.seedPath);
-    // A layer definition without initialWeights yet: zeros of the right shapes, so that lowering
-    // and running work end to end. Every layer file is to implement its initializers.
-    const values: TensorData[] = source
-      ? source.layer.def.initialWeights!(source.layer.config, source.input, seed)
-      : specs.map((w) => ({ shape: [...w.shape], data: materialize({ kind: "zeros" }, w.shape, seed) }));
-    const wrong = values.length !== specs.length ? 0 : specs.findIndex((w, i) => formatShape(w.shape) !== formatShape(values[i]!.shape));
-    if (values.length !== specs.length || wrong >= 0) {
-      throw new Error(
-        `${source?.layer.def.name ?? "zeros"}.initialWeights for ${group.seedPath} gave ${values.map((v) => formatShape(v.shape)).join(", ")}; expected ${describeSpecs(specs)}`,
-      );
-    }
-    for (const path of group.paths) out.set(path, values);
-  }
-  return out;
 }
 
 // ---- with a file ----

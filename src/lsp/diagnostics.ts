@@ -3,13 +3,15 @@
 // of a document is ever published: a pending publication is replaced by each edit, and a result is
 // dropped if the document moved on while it was computed.
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
-import { Codes, type Diagnostic } from "../index.js";
+import { catalogEntry, type Diagnostic, type DiagnosticTagName } from "../index.js";
 import { toLspRange, type CheckedDocument } from "./documents.js";
 
 export const DIAGNOSTIC_SOURCE = "rnnc";
 
 /** How long typing must pause before a changed document is rechecked and published. */
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 75;
+
+const LSP_TAGS: Record<DiagnosticTagName, DiagnosticTag> = { unnecessary: DiagnosticTag.Unnecessary, deprecated: DiagnosticTag.Deprecated };
 
 export function toLspDiagnostic(doc: CheckedDocument, d: Diagnostic): LspDiagnostic {
   const out: LspDiagnostic = {
@@ -19,7 +21,8 @@ export function toLspDiagnostic(doc: CheckedDocument, d: Diagnostic): LspDiagnos
     source: DIAGNOSTIC_SOURCE,
     message: d.message,
   };
-  if (d.code === Codes.UnusedBinding.code) out.tags = [DiagnosticTag.Unnecessary];
+  const tags = catalogEntry(d.code)?.tags ?? [];
+  if (tags.length > 0) out.tags = tags.map((t) => LSP_TAGS[t]);
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({ location: { uri: doc.uri, range: toLspRange(r.range) }, message: r.message }));
   }

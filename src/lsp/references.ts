@@ -1,6 +1,6 @@
 // Find references: every place a binding or a model is named. A binding's uses come from the checker
 // (each use refers to the latest binding of its name before it, so a rebinding is its own symbol); a
-// model's from the checker's model references.
+// model's are the names the checker resolved to it.
 import type { Location, ReferenceParams } from "vscode-languageserver/node";
 import type { Range } from "../index.js";
 import { toLspRange, type CheckedDocument } from "./documents.js";
@@ -27,12 +27,9 @@ export function occurrencesOf(doc: CheckedDocument, r: Resolved & { kind: "bindi
   if (r.kind === "binding") {
     return [{ range: r.binding.decl.range, declaration: true }, ...r.binding.uses.map((range) => ({ range, declaration: false }))];
   }
-  const name = r.decl.name.name;
   const found: SymbolOccurrence[] = [{ range: r.decl.name.range, declaration: true }];
-  for (const o of doc.index.occurrences) {
-    if (o.kind !== "name" || o.ref.name !== name || doc.checked.references.has(o.ref)) continue;
-    const model = doc.checked.modelReferences.get(o.ref) ?? doc.modelNamed(name);
-    if (model?.decl === r.decl) found.push({ range: o.range, declaration: false });
+  for (const [ref, target] of doc.checked.resolved) {
+    if (target.kind === "model" && target.model.decl === r.decl) found.push({ range: ref.range, declaration: false });
   }
   return found;
 }

@@ -1,7 +1,7 @@
-// What the thing under the cursor is, from the checker's results: a binding (through `references`,
-// which already respects rebinding), a model (through `modelReferences`), a layer constructor, a
-// keyword argument, a value of an activation/initializer/merge parameter, a dim name or a dtype word.
-// Hover, go to definition, references, rename and semantic tokens all start here.
+// What the thing under the cursor is, from the checker's results: a name is what the checker resolved
+// it to (`CheckedFile.resolved`: a binding, respecting rebinding, a model or a layer constructor);
+// also a keyword argument, a value of an activation/initializer/merge parameter, a dim name or a dtype
+// word. Hover, go to definition, references, rename and semantic tokens all start here.
 import {
   findLayer,
   type Ast,
@@ -57,20 +57,15 @@ export function resolve(doc: CheckedDocument, o: Occurrence): Resolved {
     }
     case "name": {
       const ref = o.ref;
-      const binding = checked.references.get(ref);
-      if (binding) {
-        const owner = doc.bindingDeclaredBy(binding.decl);
-        if (owner) return { kind: "binding", binding, model: owner.model, declaration: false };
-      }
+      const target = checked.resolved.get(ref);
+      if (target?.kind === "binding") return { kind: "binding", binding: target.binding, model: target.model, declaration: false };
       if (ref.name === "_") return { kind: "discard" };
       const value = valueParamOf(doc, ref);
       if (value) return { kind: "value", paramKind: value.kind, name: ref.name };
-      const model = checked.modelReferences.get(ref) ?? doc.modelNamed(ref.name);
-      if (model) return { kind: "model", decl: model.decl, model, declaration: false };
-      const def = findLayer(ref.name);
-      if (def) {
+      if (target?.kind === "model") return { kind: "model", decl: target.model.decl, model: target.model, declaration: false };
+      if (target?.kind === "layer") {
         const call = doc.index.callOfCallee(ref);
-        return { kind: "layer", def, name: ref.name, call, instance: call && checked.layers.get(call) };
+        return { kind: "layer", def: target.def, name: ref.name, call, instance: call && checked.layers.get(call) };
       }
       return { kind: "unknown" };
     }
@@ -79,10 +74,8 @@ export function resolve(doc: CheckedDocument, o: Occurrence): Resolved {
 
 /** The layer a call constructs, when it is a constructor call `lstm(…)` (not an application). */
 export function constructorOf(doc: CheckedDocument, call: Ast.CallExpr): LayerDefinition | undefined {
-  const callee = call.callee;
-  if (callee.kind !== "Name") return undefined;
-  if (doc.checked.references.has(callee) || doc.checked.modelReferences.has(callee) || doc.modelNamed(callee.name)) return undefined;
-  return findLayer(callee.name);
+  const target = call.callee.kind === "Name" ? doc.checked.resolved.get(call.callee) : undefined;
+  return target?.kind === "layer" ? target.def : undefined;
 }
 
 /** The layer an application call `f(…)(x)` / `enc(x)` applies, from the checker's record or the callee's type. */

@@ -27,7 +27,7 @@ export function summaryTable(model: CheckedModel): string {
     const output = r.output.kind === "error" ? "multiple" : formatKerasShape(r.output);
     body.push(row([`${r.name} (${cls})`, output, r.params.toLocaleString("en-US")]));
   }
-  lines.push(body.join(`\n${"\n"}`.slice(0, 1)));
+  lines.push(body.join("\n"));
   lines.push(double);
   lines.push(`Total params: ${model.params.toLocaleString("en-US")}`);
   lines.push(`Trainable params: ${model.params.toLocaleString("en-US")}`);

@@ -1,33 +1,12 @@
 // `rnnc run --backend tfjs [--tfjs-backend cpu|wasm]` as a user meets it: a spawned process whose
 // numbers are those of `--backend cpu` (to float32 rounding) and whose --json stdout is clean.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/args.js";
 import { runCommand } from "../../src/cli/run.js";
+import { rnncAsync, type CliResult as Result } from "../cli-process.js";
 
-const root = join(import.meta.dirname, "..", "..");
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source (as test/cli does); asynchronous so that the runs overlap. */
-function rnnc(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** Asynchronous, so that the runs overlap. */
+const rnnc = rnncAsync;
 
 const SEED = ["run", "examples/seed.rnn", "--input", "x=examples/seed.x.json", "--json"];
 type Outputs = { outputs: { shape: number[]; data: number[] }[] };
@@ -46,7 +25,7 @@ describe("rnnc run --backend tfjs", () => {
       rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json", "--backend", "tfjs"),
       rnnc("run", "examples/seed.rnn", "--input", "x=test/backends/fixtures/short-x.json", "--backend", "tfjs"),
     ]);
-  }, 60_000);
+  });
 
   it.each([
     ["cpu", () => tfjsCpu],

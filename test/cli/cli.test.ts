@@ -1,21 +1,10 @@
 // The command line as a user meets it: spawned as a process, exit codes and output exactly as
 // LANGUAGE.md §4 says.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const root = join(import.meta.dirname, "..", "..");
-
-function rnnc(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { rnnc } from "../cli-process.js";
 
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "rnnc-cli-"));

@@ -1,30 +1,14 @@
 // `rnnc run` as a user meets it (LANGUAGE.md §3–4): spawned as a process, outputs in return order,
 // `--json` as the contract says, weights files in Keras layout, and every mistake in the user's data
 // reported as one line on stderr with a non-zero exit, never a stack trace.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rnnc, type CliResult } from "../cli-process.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const SEED = "examples/seed.rnn";
 const SEED_X = "examples/seed.x.json";
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function rnnc(...args: string[]): Result {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "rnnc-run-"));
 let files = 0;
@@ -63,7 +47,7 @@ function expectClose(found: readonly number[], expected: readonly number[], tole
 const repeat = (v: number, n: number) => Array.from({ length: n }, () => v);
 
 /** A user's mistake: a non-zero exit, exactly one line on stderr, nothing on stdout, no stack trace. */
-function expectOneLineError(r: Result, message: RegExp): void {
+function expectOneLineError(r: CliResult, message: RegExp): void {
   expect(r.code).not.toBe(0);
   expect(r.stdout).toBe("");
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -73,7 +57,7 @@ function expectOneLineError(r: Result, message: RegExp): void {
 }
 
 /** A usage error: exit 2, one message line, then (as every rnnc command does) the usage text. */
-function expectUsageError(r: Result, message: RegExp): void {
+function expectUsageError(r: CliResult, message: RegExp): void {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe("");
   expect(r.stderr).not.toMatch(/\n\s+at /);

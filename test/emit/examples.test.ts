@@ -2,28 +2,19 @@
 // project), each of its models imported by plain Node and run with and without weights, on two
 // sets of dim sizes, against the interpreter (bit for bit; 1e-6 is the bound). The seed model also
 // against the numbers LANGUAGE.md quotes from real Keras.
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { check, type CheckedFile } from "../../src/index.js";
 import { planWeights } from "../../src/lower/weights.js";
 import type { TensorData } from "../../src/types/tensor-data.js";
+import { rnnc } from "../cli-process.js";
 import { Rng } from "../parity/generate.js";
 import { difference, identical, interpret, jobInput, OUT, runInNode, toTensorData, type Job, type JobResult } from "./harness.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".rnn") && f !== "mistakes.rnn");
 const dir = join(OUT, "cli");
-
-function rnnc(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Planned {
   file: string;

@@ -1,11 +1,14 @@
 // The emitter's small parts: safe identifiers and literals, size expressions, the initializer
-// recipes (bit for bit the interpreter's starting weights), and the runtime's defineModel.
+// recipes (a compiled module realizes the interpreter's starting weights bit for bit), and the runtime's defineModel.
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
-import { initialRecipes } from "../../src/emit/initial.js";
+import type { CheckedFile, CheckedModel } from "../../src/check/program.js";
+import { runtimeBundle } from "../../src/emit/bundle.js";
 import { IdentifierScope, literal, safeIdentifier } from "../../src/emit/names.js";
+import { planModel } from "../../src/emit/plan.js";
 import { defineModel, type ModelSpec } from "../../src/emit/runtime.js";
 import { code, dimVar, mul, product, size } from "../../src/emit/sizes.js";
+import { realizeWeight } from "../../src/layers/weight-recipe.js";
 import { bindWeights } from "../../src/lower/weights.js";
 import type { TensorData } from "../../src/types/tensor-data.js";
 import { EXAMPLES } from "../fuzz/support.js";
@@ -48,6 +51,12 @@ describe("literals", () => {
     expect(new Function(`return ${text}; /* ${text} */ // ${text}`)()).toEqual({ name: hostile, list: [1, -0.5] });
   });
 
+  it("keep the sign of -0, which JSON.stringify drops", () => {
+    const text = literal({ zero: -0, list: [0, -0] });
+    expect(text).toBe('{"zero":-0,"list":[0,-0]}');
+    expect(Object.is(JSON.parse(text).zero, -0)).toBe(true);
+  });
+
   it("refuse a __proto__ key, which would set a prototype in JavaScript", () => {
     expect(() => literal(JSON.parse('{"__proto__": 1}'))).toThrow(/__proto__/);
     expect(literal({ name: "__proto__" })).toBe('{"name":"__proto__"}');
@@ -78,47 +87,90 @@ describe("initializer recipes", () => {
 `,
   ];
 
-  it(`reproduce the interpreter's starting weights bit for bit (${sources.length} files)`, () => {
-    let groups = 0;
+  /** The bundled runtime a compiled module carries, evaluated as the module's script would be. */
+  const bundledRuntime = async (): Promise<{ defineModel: typeof defineModel }> =>
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function(`${await runtimeBundle(["defineModel"])}\nreturn $rt;`)() as { defineModel: typeof defineModel };
+
+  /** What create() without weights binds, by path, in a compiled module: its spec as literal text, realized by its bundled runtime. */
+  function compiledStartingWeights(
+    runtime: { defineModel: typeof defineModel },
+    checked: CheckedFile,
+    model: CheckedModel,
+  ): Map<string, TensorData[]> {
+    const plan = planModel(checked, model);
+    const consts: [string, number][] = plan.initial.flatMap((g) =>
+      g.paths.flatMap((path) => g.weights.map((_, i) => [path, i] as [string, number])),
+    );
+    const spec: ModelSpec = {
+      name: model.name,
+      inputs: [],
+      outputs: [],
+      dims: [],
+      weights: plan.weights,
+      consts,
+      initial: plan.initial,
+    };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const parsed = new Function(`return ${literal(spec)};`)() as ModelSpec;
+    let seen: readonly TensorData["data"][] = [];
+    runtime
+      .defineModel(parsed, (given) => {
+        seen = given;
+        return () => [];
+      })
+      .create();
+    const out = new Map<string, TensorData[]>();
+    consts.forEach(([path, index], k) => {
+      const list = out.get(path) ?? [];
+      list[index] = { shape: [...plan.initial.find((g) => g.paths.includes(path))!.weights[index]!.shape], data: seen[k]! };
+      out.set(path, list);
+    });
+    return out;
+  }
+
+  it(`give a compiled module the interpreter's starting weights bit for bit (${sources.length} files)`, async () => {
+    const runtime = await bundledRuntime();
+    let weights = 0;
     for (const source of sources) {
       const checked = check(source);
       const models = new Map(checked.models.map((m) => [m.name, m]));
       for (const model of checked.models) {
-        const values = bindWeights(model, models, undefined);
-        const { embedded } = initialRecipes(model, models, values);
-        expect(embedded, source).toEqual([]);
-        groups += initialRecipes(model, models).groups.length;
+        const interpreted = bindWeights(model, models, undefined);
+        const compiled = compiledStartingWeights(runtime, checked, model);
+        expect([...compiled.keys()].sort(), source).toEqual([...interpreted.keys()].sort());
+        for (const [path, list] of interpreted) {
+          const got = compiled.get(path)!;
+          expect(got.length, `${model.name} ${path}`).toBe(list.length);
+          list.forEach((want, i) => {
+            expect(got[i]!.shape, `${model.name} ${path} weight ${i}`).toEqual(want.shape);
+            expect(sameBits(got[i]!.data, want.data), `${model.name} ${path} weight ${i}\n${source}`).toBe(true);
+            weights++;
+          });
+        }
       }
     }
-    expect(groups).toBeGreaterThan(150);
+    expect(weights).toBeGreaterThan(400);
   });
 
-  it("embed the values of a group they cannot reproduce, and the runtime reads them back", () => {
-    const checked = check("model M(x: [1, 2, 3]) {\n  return dense(2)(x)\n}\n");
+  it("keep what JSON alone would lose: -0 from constant(-0)", async () => {
+    const checked = check("model M(x: [1, 2, 3]) {\n  return dense(2, bias=constant(-0))(x)\n}\n");
     const models = new Map(checked.models.map((m) => [m.name, m]));
-    const values = bindWeights(checked.models[0]!, models, undefined);
-    const odd: TensorData[] = [
-      { shape: [3, 2], data: Float32Array.from([1.5, -2, 3e-8, 4, 5, Math.fround(Math.PI)]) },
-      { shape: [2], data: Float32Array.from([7, 8]) },
-    ];
-    const tampered = new Map([...values].map(([k]) => [k, odd]));
-    const { groups, embedded } = initialRecipes(checked.models[0]!, models, tampered);
-    expect(embedded).toEqual(["dense"]);
-    const spec: ModelSpec = {
-      name: "M",
-      inputs: [{ name: "x", dtype: "f32", dims: [1, 2, 3], type: "f32[1,2,3]" }],
-      outputs: ["f32[2]"],
-      dims: [],
-      weights: { model: "M", inputs: ["x"], items: [], weightless: [] },
-      consts: [["dense", 0]],
-      initial: groups,
-    };
-    let seen: readonly TensorData["data"][] = [];
-    const factory = defineModel(spec, (consts) => {
-      seen = consts;
-      return () => [];
-    });
-    factory.create();
-    expect(Array.from(seen[0]!)).toEqual(Array.from(odd[0]!.data));
+    const interpreted = bindWeights(checked.models[0]!, models, undefined).get("dense")![1]!;
+    expect(Object.is(interpreted.data[0], -0)).toBe(true);
+    const compiled = compiledStartingWeights(await bundledRuntime(), checked, checked.models[0]!).get("dense")![1]!;
+    expect(sameBits(compiled.data, interpreted.data)).toBe(true);
+  });
+
+  it("are refused when their runs do not fill the weight", () => {
+    const recipe = { shape: [2, 3], parts: [{ init: { kind: "ones" as const }, shape: [4], seed: 1 }] };
+    expect(() => realizeWeight(recipe)).toThrow("initial weight recipe: ones [4] gives 4 values for a weight of shape [2,3] (6)");
+    expect(
+      Array.from(realizeWeight({ ...recipe, parts: [...recipe.parts, { init: { kind: "zeros" }, shape: [2], seed: 1 }] }).data),
+    ).toEqual([1, 1, 1, 1, 0, 0]);
   });
 });
+
+function sameBits(a: TensorData["data"], b: TensorData["data"]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}

@@ -1,24 +1,12 @@
 // `rnnc fmt` and `prettier --plugin` as a user runs them: spawned, exit codes and output.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BUILT_PLUGIN, node, rnnc, ROOT } from "../cli-process.js";
 import { EXAMPLES } from "../fuzz/support.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const examples = EXAMPLES.map((e) => `examples/${e.name}`);
-
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const rnnc = (...args: string[]) => run([join(root, "src/cli/main.ts"), ...args]);
 
 function tempFiles(files: Record<string, string>): string[] {
   const dir = mkdtempSync(join(tmpdir(), "rnnc-fmt-"));
@@ -88,10 +76,9 @@ describe("rnnc fmt", () => {
 });
 
 describe("prettier --plugin", () => {
-  const prettier = (...args: string[]) =>
-    run([join(root, "node_modules/prettier/bin/prettier.cjs"), "--plugin", "./src/format/plugin.ts", ...args]);
+  const prettier = (...args: string[]) => node(join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--plugin", BUILT_PLUGIN, ...args);
 
-  it("--check passes on the examples (the same check as `npm run format:rnn`, on the TypeScript plugin)", () => {
+  it("--check passes on the examples (the same check as `npm run format:rnn`, on the plugin built from the sources)", () => {
     const r = prettier("--check", ...examples);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -128,7 +128,7 @@ export function snapshot(result: CheckedFile): string {
       rows: m.rows.map((r) => `${r.name} ${r.params}`),
     })),
     types: result.types.size,
-    references: result.references.size,
+    resolved: result.resolved.size,
   });
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { CpuBackend } from "../../src/backends/cpu/executor.js";
 import { check, loadModel, parseKerasWeights, type TensorData, type WeightSet } from "../../src/index.js";
-import { NONE, RECURRENT_INPUTS as R, type Graph, type Node, type Op, type RecurrentOp } from "../../src/ir/graph.js";
+import { NONE, recurrentInputs, type Graph, type Node, type Op, type RecurrentOp } from "../../src/ir/graph.js";
 import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../src/ir/passes.js";
 import { lowerModel } from "../../src/lower/lower.js";
 import { bindWeights } from "../../src/lower/weights.js";
@@ -94,7 +94,7 @@ describe("hoistInputProjection", () => {
 
     it(`${label}: every recurrent op becomes projected, reading a matmul of x, its kernel and its input bias`, () => {
       const graph = lowered(src, model);
-      const before = recurrentNodes(graph).map((n) => ({ op: n.op, inputs: [...n.inputs] }));
+      const before = recurrentNodes(graph).map((n) => ({ op: n.op, inputs: recurrentInputs(n) }));
       expect(before.length).toBeGreaterThan(0);
       for (const b of before) expect(b.op.projected).toBe(false);
       const matmulsBefore = kinds(graph).filter((k) => k === "matmul").length;
@@ -106,17 +106,18 @@ describe("hoistInputProjection", () => {
       expect(kinds(graph).filter((k) => k === "matmul").length).toBe(matmulsBefore + before.length);
       after.forEach((node, i) => {
         const original = before[i]!;
-        expect(node.op).toEqual({ ...original.op, projected: true });
+        const inputs = recurrentInputs(node);
+        expect({ ...node.op, inputNames: undefined }).toEqual({ ...original.op, projected: true, inputNames: undefined });
         // The kernel and the input bias moved into the matmul; the rest stayed.
-        expect(node.inputs[R.kernel]).toBe(NONE);
-        expect(node.inputs[R.inputBias]).toBe(NONE);
-        for (const k of [R.recurrentKernel, R.recurrentBias, R.mask, R.h0, R.c0]) expect(node.inputs[k]).toBe(original.inputs[k]);
-        const { node: matmul, index } = producer(graph, node.inputs[R.x]!);
+        expect(inputs.kernel).toBeUndefined();
+        expect(inputs.inputBias).toBeUndefined();
+        for (const k of ["recurrentKernel", "recurrentBias", "mask", "h0", "c0"] as const) expect(inputs[k]).toBe(original.inputs[k]);
+        const { node: matmul, index } = producer(graph, inputs.x);
         expect(index).toBeLessThan(graph.nodes.indexOf(node));
         expect(matmul.op).toEqual({ kind: "matmul", activation: "linear" });
-        const bias = original.inputs[R.inputBias]!;
+        const bias = original.inputs.inputBias;
         expect(matmul.inputs).toEqual(
-          bias === NONE ? [original.inputs[R.x], original.inputs[R.kernel]] : [original.inputs[R.x], original.inputs[R.kernel], bias],
+          bias === undefined ? [original.inputs.x, original.inputs.kernel] : [original.inputs.x, original.inputs.kernel, bias],
         );
         expect(matmul.outputs).toHaveLength(1);
         expect(graph.values[matmul.outputs[0]!]!.dtype).toBe("f32");
@@ -130,7 +131,7 @@ describe("hoistInputProjection", () => {
       expect(recurrent.length).toBeGreaterThan(0);
       for (const node of recurrent) {
         expect(node.op.projected).toBe(true);
-        const { node: matmul, index } = producer(graph, node.inputs[R.x]!);
+        const { node: matmul, index } = producer(graph, recurrentInputs(node).x);
         expect(matmul.op.kind).toBe("matmul");
         expect(index).toBeLessThan(graph.nodes.indexOf(node));
       }
@@ -152,7 +153,7 @@ describe("hoistInputProjection", () => {
     const graph = lowered("model M(x: [2, 5, 3]) {\n  return bilstm(4)(x)\n}\n");
     const x = graph.inputs[0]!.value;
     hoistInputProjection(graph);
-    const matmuls = recurrentNodes(graph).map((n) => producer(graph, n.inputs[R.x]!).node);
+    const matmuls = recurrentNodes(graph).map((n) => producer(graph, recurrentInputs(n).x).node);
     expect(matmuls).toHaveLength(2);
     expect(matmuls[0]).not.toBe(matmuls[1]);
     for (const m of matmuls) expect(m.inputs[0]).toBe(x);
@@ -175,8 +176,8 @@ describe("foldConstants: GRU reset_after=true's bias rows", () => {
       { kind: "row", index: 1 },
     ]);
     const [gru] = recurrentNodes(graph);
-    expect(gru!.inputs[R.inputBias]).toBe(rows[0]!.outputs[0]);
-    expect(gru!.inputs[R.recurrentBias]).toBe(rows[1]!.outputs[0]);
+    expect(recurrentInputs(gru!).inputBias).toBe(rows[0]!.outputs[0]);
+    expect(recurrentInputs(gru!).recurrentBias).toBe(rows[1]!.outputs[0]);
     expect(constData(graph, rows[0]!.inputs[0]!).shape).toEqual([2, 3 * u]);
   });
 
@@ -184,10 +185,10 @@ describe("foldConstants: GRU reset_after=true's bias rows", () => {
     const graph = optimized(`model M(x: [1, 4, ${F}]) {\n  return gru(${u}, name="g")(x)\n}\n`, undefined, weights(["g"]));
     expect(kinds(graph)).not.toContain("row");
     const [gru] = recurrentNodes(graph);
-    const recurrentBias = constData(graph, gru!.inputs[R.recurrentBias]!);
+    const recurrentBias = constData(graph, recurrentInputs(gru!).recurrentBias!);
     expect(recurrentBias.shape).toEqual([3 * u]);
     expect(Array.from(recurrentBias.data)).toEqual(bias[1]);
-    const matmul = producer(graph, gru!.inputs[R.x]!).node;
+    const matmul = producer(graph, recurrentInputs(gru!).x).node;
     const inputBias = constData(graph, matmul.inputs[2]!);
     expect(inputBias.shape).toEqual([3 * u]);
     expect(Array.from(inputBias.data)).toEqual(bias[0]);
@@ -205,15 +206,15 @@ describe("foldConstants: GRU reset_after=true's bias rows", () => {
     expect(kinds(raw).filter((k) => k === "row")).toHaveLength(6);
     const graph = optimized(src);
     expect(kinds(graph)).not.toContain("row");
-    for (const gru of recurrentNodes(graph)) expect(producer(graph, gru.inputs[R.recurrentBias]!).node.op.kind).toBe("const");
+    for (const gru of recurrentNodes(graph)) expect(producer(graph, recurrentInputs(gru).recurrentBias!).node.op.kind).toBe("const");
   });
 
   it("reset_after=false has one [3u] bias and no row op", () => {
     const graph = lowered(`model M(x: [1, 4, ${F}]) {\n  return gru(${u}, reset_after=false)(x)\n}\n`);
     expect(kinds(graph)).not.toContain("row");
     const [gru] = recurrentNodes(graph);
-    expect(gru!.inputs[R.recurrentBias]).toBe(NONE);
-    expect(constData(graph, gru!.inputs[R.inputBias]!).shape).toEqual([3 * u]);
+    expect(recurrentInputs(gru!).recurrentBias).toBeUndefined();
+    expect(constData(graph, recurrentInputs(gru!).inputBias!).shape).toEqual([3 * u]);
   });
 
   it("evaluates only ops whose inputs are all constant, never a matmul or a recurrent op", () => {

@@ -1,14 +1,14 @@
-// Completion and signature help, through the real server: a snippet with the cursor marked `<|>`.
+// Completion and signature help, through the server in process: a snippet with the cursor marked `<|>`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MarkupContent } from "vscode-languageserver/node";
-import { LspClient } from "./client.js";
+import { InProcessServer } from "./in-process.js";
 
-let client: LspClient;
+let client: InProcessServer;
 beforeAll(async () => {
-  client = await LspClient.start();
+  client = await InProcessServer.start();
 });
 afterAll(async () => {
-  await client.stop();
+  await client?.stop();
 });
 
 /** A model body around a snippet line (the cursor is in the snippet). */

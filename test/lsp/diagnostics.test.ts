@@ -1,15 +1,16 @@
-// Diagnostics and quick fixes, through the real server: what is published on open and on change
+// Diagnostics and quick fixes, through the server in process: what is published on open and on change
 // (only for the latest version), and the code actions made from the diagnostics' fixes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiagnosticSeverity, DiagnosticTag } from "vscode-languageserver/node";
-import { applyEdits, LspClient } from "./client.js";
+import { applyEdits } from "./editor.js";
+import { InProcessServer } from "./in-process.js";
 
-let client: LspClient;
+let client: InProcessServer;
 beforeAll(async () => {
-  client = await LspClient.start();
+  client = await InProcessServer.start();
 });
 afterAll(async () => {
-  await client.stop();
+  await client?.stop();
 });
 
 const STACKING = `model Stacking(x: [B, T, 8]) {

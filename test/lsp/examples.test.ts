@@ -1,4 +1,4 @@
-// The examples through the server as an editor opens them: mistakes.rnn shows every documented error
+// The examples through the server (in process) as an editor opens them: mistakes.rnn shows every documented error
 // (its `# expect: CODE` lines) and a quick fix for each one that has a fix; hovering any binding of any
 // example — where it is declared or used — shows the type the checker inferred for it.
 import { readdirSync, readFileSync } from "node:fs";
@@ -6,17 +6,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeAction, Hover, MarkupContent } from "vscode-languageserver/node";
 import { check, formatType } from "../../src/index.js";
-import { LspClient, ROOT } from "./client.js";
+import { InProcessServer } from "./in-process.js";
 
-let client: LspClient;
+let client: InProcessServer;
 beforeAll(async () => {
-  client = await LspClient.start();
+  client = await InProcessServer.start();
 });
 afterAll(async () => {
-  await client.stop();
+  await client?.stop();
 });
 
-const dir = join(ROOT, "examples");
+const dir = join(import.meta.dirname, "..", "..", "examples");
 const examples = readdirSync(dir).filter((f) => f.endsWith(".rnn"));
 const read = (name: string) => readFileSync(join(dir, name), "utf8");
 

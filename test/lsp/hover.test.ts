@@ -1,13 +1,13 @@
-// Hover, through the real server: a snippet with the cursor marked `<|>`, one assertion on the text.
+// Hover, through the server in process: a snippet with the cursor marked `<|>`, one assertion on the text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LspClient } from "./client.js";
+import { InProcessServer } from "./in-process.js";
 
-let client: LspClient;
+let client: InProcessServer;
 beforeAll(async () => {
-  client = await LspClient.start();
+  client = await InProcessServer.start();
 });
 afterAll(async () => {
-  await client.stop();
+  await client?.stop();
 });
 
 const BISEED = `model BiSeed(x: [1, 4, 5]) {

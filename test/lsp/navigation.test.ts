@@ -1,5 +1,5 @@
 // Go to definition, references, rename, document symbols, folding, semantic tokens, inlay hints and
-// formatting, through the real server.
+// formatting, through the server in process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   DocumentSymbol,
@@ -13,14 +13,15 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver/node";
 import { formatRnn } from "../../src/format/index.js";
-import { applyEdits, LspClient, positionOfText } from "./client.js";
+import { applyEdits, positionOfText } from "./editor.js";
+import { InProcessServer } from "./in-process.js";
 
-let client: LspClient;
+let client: InProcessServer;
 beforeAll(async () => {
-  client = await LspClient.start();
+  client = await InProcessServer.start();
 });
 afterAll(async () => {
-  await client.stop();
+  await client?.stop();
 });
 
 const SRC = `# An encoder and two models that call it.

@@ -1,6 +1,7 @@
 // The generator and Keras's initializer formulas (KERAS-SEMANTICS.md §3–4).
 import { describe, expect, it } from "vitest";
-import { computeFans, householderQr, materialize, type Initializer } from "../../src/layers/initializers.js";
+import { computeFans, materialize, type Initializer } from "../../src/layers/initializers.js";
+import { householderQr } from "../../src/layers/orthogonal.js";
 import { deriveSeed, ln, Random, seedFrom } from "../../src/layers/random.js";
 
 describe("Random", () => {
@@ -170,7 +171,10 @@ describe("materialize", () => {
     const n = 3;
     const r = new Random(1);
     const a = Float64Array.from({ length: m * n }, () => r.normal());
-    const { q, diag } = householderQr(a, m, n);
+    // householderQr takes and gives column-major matrices (column j at j·m).
+    const columns = Float64Array.from({ length: m * n }, (_, k) => a[(k % m) * n + Math.floor(k / m)]!);
+    const { q: qColumns, diag } = householderQr(columns, m, n);
+    const q = Float64Array.from({ length: m * n }, (_, k) => qColumns[(k % n) * m + Math.floor(k / n)]!);
     // rᵢⱼ = qᵢᵀ aⱼ for i ≤ j, and q rᵢ reproduces a.
     for (let j = 0; j < n; j++) {
       for (let row = 0; row < m; row++) {

@@ -1,14 +1,14 @@
 // The CPU backend: plans a graph for concrete input shapes — every value's shape, one buffer per
 // value, one closure per node — then runs the closures. A run allocates nothing but its results;
 // a new set of input shapes gets (and caches) a new plan.
-import { NONE, type Graph, type Node } from "../../ir/graph.js";
+import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { inferShapes, numbers } from "../../ir/shapes.js";
-import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
+import { prepareGraph } from "../../ir/passes.js";
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activateInPlace } from "./kernels/activations.js";
-import { RecurrentKernel } from "./kernels/recurrent.js";
+import { RecurrentStep, type RecurrentBuffers } from "./kernels/recurrent.js";
 import * as ops from "./kernels/tensor-ops.js";
 import { Arena } from "./wasm/arena.js";
 
@@ -55,10 +55,7 @@ export class CpuBackend {
     graph: Graph,
     private readonly useWasm = true,
   ) {
-    foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
-    hoistInputProjection(graph);
-    eliminateDeadCode(graph);
-    this.graph = graph;
+    this.graph = prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: true });
   }
 
   /** Runs the model; the results are fresh arrays the caller owns. */
@@ -99,6 +96,7 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
   const shapes: number[][] = [];
   graph.inputs.forEach((input, i) => (shapes[input.value] = inputs[i]!.shape));
   const bytes: number[] = [];
+  const recurrentSteps = new Map<Node, RecurrentStep>();
   for (const node of graph.nodes) {
     if (node.op.kind === "input") continue;
     const outShapes = node.op.kind === "const" ? [node.op.data.shape] : inferShapes(node, shapes, numbers);
@@ -107,7 +105,9 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
       bytes.push(sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype]);
     });
     if (node.op.kind === "recurrent") {
-      for (const floats of RecurrentKernel.arenaFloats(node.op, shapes[node.inputs[0]!]![0]!)) bytes.push(floats * 4);
+      const step = recurrentStep(graph, node, shapes);
+      recurrentSteps.set(node, step);
+      for (const floats of step.arenaFloats()) bytes.push(floats * 4);
     }
     if (node.op.kind === "matmul") {
       const [k, n] = shapes[node.inputs[1]!]!;
@@ -127,9 +127,47 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
       continue;
     }
     for (const v of node.outputs) buffers[v] = allocate(arena, graph.values[v]!.dtype, sizeOf(shapes[v]!));
-    steps.push(kernelFor(node, shapes, buffers, arena));
+    const recurrent = recurrentSteps.get(node);
+    steps.push(recurrent ? recurrent.instantiate(arena, recurrentBuffers(node, buffers)) : kernelFor(node, shapes, buffers, arena));
   }
   return { inputShapes: inputs.map((t) => [...t.shape]), buffers, shapes, steps };
+}
+
+/** The rendered step of a recurrent node for these shapes. */
+export function recurrentStep(graph: Graph, node: Node, shapes: number[][]): RecurrentStep {
+  if (node.op.kind !== "recurrent") throw new Error("not a recurrent node");
+  const op = node.op;
+  const inputs = recurrentInputs(node);
+  const [batch, steps] = shapes[inputs.x]!;
+  const present = new Set<keyof RecurrentBuffers>();
+  for (const key of ["recurrentBias", "mask", "h0", "c0"] as const) if (inputs[key] !== undefined) present.add(key);
+  (["output", "h", "c"] as const).forEach((key, i) => {
+    if (op.used[i]) present.add(key);
+  });
+  // The projection may be worked on in place when this op is its only reader (the hoisting pass made it for it).
+  const x = inputs.x;
+  const ownsProjection = !graph.outputs.includes(x) && graph.nodes.filter((n) => n.inputs.includes(x)).length === 1;
+  return new RecurrentStep(op, batch!, steps!, present, ownsProjection);
+}
+
+/** A recurrent node's buffers in the plan. */
+function recurrentBuffers(node: Node, buffers: (Buffer | undefined)[]): RecurrentBuffers {
+  const op = node.op;
+  if (op.kind !== "recurrent") throw new Error("not a recurrent node");
+  const inputs = recurrentInputs(node);
+  const input = (name: keyof typeof inputs) => (inputs[name] === undefined ? undefined : buffers[inputs[name]]);
+  const output = (i: number) => (op.used[i] ? (buffers[node.outputs[i]!] as Float32Array) : undefined);
+  return {
+    projected: input("x") as Float32Array,
+    recurrentKernel: input("recurrentKernel") as Float32Array,
+    recurrentBias: input("recurrentBias") as Float32Array | undefined,
+    mask: input("mask") as Uint8Array | undefined,
+    h0: input("h0") as Float32Array | undefined,
+    c0: input("c0") as Float32Array | undefined,
+    output: output(0),
+    h: output(1),
+    c: output(2),
+  };
 }
 
 /** Evaluates a node whose inputs are constants (constant folding), with the JavaScript kernels. */
@@ -205,11 +243,6 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
           out,
         );
     }
-    case "reverseTime": {
-      const [b, t, ...rest] = shape(0);
-      const inner = sizeOf(rest);
-      return () => ops.reverseTime(buf(0), b!, t!, inner, out);
-    }
     case "gather": {
       const [vocab, dim] = shape(1);
       return () => {
@@ -240,28 +273,9 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
     case "splitTime":
       // The same row-major data under another shape.
       return () => out.set(buf(0));
-    case "recurrent": {
-      const [b, t] = shape(0);
-      if (!op.projected) throw new Error("recurrent ops run after the hoisting pass");
-      const kernel = new RecurrentKernel(op, b!, t!, arena);
-      kernel.prepare(f32(2));
-      const opt = (i: number) => (node.inputs[i] === NONE ? undefined : buffers[node.inputs[i]!]);
-      const outputs = node.outputs.map((v, i) => (op.used[i] ? (buffers[v] as Float32Array) : undefined));
-      const io = {
-        projected: f32(0),
-        recurrentKernel: f32(2),
-        recurrentBias: opt(4) as Float32Array | undefined,
-        mask: opt(5) as Uint8Array | undefined,
-        h0: opt(6) as Float32Array | undefined,
-        c0: opt(7) as Float32Array | undefined,
-        output: outputs[0],
-        h: outputs[1],
-        c: outputs[2],
-      };
-      return () => kernel.run(io);
-    }
+    case "recurrent":
     case "input":
     case "const":
-      throw new Error(`${op.kind} has no kernel`);
+      throw new Error(`${op.kind} has no kernel of its own`);
   }
 }

@@ -1,11 +1,11 @@
 // The TensorFlow.js backend: the graph lowered to tfjs-core ops, on whatever tfjs backend the caller's
-// `tf` has active (cpu, wasm, webgl, webgpu, …). The same passes as the CPU backend run first. Weights
+// `tf` has active (cpu, wasm, webgl, webgpu, …), prepared by prepareGraph without hoisting. Weights
 // are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
 // tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
 import { evaluateNode } from "../cpu/executor.js";
-import { NONE, RECURRENT_INPUTS as R, type Graph, type Node } from "../../ir/graph.js";
+import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
-import { eliminateDeadCode, foldConstants, hoistInputProjection } from "../../ir/passes.js";
+import { prepareGraph } from "../../ir/passes.js";
 import { DataError, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activate } from "./activations.js";
@@ -31,10 +31,8 @@ export class TfjsBackend {
 
   /** `tf`: the caller's @tensorflow/tfjs (or tfjs-core with a backend registered); its active backend runs the model. */
   constructor(graph: Graph, tf: TfjsCore) {
-    foldConstants(graph, (node, inputs) => evaluateNode(graph, node, inputs));
-    hoistInputProjection(graph);
-    eliminateDeadCode(graph);
-    this.graph = graph;
+    // No hoisting: the loop projects the input itself (both directions of a pair in one matMul).
+    this.graph = prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: false });
     this.ctx = new TfContext(tf);
     this.tf = this.ctx.tf;
     try {
@@ -96,61 +94,42 @@ export class TfjsBackend {
     // The scalars of hard_sigmoid and of masking, made now so that runs make no kept tensor.
     for (const value of [0.2, 0.5, 1]) ctx.scalar(value);
 
-    const readers = new Map<number, Node[]>();
-    for (const node of graph.nodes) for (const v of node.inputs) if (v !== NONE) readers.set(v, [...(readers.get(v) ?? []), node]);
-    /** reverseTime nodes whose work the recurrent loop does (see Lane.timeOrdered). */
-    const elided = new Set<Node>();
-
-    // The recurrent ops, each with the projection the hoisting pass put before it (the loop does its own).
-    const lanes = new Map<Node, { lane: Lane; projection: Node; features: number }>();
+    // The recurrent ops, with their constant weights.
+    const lanes = new Map<Node, { lane: Lane; features: number }>();
     for (const node of graph.nodes) {
       if (node.op.kind !== "recurrent") continue;
-      const projection = producer.get(node.inputs[R.x]!);
-      const kernel = projection && constant(projection.inputs[1]!);
-      const bias = projection && projection.inputs.length > 2 ? projection.inputs[2]! : NONE;
-      const recurrentKernel = constant(node.inputs[R.recurrentKernel]!);
-      if (projection?.op.kind !== "matmul" || projection.op.activation !== "linear" || !kernel || !recurrentKernel) {
-        throw new Error("tfjs backend: a recurrent op needs its hoisted projection and constant weights");
+      const inputs = recurrentInputs(node);
+      const kernel = inputs.kernel === undefined ? undefined : constant(inputs.kernel);
+      const recurrentKernel = constant(inputs.recurrentKernel);
+      if (node.op.projected || !kernel || !recurrentKernel) {
+        throw new Error("tfjs backend: a recurrent op needs its input unprojected and constant weights");
       }
-      const biasData = (v: number) => {
-        if (v === NONE) return undefined;
+      const biasData = (v: number | undefined) => {
+        if (v === undefined) return undefined;
         const d = constant(v);
         if (!d) throw new Error("tfjs backend: recurrent biases must be constants");
         return d.data as Float32Array;
       };
-      const sequence = node.outputs[0]!;
-      const [reverse, ...others] = readers.get(sequence) ?? [];
-      const timeOrdered =
-        node.op.goBackwards &&
-        node.op.returnSequences &&
-        reverse?.op.kind === "reverseTime" &&
-        others.length === 0 &&
-        !graph.outputs.includes(sequence)
-          ? reverse
-          : undefined;
-      if (timeOrdered) elided.add(timeOrdered);
       lanes.set(node, {
-        projection,
         features: kernel.shape[0]!,
         lane: {
-          ...(timeOrdered ? { timeOrdered: timeOrdered.outputs[0]! } : {}),
           op: node.op,
-          x: projection.inputs[0]!,
-          mask: node.inputs[R.mask] ?? NONE,
-          h0: node.inputs[R.h0] ?? NONE,
-          c0: node.inputs[R.c0] ?? NONE,
+          x: inputs.x,
+          mask: inputs.mask ?? NONE,
+          h0: inputs.h0 ?? NONE,
+          c0: inputs.c0 ?? NONE,
           outputs: node.outputs,
           weights: {
             kernel: kernel.data as Float32Array,
-            inputBias: biasData(bias),
+            inputBias: biasData(inputs.inputBias),
             recurrentKernel: recurrentKernel.data as Float32Array,
-            recurrentBias: biasData(node.inputs[R.recurrentBias] ?? NONE),
+            recurrentBias: biasData(inputs.recurrentBias),
           },
         },
       });
     }
 
-    // Pairs that run as one program (a bidirectional layer's two directions), at the later one's place.
+    // A bidirectional layer's two directions (the same `pair`) run as one program, at the later one's place.
     const layout = layoutFor(this.tf.getBackend());
     const programAt = new Map<Node, RecurrentProgram | null>(); // null: runs as part of a later program
     const recurrent = [...lanes.keys()];
@@ -158,16 +137,14 @@ export class TfjsBackend {
       const a = recurrent[i]!;
       if (programAt.has(a)) continue;
       const la = lanes.get(a)!;
-      const partner = recurrent.slice(i + 1).find((b) => {
-        const lb = lanes.get(b)!;
-        return (
-          !programAt.has(b) &&
-          lb.lane.x === la.lane.x &&
-          lb.lane.mask === la.lane.mask &&
-          RecurrentProgram.canFuse(la.lane.op, lb.lane.op) &&
-          !readsBetween(graph, a, b)
-        );
-      });
+      const pair = la.lane.op.pair;
+      const partner =
+        pair === undefined
+          ? undefined
+          : recurrent.slice(i + 1).find((b) => {
+              const lb = lanes.get(b)!;
+              return !programAt.has(b) && lb.lane.op.pair === pair && RecurrentProgram.canFuse(la.lane.op, lb.lane.op);
+            });
       const group = partner ? [a, partner] : [a];
       programAt.set(
         group[group.length - 1]!,
@@ -181,9 +158,8 @@ export class TfjsBackend {
       if (partner) programAt.set(a, null);
     }
 
-    const projections = new Set([...lanes.values()].map((l) => l.projection));
     for (const node of graph.nodes) {
-      if (node.op.kind === "input" || node.op.kind === "const" || projections.has(node) || elided.has(node)) continue;
+      if (node.op.kind === "input" || node.op.kind === "const") continue;
       if (node.op.kind === "recurrent") {
         const program = programAt.get(node);
         if (program) this.steps.push((env) => program.run(env));
@@ -232,8 +208,6 @@ export class TfjsBackend {
           const rank = parts[0]!.shape.length;
           env[out] = tf.concat(parts, op.axis < 0 ? rank + op.axis : op.axis);
         };
-      case "reverseTime":
-        return (env) => (env[out] = tf.reverse(env[a]!, 1));
       case "gather": {
         // Ids straight from an input are checked before the run; others here, from their data.
         const checkedBefore = this.graph.inputs.some((i) => i.value === a);
@@ -279,14 +253,6 @@ export class TfjsBackend {
         throw new Error(`${op.kind} has no step of its own`);
     }
   }
-}
-
-/** Whether a node after `first`, up to and including `second`, reads an output of `first`. */
-function readsBetween(graph: Graph, first: Node, second: Node): boolean {
-  const outputs = new Set(first.outputs);
-  const from = graph.nodes.indexOf(first);
-  const to = graph.nodes.indexOf(second);
-  return graph.nodes.slice(from + 1, to + 1).some((n) => n.inputs.some((v) => outputs.has(v)));
 }
 
 /** Token ids must index the embedding table (the CPU backend's message). */

@@ -2,6 +2,7 @@
 // gate blocks reordered so that gates sharing an activation are adjacent, and one or two "lanes"
 // (the two directions of a bidirectional layer) combined into one cell of L·u units whose kernels
 // are block-diagonal, so that both directions run in one set of ops per step.
+import { CELLS, gateCount, gateIndex } from "../../ir/cells.js";
 import type { CellKind } from "../../ir/graph.js";
 
 /** Row-major [rows, cols]. */
@@ -23,17 +24,21 @@ export interface LaneWeights {
   recurrentBias: Float32Array | undefined;
 }
 
-/** The gate blocks per cell, in Keras order: SimpleRNN h; GRU z, r, h; LSTM i, f, c, o. */
-export function gateCount(cell: CellKind): number {
-  return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
-}
-
 /**
- * The order the tfjs loop keeps the gates in (position → Keras gate): LSTM i, f, o, c so that the
- * three gates under `recurrent_activation` are one block; GRU and SimpleRNN as Keras has them.
+ * The order the tfjs loop keeps the gates in (position → Keras gate): those under
+ * `recurrent_activation` first, so that they are one block (LSTM i, f, o, c), the others after them
+ * in Keras order — a reset gate's candidate last, where its separate matmul's columns are.
  */
 export function gateOrder(cell: CellKind): number[] {
-  return cell === "lstm" ? [0, 1, 3, 2] : cell === "gru" ? [0, 1, 2] : [0];
+  const gates = CELLS[cell].gates.map((g, index) => ({ ...g, index }));
+  const order = [
+    ...gates.filter((g) => g.activation === "recurrentActivation"),
+    ...gates.filter((g) => g.activation !== "recurrentActivation"),
+  ];
+  const candidate = CELLS[cell].reset?.candidate;
+  if (candidate !== undefined && order[order.length - 1]!.name !== candidate)
+    throw new Error(`${cell}: the reset gate's candidate must come last`);
+  return order.map((g) => g.index);
 }
 
 /** The combined weights of L lanes: W = G·L·u columns, gate-major (in `gateOrder`), then lane, then unit. */
@@ -67,7 +72,9 @@ export function combineLanes(cell: CellKind, resetAfter: boolean, units: number,
   const W = G * Lu;
   const column = (p: number, l: number, j: number) => p * Lu + l * u + j;
 
-  const biasRow = lanes.some((lane) => lane.inputBias || (cell === "gru" && resetAfter && lane.recurrentBias));
+  const reset = CELLS[cell].reset;
+  const candidate = reset ? gateIndex(cell, reset.candidate) : -1;
+  const biasRow = lanes.some((lane) => lane.inputBias || (reset !== undefined && resetAfter && lane.recurrentBias));
   const kernel = new Float32Array((L * F + (biasRow ? 1 : 0)) * W);
   const bias = kernel.subarray(L * F * W);
   const recurrent = new Float32Array(Lu * W);
@@ -81,8 +88,8 @@ export function combineLanes(cell: CellKind, resetAfter: boolean, units: number,
       for (let i = 0; i < u; i++) {
         for (let j = 0; j < u; j++) recurrent[(l * u + i) * W + column(p, l, j)] = lane.recurrentKernel[i * G * u + g * u + j]!;
       }
-      // GRU reset_after: the z and r parts of the recurrent bias join the input bias; h's stays apart.
-      const foldRecurrent = cell === "gru" && resetAfter && g < 2 && lane.recurrentBias !== undefined;
+      // reset_after: the recurrent bias of the gates but the candidate joins the input bias; the candidate's stays apart.
+      const foldRecurrent = reset !== undefined && resetAfter && g !== candidate && lane.recurrentBias !== undefined;
       if (lane.inputBias || foldRecurrent) {
         for (let j = 0; j < u; j++) {
           const k = g * u + j;
@@ -90,9 +97,9 @@ export function combineLanes(cell: CellKind, resetAfter: boolean, units: number,
         }
       }
     }
-    if (cell === "gru" && resetAfter && lane.recurrentBias) {
+    if (reset !== undefined && resetAfter && lane.recurrentBias) {
       candidateBias ??= new Float32Array(Lu);
-      candidateBias.set(lane.recurrentBias.subarray(2 * u, 3 * u), l * u);
+      candidateBias.set(lane.recurrentBias.subarray(candidate * u, (candidate + 1) * u), l * u);
     }
   });
   const full: Matrix = { rows: Lu, cols: W, data: recurrent };
@@ -102,7 +109,7 @@ export function combineLanes(cell: CellKind, resetAfter: boolean, units: number,
     features: F,
     kernel: { rows: L * F + (biasRow ? 1 : 0), cols: W, data: kernel },
     biasRow,
-    recurrent: cell === "gru" && !resetAfter ? [columns(full, 0, 2 * Lu), columns(full, 2 * Lu, W)] : [full],
+    recurrent: reset !== undefined && !resetAfter ? [columns(full, 0, W - Lu), columns(full, W - Lu, W)] : [full],
     candidateBias,
   };
 }

@@ -1,8 +1,8 @@
-// The recurrent loop written with tfjs-core ops. Per run: one matMul projects every step of the input
-// at once (x·K + b, the hoisted projection), laid out time-major; per step: h·R, the gates, the new
-// state, Keras's TensorFlow-backend masking. Two ops of opposite directions on the same input (a
-// bidirectional layer) run as one cell of 2u units with block-diagonal kernels when they are small:
-// per-op dispatch, not arithmetic, is then what costs.
+// The recurrent loop written with tfjs-core ops, its cell math read from ir/cells.ts. Per run: one
+// matMul projects every step of the input at once (x·K + b; this backend's graph is not hoisted),
+// laid out time-major; per step: h·R, the gates, the new state, Keras's TensorFlow-backend masking.
+// The two directions of a bidirectional layer (one RecurrentOp.pair) run as one cell of 2u units
+// with block-diagonal kernels when they are small: per-op dispatch, not arithmetic, is then what costs.
 //
 // Layout: the cpu backend (and webgl, webgpu, …) keeps a step as [units, batch], so that the gate
 // blocks are rows and splitting them is contiguous (the cpu backend slices other blocks element by
@@ -13,11 +13,12 @@
 // memcpys of the projection in all). Its splits copy their whole input once per output too, so for
 // wide cells and batches the gates stay apart there: one matmul per gate, each gate's rows uploaded
 // apart.
+import { CELLS, gateActivation, gateCount, gateIndex, type Update } from "../../ir/cells.js";
 import { NONE, type RecurrentOp } from "../../ir/graph.js";
 import type { Activation } from "../../types/activations.js";
 import { activate, isElementwise } from "./activations.js";
 import type { TfContext } from "./context.js";
-import { columns, combineLanes, gateCount, transposeMatrix, type LaneWeights, type Matrix } from "./recurrent-weights.js";
+import { columns, combineLanes, gateOrder, transposeMatrix, type LaneWeights, type Matrix } from "./recurrent-weights.js";
 import type { TfTensor } from "./tfjs-core.js";
 
 export interface Layout {
@@ -36,7 +37,7 @@ export function layoutFor(backend: string): Layout {
 /** One recurrent op of the graph, as the loop sees it. */
 export interface Lane {
   op: RecurrentOp;
-  /** Value ids (NONE where absent): the input before its projection [B,T,F], the mask [B,T], h0, c0. */
+  /** Value ids (NONE where absent): the input [B,T,F] (the loop projects it), the mask [B,T], h0, c0. */
   x: number;
   mask: number;
   h0: number;
@@ -44,12 +45,6 @@ export interface Lane {
   /** Value ids of the op's outputs: the output, h, and c for an LSTM. */
   outputs: number[];
   weights: LaneWeights;
-  /**
-   * A backward op whose sequence is read only by a reverseTime node (a bidirectional layer): that
-   * node's output value, bound here to the sequence in time order instead (tfjs-cpu reverses
-   * element by element; the loop can stack its steps the other way round for free).
-   */
-  timeOrdered?: number;
 }
 
 /** A cell's weights as tfjs tensors, uploaded once (kept until the backend's dispose()). */
@@ -220,7 +215,7 @@ export class RecurrentProgram {
       return parts.length === 1 ? parts[0]! : tf.concat(parts, transposed ? 0 : 1);
     };
     let h = initial("h0");
-    let c = op.cell === "lstm" ? initial("c0") : undefined;
+    let c = CELLS[op.cell].states.includes("c") ? initial("c0") : undefined;
     // With zero initial states and no zeroing, the output follows h exactly (both start at 0 and
     // both take the new h on used steps); otherwise it is tracked apart.
     const outputFollowsState = h === undefined && !op.zeroOutputForMask;
@@ -251,23 +246,25 @@ export class RecurrentProgram {
       if (wantSequence) sequence.push(output);
     }
 
-    // Back to [B, …] per lane, for the outputs someone reads.
+    // Back to [B, …] per lane, for the outputs someone reads. A lane whose sequence is wanted in time
+    // order (RecurrentOp.sequenceInTimeOrder) has its steps stacked the other way round.
+    const timeOrdered = (lane: Lane) => lane.op.goBackwards && lane.op.sequenceInTimeOrder;
     const used = (i: number) => lanes.some((lane) => lane.op.used[i]);
     const bind = (slot: number, perLane: TfTensor[]) =>
       lanes.forEach((lane, l) => {
-        if (lane.op.used[slot]) env[slot === 0 && lane.timeOrdered !== undefined ? lane.timeOrdered : lane.outputs[slot]!] = perLane[l]!;
+        if (lane.op.used[slot]) env[lane.outputs[slot]!] = perLane[l]!;
       });
     if (used(0)) {
       if (!op.returnSequences) bind(0, this.splitState(output!, B, L, u));
-      else if (L === 1) bind(0, this.splitSequence(lanes[0]!.timeOrdered === undefined ? sequence : sequence.reverse(), B, T, L, u));
+      else if (L === 1) bind(0, this.splitSequence(timeOrdered(lanes[0]!) ? sequence.reverse() : sequence, B, T, L, u));
       else
         bind(
           0,
-          this.splitSequence(sequence, B, T, L, u).map((t, l) => (lanes[l]!.timeOrdered === undefined ? t : tf.reverse(t, 1))),
+          this.splitSequence(sequence, B, T, L, u).map((t, l) => (timeOrdered(lanes[l]!) ? tf.reverse(t, 1) : t)),
         );
     }
     if (used(1)) bind(1, this.splitState(h!, B, L, u));
-    if (op.cell === "lstm" && used(2)) bind(2, this.splitState(c!, B, L, u));
+    if (CELLS[op.cell].states.includes("c") && used(2)) bind(2, this.splitState(c!, B, L, u));
   }
 
   /** A step's state ([Lu, B] or [B, Lu]) as one [B, u] tensor per lane. */
@@ -325,75 +322,91 @@ export class RecurrentProgram {
         return out;
       };
     };
-    /** h' = z∘h + (1−z)∘ĥ, as ĥ + z∘(h − ĥ). */
-    const interpolate = (z: TfTensor, h: TfTensor | undefined, candidate: TfTensor) =>
-      h ? sum(candidate, tf.mul(z, tf.sub(h, candidate))) : tf.sub(candidate, tf.mul(z, candidate));
-    /** c' = f∘c + i∘g, h' = o∘φ(c'). */
-    const lstm = (i: TfTensor, f: TfTensor, o: TfTensor, g: TfTensor, c: TfTensor | undefined) => {
-      const cNew = c ? sum(tf.mul(f, c), tf.mul(i, g)) : tf.mul(i, g);
-      return { h: tf.mul(o, act(activation, cNew)), c: cNew };
+    const facts = CELLS[op.cell];
+    // The gates in this loop's order (gateOrder: those under recurrent_activation first, a reset gate's candidate last).
+    const names = gateOrder(op.cell).map((k) => facts.gates[k]!.name);
+    const fnOf = (name: string) => gateActivation(op, facts.gates[gateIndex(op.cell, name)]!);
+    const candidate = facts.reset?.candidate;
+    const reset = facts.reset?.gate;
+    /** The state update of cells.ts over tfjs ops; undefined stands for zeros (a first step without initial states). */
+    const update = (gate: Record<string, TfTensor>, h: TfTensor | undefined, c: TfTensor | undefined) => {
+      const before: Record<string, TfTensor | undefined> = { h, c };
+      const after: Record<string, TfTensor | undefined> = {};
+      const evaluate = (e: Update): TfTensor | undefined => {
+        if ("gate" in e) return gate[e.gate]!;
+        if ("state" in e) return before[e.state];
+        if ("updated" in e) return after[e.updated];
+        if ("activate" in e) return act(op.activation, evaluate(e.activate)!);
+        if ("add" in e) {
+          const [a, b] = e.add.map(evaluate);
+          return a && b ? sum(a, b) : (a ?? b);
+        }
+        if ("mul" in e) {
+          const [a, b] = e.mul.map(evaluate);
+          return a && b ? tf.mul(a, b) : undefined;
+        }
+        // z∘a + (1−z)∘b, as b + z∘(a − b).
+        const [z, a, b] = e.mix.map(evaluate) as [TfTensor, TfTensor | undefined, TfTensor];
+        return a ? sum(b, tf.mul(z, tf.sub(a, b))) : tf.sub(b, tf.mul(z, b));
+      };
+      for (const { state, value } of facts.update) after[state] = evaluate(value);
+      return after.c ? { h: after.h!, c: after.c } : { h: after.h! };
     };
+    const byName = (tensors: TfTensor[], of: string[]) => Object.fromEntries(of.map((name, i) => [name, tensors[i]!]));
     const [kernel, candidateKernel] = cell.recurrent as [TfTensor, TfTensor | undefined];
-    const { activation, recurrentActivation: recAct } = op;
+    /** The candidate's activated value from its input part, the reset gate and h (reset_after: h·R_h + b apart, else R_h). */
+    const candidateOf = (p: TfTensor, r: TfTensor, h: TfTensor | undefined, recurrentH: TfTensor | undefined, R: TfTensor) =>
+      op.resetAfter
+        ? act(fnOf(candidate!), recurrentH ? sum(p, tf.mul(r, recurrentH)) : p)
+        : act(fnOf(candidate!), h ? sum(p, recur(tf.mul(r, h), R)) : p);
 
     if (perGate) {
       // One input and one kernel per gate: p_g + h·R_g, no splits.
       const R = cell.gateKernels!;
       const pre = (p: TfTensor[], g: number, h: TfTensor | undefined) => (h ? sum(p[g]!, recur(h, R[g]!)) : p[g]!);
-      switch (op.cell) {
-        case "simple_rnn":
-          return (p, h) => ({ h: act(activation, pre(p, 0, h)) });
-        case "lstm":
-          return (p, h, c) =>
-            lstm(act(recAct, pre(p, 0, h)), act(recAct, pre(p, 1, h)), act(recAct, pre(p, 2, h)), act(activation, pre(p, 3, h)), c);
-        case "gru":
-          return (p, h) => {
-            const z = act(recAct, pre(p, 0, h));
-            const r = act(recAct, pre(p, 1, h));
-            let candidate: TfTensor;
-            if (op.resetAfter) {
-              const recurrentH = h ? (candidateBias ? sum(recur(h, R[2]!), candidateBias) : recur(h, R[2]!)) : candidateBias;
-              candidate = act(activation, recurrentH ? sum(p[2]!, tf.mul(r, recurrentH)) : p[2]!);
-            } else {
-              candidate = act(activation, h ? sum(p[2]!, recur(tf.mul(r, h), R[2]!)) : p[2]!);
-            }
-            return { h: interpolate(z, h, candidate) };
-          };
-      }
+      const last = names.length - 1;
+      return (p, h, c) => {
+        const gate: Record<string, TfTensor> = {};
+        names.forEach((name, g) => {
+          if (name !== candidate) gate[name] = act(fnOf(name), pre(p, g, h));
+        });
+        if (candidate !== undefined) {
+          const recurrentH =
+            op.resetAfter && h ? (candidateBias ? sum(recur(h, R[last]!), candidateBias) : recur(h, R[last]!)) : candidateBias;
+          gate[candidate] = candidateOf(p[last]!, gate[reset!]!, h, op.resetAfter ? recurrentH : undefined, R[last]!);
+        }
+        return update(gate, h, c);
+      };
     }
 
-    const lstmGates = gates([recAct, recAct, recAct, activation]);
-    const zrGates = gates([recAct, recAct]);
-    switch (op.cell) {
-      case "simple_rnn":
-        return ([p], h) => ({ h: act(activation, h ? sum(p!, recur(h, kernel)) : p!) });
-      case "lstm":
-        return ([p], h, c) => {
-          const [i, f, o, g] = lstmGates(h ? sum(p!, recur(h, kernel)) : p!) as [TfTensor, TfTensor, TfTensor, TfTensor];
-          return lstm(i, f, o, g, c);
-        };
-      case "gru":
-        if (op.resetAfter) {
-          return ([p], h) => {
-            const [pZr, pH] = tf.split(p!, [2 * Lu, Lu], axis) as [TfTensor, TfTensor];
-            let zrPre = pZr;
-            let recurrentH = candidateBias;
-            if (h) {
-              const [mZr, mH] = tf.split(recur(h, kernel), [2 * Lu, Lu], axis) as [TfTensor, TfTensor];
-              zrPre = sum(pZr, mZr);
-              recurrentH = candidateBias ? sum(mH, candidateBias) : mH;
-            }
-            const [z, r] = zrGates(zrPre) as [TfTensor, TfTensor];
-            const candidate = act(activation, recurrentH ? sum(pH, tf.mul(r, recurrentH)) : pH);
-            return { h: interpolate(z, h, candidate) };
-          };
-        }
-        return ([p], h) => {
-          const [pZr, pH] = tf.split(p!, [2 * Lu, Lu], axis) as [TfTensor, TfTensor];
-          const [z, r] = zrGates(h ? sum(pZr, recur(h, kernel)) : pZr) as [TfTensor, TfTensor];
-          const candidate = act(activation, h ? sum(pH, recur(tf.mul(r, h), candidateKernel!)) : pH);
-          return { h: interpolate(z, h, candidate) };
-        };
+    if (candidate === undefined) {
+      const allGates = gates(names.map(fnOf));
+      return ([p], h, c) => update(byName(allGates(h ? sum(p!, recur(h, kernel)) : p!), names), h, c);
     }
+    // A reset gate: the gates before the candidate together, the candidate from its own part.
+    const others = names.slice(0, -1);
+    const otherGates = gates(others.map(fnOf));
+    const width = others.length * Lu;
+    if (op.resetAfter) {
+      return ([p], h) => {
+        const [pOthers, pH] = tf.split(p!, [width, Lu], axis) as [TfTensor, TfTensor];
+        let pre = pOthers;
+        let recurrentH = candidateBias;
+        if (h) {
+          const [mOthers, mH] = tf.split(recur(h, kernel), [width, Lu], axis) as [TfTensor, TfTensor];
+          pre = sum(pOthers, mOthers);
+          recurrentH = candidateBias ? sum(mH, candidateBias) : mH;
+        }
+        const gate = byName(otherGates(pre), others);
+        gate[candidate] = candidateOf(pH, gate[reset!]!, h, recurrentH, kernel);
+        return update(gate, h, undefined);
+      };
+    }
+    return ([p], h) => {
+      const [pOthers, pH] = tf.split(p!, [width, Lu], axis) as [TfTensor, TfTensor];
+      const gate = byName(otherGates(h ? sum(pOthers, recur(h, kernel)) : pOthers), others);
+      gate[candidate] = candidateOf(pH, gate[reset!]!, h, undefined, candidateKernel!);
+      return update(gate, h, undefined);
+    };
   }
 }

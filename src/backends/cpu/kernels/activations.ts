@@ -70,21 +70,3 @@ function softmaxRow(a: Float32Array, start: number, n: number): void {
   const inv = 1 / sum;
   for (let i = start; i < start + n; i++) a[i] = a[i]! * inv;
 }
-
-/** A scalar version for the recurrent cell's element-wise step (softmax is not a per-element function). */
-export function scalarActivation(fn: Activation): (x: number) => number {
-  switch (fn) {
-    case "linear":
-      return (x) => x;
-    case "tanh":
-      return tanh;
-    case "sigmoid":
-      return sigmoid;
-    case "hard_sigmoid":
-      return hardSigmoid;
-    case "relu":
-      return (x) => (x > 0 ? x : 0);
-    case "softmax":
-      throw new Error("softmax is not element-wise");
-  }
-}

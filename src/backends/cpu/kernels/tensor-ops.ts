@@ -35,17 +35,6 @@ export function concat(inputs: readonly Buffer[], shapes: readonly (readonly num
   }
 }
 
-/** Reverses axis 1 of [B, T, rest]. */
-export function reverseTime(input: Buffer, batch: number, steps: number, rest: number, out: Buffer): void {
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < steps; t++) {
-      const from = (b * steps + t) * rest;
-      const to = (b * steps + (steps - 1 - t)) * rest;
-      for (let j = 0; j < rest; j++) out[to + j] = input[from + j]!;
-    }
-  }
-}
-
 /** Embedding lookup; an id outside the table is an error the caller reports. */
 export function gather(ids: Int32Array, table: Float32Array, vocab: number, dim: number, out: Float32Array): number | undefined {
   for (let i = 0; i < ids.length; i++) {

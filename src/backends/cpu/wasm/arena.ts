@@ -41,7 +41,8 @@ function kernelsModule(): WebAssembly.Module | null {
 }
 
 const PAGE = 65536;
-const SMALL = 2048;
+/** Below this many multiply-adds a matmul runs in JavaScript: the call into WebAssembly costs more than it saves. */
+export const SMALL_MATMUL = 2048;
 const ALIGN = 16;
 
 export class Arena {
@@ -60,9 +61,8 @@ export class Arena {
       const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
       const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
       this.memory = memory.buffer;
-      // Below a few thousand multiply-adds, the call into WebAssembly costs more than it saves.
       this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os, packed) => {
-        if (m * k * n < SMALL) matmulAccumulate(x, xo, xs, m, k, w, n, out, oo, os);
+        if (m * k * n < SMALL_MATMUL) matmulAccumulate(x, xo, xs, m, k, w, n, out, oo, os);
         else
           kernels.matmul_acc(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os, packed ? packed.byteOffset : 0);
       };

@@ -1,15 +1,15 @@
-// An editor, for the language server's tests: spawns the real server (`rnnc lsp --stdio`) and speaks
-// JSON-RPC to it over its stdin/stdout with vscode-jsonrpc, as VS Code does. Helpers in Langium's
-// style: a snippet with a cursor marker `<|>`, one request, one thing to assert on.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { join } from "node:path";
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
+// What the language server's tests do as an editor, whatever carries the messages: open, change and
+// close documents, wait for their diagnostics, and Langium-style helpers — a snippet with a cursor
+// marker `<|>`, one request, one thing to assert on. Two transports implement it: the server's logic
+// in this process (in-process.ts, what the feature tests use) and the real `rnnc lsp --stdio`
+// process (stdio-client.ts, for the protocol tests).
 import type {
   CodeAction,
   CompletionItem,
   CompletionList,
   Diagnostic,
   Hover,
+  InitializeParams,
   InitializeResult,
   InlayHint,
   MarkupContent,
@@ -18,8 +18,6 @@ import type {
   SignatureHelp,
   TextDocumentContentChangeEvent,
 } from "vscode-languageserver/node";
-
-export const ROOT = join(import.meta.dirname, "..", "..");
 
 /** The marker of the cursor in a snippet. `<` never occurs in .rnn source, so `x <|>|> f` is unambiguous. */
 export const CURSOR = "<|>";
@@ -49,78 +47,72 @@ export function positionOfText(text: string, needle: string, nth = 0, delta = 0)
   return positionOf(text, at + delta);
 }
 
+/** Applies LSP text edits to a text (by position; last first). */
+export function applyEdits(text: string, edits: readonly { range: { start: Position; end: Position }; newText: string }[]): string {
+  const offset = (p: Position) => {
+    const lines = text.split("\n");
+    let o = 0;
+    for (let i = 0; i < p.line; i++) o += lines[i]!.length + 1;
+    return o + p.character;
+  };
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
 export interface StartOptions {
   /** initializationOptions.diagnosticsDelay (ms). */
   diagnosticsDelay?: number;
-  /** Spawn the built server (dist/) instead of the sources through tsx. */
-  built?: boolean;
 }
 
-export class LspClient {
+/** The initialize request VS Code would send (the capabilities the server's answers depend on). */
+export function initializeParams(options: StartOptions): InitializeParams {
+  return {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {
+      textDocument: {
+        hover: { contentFormat: ["markdown", "plaintext"] },
+        completion: { completionItem: { snippetSupport: true } },
+        publishDiagnostics: { relatedInformation: true, versionSupport: true },
+        rename: { prepareSupport: true },
+      },
+    },
+    initializationOptions: options.diagnosticsDelay === undefined ? {} : { diagnosticsDelay: options.diagnosticsDelay },
+  };
+}
+
+/**
+ * How long to wait for a publication before failing. Only a missing publication (a bug) waits this
+ * long, so it is generous: a loaded machine must slow the tests down, not fail them.
+ */
+const DIAGNOSTICS_WAIT_MS = 120_000;
+
+export abstract class Editor {
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly listeners: (() => void)[] = [];
   private nextDocument = 0;
   private readonly versions = new Map<string, number>();
-  stderr = "";
+  /** The server's log (window/logMessage, stderr), for failure messages. */
+  log = "";
   initializeResult!: InitializeResult;
-  readonly exited: Promise<number | null>;
 
-  private constructor(
-    readonly child: ChildProcessWithoutNullStreams,
-    readonly connection: MessageConnection,
-  ) {
-    child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-    connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
-      this.published.push(params);
-      for (const listener of [...this.listeners]) listener();
-    });
-    // The server's log (window/logMessage) is kept for failure messages.
-    connection.onNotification("window/logMessage", (params: { message: string }) => {
-      this.stderr += `[log] ${params.message}\n`;
-    });
+  /** A request and the server's answer, as the editor receives it. */
+  abstract request<R>(method: string, params?: object): Promise<R>;
+  abstract notify(method: string, params?: object): Promise<void>;
+  /** shutdown, then exit. */
+  abstract stop(): Promise<unknown>;
+
+  protected async initialize(options: StartOptions): Promise<void> {
+    this.initializeResult = await this.request<InitializeResult>("initialize", initializeParams(options));
+    await this.notify("initialized", {});
   }
 
-  static async start(options: StartOptions = {}): Promise<LspClient> {
-    const args = options.built ? [join(ROOT, "dist", "cli", "main.js")] : ["--import", "tsx", join(ROOT, "src", "cli", "main.ts")];
-    const child = spawn(process.execPath, [...args, "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const client = new LspClient(child, connection);
-    connection.listen();
-    const initializationOptions = options.diagnosticsDelay === undefined ? {} : { diagnosticsDelay: options.diagnosticsDelay };
-    client.initializeResult = await connection.sendRequest("initialize", {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {
-        textDocument: {
-          hover: { contentFormat: ["markdown", "plaintext"] },
-          completion: { completionItem: { snippetSupport: true } },
-          publishDiagnostics: { relatedInformation: true, versionSupport: true },
-          rename: { prepareSupport: true },
-        },
-      },
-      initializationOptions,
-    });
-    await connection.sendNotification("initialized", {});
-    return client;
-  }
-
-  /** shutdown, exit, and the process's exit code. */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
-    await this.connection.sendRequest("shutdown");
-    await this.connection.sendNotification("exit");
-    const code = await this.exited;
-    this.connection.dispose();
-    return code;
-  }
-
-  request<R>(method: string, params?: object): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
-  }
-
-  async notify(method: string, params?: object): Promise<void> {
-    await this.connection.sendNotification(method, params);
+  /** A textDocument/publishDiagnostics notification arrived. */
+  protected received(params: PublishDiagnosticsParams): void {
+    this.published.push(params);
+    for (const listener of [...this.listeners]) listener();
   }
 
   // ---- documents ----
@@ -150,15 +142,15 @@ export class LspClient {
     return this.published.filter((p) => p.uri === uri);
   }
 
-  /** The first publication for `uri` (of `version`, when given) that satisfies `accept`. */
-  waitForDiagnostics(uri: string, version?: number, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+  /** The first publication for `uri` (of `version`, when given). */
+  waitForDiagnostics(uri: string, version?: number, timeoutMs = DIAGNOSTICS_WAIT_MS): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
       const find = () => this.published.find((p) => p.uri === uri && (version === undefined || p.version === version));
       const found = find();
       if (found) return resolve(found);
       const timer = setTimeout(() => {
         this.listeners.splice(this.listeners.indexOf(listener), 1);
-        reject(new Error(`no diagnostics for ${uri}${version === undefined ? "" : ` v${version}`} within ${timeoutMs} ms\n${this.stderr}`));
+        reject(new Error(`no diagnostics for ${uri}${version === undefined ? "" : ` v${version}`} within ${timeoutMs} ms\n${this.log}`));
       }, timeoutMs);
       const listener = () => {
         const p = find();
@@ -244,18 +236,4 @@ export class LspClient {
       return { diagnostics, actions };
     });
   }
-}
-
-/** Applies LSP text edits to a text (by position; last first). */
-export function applyEdits(text: string, edits: readonly { range: { start: Position; end: Position }; newText: string }[]): string {
-  const offset = (p: Position) => {
-    const lines = text.split("\n");
-    let o = 0;
-    for (let i = 0; i < p.line; i++) o += lines[i]!.length + 1;
-    return o + p.character;
-  };
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
 }
