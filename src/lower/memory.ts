@@ -101,7 +101,9 @@ export function estimateRun(graph: Graph, inputShapes: readonly (readonly number
       note(4 * Arena.packedFloats(k!, n!), () => where("packed weight", [k!, n!]));
     }
     if (op.kind === "recurrent") {
-      const scratch = recurrentStep(graph, node, shapes).arenaFloats().reduce((a, b) => a + b, 0);
+      const scratch = recurrentStep(graph, node, shapes)
+        .arenaFloats()
+        .reduce((a, b) => a + b, 0);
       note(4 * scratch, () => where(`${op.cell} scratch`, [scratch]));
     }
   }
