@@ -1,22 +1,19 @@
 // Reading source files and writing output, with errors that name the file and never show a stack.
-import { readFileSync } from "node:fs";
+import { fileProblem, readUtf8File } from "../weights/file-access.js";
 import { UsageError } from "./args.js";
 
 export class UnreadableFile extends Error {}
 
+/**
+ * A file the user named, as text: only a regular file (never a FIFO or a device, which could block
+ * or never end), of bounded size, that is valid UTF-8. A byte-order mark is kept (the parser skips
+ * it; `fmt` writes it back). Anything else is an UnreadableFile naming the file and why (exit 2).
+ */
 export function readSource(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readUtf8File(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
     throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
   }
 }
