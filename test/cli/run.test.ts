@@ -304,7 +304,7 @@ describe("rnnc run: mistakes in the inputs", () => {
   it("non-integer token ids for an int input", () => {
     const file = temp("e.rnn", "model E(ids: int[1, 3]) {\n  return ids |> embedding(5, 2)\n}\n");
     const ids = temp("ids.json", [[1, 2.5, 3]]);
-    expectOneLineError(rnnc("run", file, "--input", `ids=${ids}`), /input ids: token ids must be integers; element 1 is 2\.5/);
+    expectOneLineError(rnnc("run", file, "--input", `ids=${ids}`), /input ids: token ids must be integers; element \[0\]\[1\] is 2\.5/);
     const fine = temp("ids.json", [[1, 2, 3]]);
     expect(runJson(file, "--input", `ids=${fine}`).outputs[0]!.shape).toEqual([1, 3, 2]);
   });
