@@ -40,7 +40,13 @@ function runFrom(from: number): Promise<number> {
       failures.push(`generated-${seed}-${current}: ${what}`);
       done++;
     };
-    worker.on("message", (m: { ready?: true; started?: number; result?: WorkerResult; done?: true }) => {
+    worker.on("message", (m: { ready?: true; started?: number; result?: WorkerResult; skipped?: string; done?: true }) => {
+      if (m.skipped !== undefined) {
+        clearTimeout(timer);
+        done++;
+        byExit.set("skipped", (byExit.get("skipped") ?? 0) + 1);
+        process.stderr.write(`skipped ${m.skipped}\n`);
+      }
       if (m.ready) worker.send({ seed, from, to: count });
       if (m.started !== undefined) {
         current = m.started;
@@ -56,7 +62,7 @@ function runFrom(from: number): Promise<number> {
         done++;
         byExit.set(String(r.code), (byExit.get(String(r.code)) ?? 0) + 1);
         const outcome = { code: r.code, signal: null, stdout: "", stderr: r.stderr, peakRssMiB: r.peakRssMiB, ms: r.ms, timedOut: false };
-        const problems = outcomeProblems(outcome, { exit: [0, 1, 2] });
+        const problems = outcomeProblems(outcome, { exit: [0, 1, 2], severalLines: true });
         if (problems.length > 0) failures.push(`${r.id} (${r.what}: rnnc ${r.argv.join(" ")}): ${problems.join("; ")}`);
         if (r.peakRssMiB > peak.rss) peak = { rss: r.peakRssMiB, id: r.id };
         if (r.ms > slowest.ms) slowest = { ms: r.ms, id: `${r.id} (${r.what}: rnnc ${r.argv.join(" ")})` };

@@ -39,7 +39,14 @@ process.on("message", (message: { seed: number; from: number; to: number }) => {
   for (let n = message.from; n < message.to; n++) {
     const c = generatedCase(message.seed, n);
     process.send!({ started: n });
-    const dir = materialize(c.files);
+    let dir: string;
+    try {
+      dir = materialize(c.files);
+    } catch (error) {
+      // The generator's fault, not rnnc's: say so and go on.
+      process.send!({ skipped: `${c.id}: could not make its files: ${(error as Error).message}` });
+      continue;
+    }
     captured = { out: "", err: "" };
     process.stdout.write = capture("out");
     process.stderr.write = capture("err");

@@ -154,9 +154,16 @@ export function generatedCase(seed: number, n: number): HostileCase {
   }
 }
 
-/** Only files that can be made inside the case's folder (names that would escape it are left to the manifest). */
+/**
+ * Only files that can be made inside the case's folder (names that would escape it are left to the
+ * manifest), and none inside another (`m/a` and `m/a/b` cannot both be files).
+ */
 function sanitize(files: Record<string, FileSpec>): Record<string, FileSpec> {
+  const paths = Object.keys(files);
+  const clash = (path: string) => paths.some((other) => other !== path && (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)));
   return Object.fromEntries(
-    Object.entries(files).filter(([path]) => !path.split("/").some((s) => s === "" || s === "." || s === "..") && !/[\\:%~]/.test(path)),
+    Object.entries(files).filter(
+      ([path]) => !path.split("/").some((s) => s === "" || s === "." || s === "..") && !/[\\:%~]/.test(path) && !clash(path),
+    ),
   );
 }
