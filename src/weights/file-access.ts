@@ -48,6 +48,9 @@ export interface Shard {
  */
 export function confinedShards(modelJsonPath: string): (name: string) => Shard {
   let root: string | undefined;
+  // A file named twice (by one name, another, or a hard link) would let a small folder claim any
+  // amount of weights: tfjs writes each shard once.
+  const seen = new Map<string, string>();
   return (name) => {
     root ??= realpathOrRefuse(dirname(modelJsonPath), "the model's folder");
     const candidates = shardNameCandidates(name);
@@ -66,12 +69,17 @@ export function confinedShards(modelJsonPath: string): (name: string) => Shard {
       throw new FileRefused(`resolves to ${found}, outside the model's folder ${root} (a symlink out of it?)`);
     }
     const fd = openRegular(found);
-    let byteLength: number;
+    let stats: Stats;
     try {
-      byteLength = fstatSync(fd).size;
+      stats = fstatSync(fd);
     } finally {
       closeSync(fd);
     }
+    const identity = `${stats.dev}:${stats.ino}`;
+    const before = seen.get(identity);
+    if (before !== undefined) throw new FileRefused(`is the same file as shard "${before}": a shard is listed once`);
+    seen.set(identity, name);
+    const byteLength = stats.size;
     const path = found;
     return {
       byteLength,

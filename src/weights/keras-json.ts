@@ -58,12 +58,13 @@ function parseWeight(value: unknown, source: string, layer: string, index: numbe
     shape.push(probe.length);
     probe = probe[0];
   }
-  const data = new Float32Array(sizeOf(shape));
-  let at = 0;
+  // Values are collected as the walk finds them (not into an array of the shape's size, allocated
+  // first): the first elements alone can claim a shape of billions in a few kilobytes.
+  const values: number[] = [];
   const fill = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (Array.isArray(v)) throw new DataError(`${where}: ragged array: ${path} is a list, but ${firstPath(depth)} is a number.`);
-      data[at++] = numberAt(v, where, path);
+      values.push(numberAt(v, where, path));
       return;
     }
     if (!Array.isArray(v)) {
@@ -79,7 +80,7 @@ function parseWeight(value: unknown, source: string, layer: string, index: numbe
     for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, `${path}[${i}]`);
   };
   fill(value, 0, "");
-  return { shape, data };
+  return { shape, data: Float32Array.from(values) };
 }
 
 /** `[0][0]` for depth 2: the element the expected length was read from. */
