@@ -68,7 +68,7 @@ export function confinedShards(modelJsonPath: string): (name: string) => Shard {
     if (!found.startsWith(root.endsWith(sep) ? root : root + sep)) {
       throw new FileRefused(`resolves to ${found}, outside the model's folder ${root} (a symlink out of it?)`);
     }
-    const fd = openRegular(found);
+    const fd = openRegular(found, true);
     let stats: Stats;
     try {
       stats = fstatSync(fd);
@@ -84,7 +84,7 @@ export function confinedShards(modelJsonPath: string): (name: string) => Shard {
     return {
       byteLength,
       read() {
-        const again = openRegular(path);
+        const again = openRegular(path, true);
         try {
           const size = fstatSync(again).size;
           if (size !== byteLength) throw new FileRefused(`changed size while being read (${byteLength} → ${size} bytes)`);
@@ -105,11 +105,14 @@ function realpathOrRefuse(path: string, what: string): string {
   }
 }
 
-/** Opens a regular file for reading without ever blocking; anything else is refused and closed. */
-function openRegular(path: string): number {
+/**
+ * Opens a regular file for reading without ever blocking; anything else is refused and closed.
+ * `resolved`: the path is a realpath already, so its last part must not have become a symlink since.
+ */
+function openRegular(path: string, resolved = false): number {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (resolved ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (error) {
     throw new FileRefused(fileProblem(error), error);
   }
