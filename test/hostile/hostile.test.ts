@@ -3,7 +3,8 @@
 // and memory watchdog. Each must end with its exit code (1 or 2) and one line on stderr — never an
 // internal error (70), a signal, a stack trace or a hang — within the memory bound.
 import { rmSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { dirname } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCorpus } from "./corpus.js";
 import { generatedCase } from "./generate.js";
 import { bundleCli, DEFAULT_WATCHDOG, materialize, outcomeProblems, runCli, type HostileCase } from "./harness.js";
@@ -26,6 +27,10 @@ async function expectSurvives(c: HostileCase, exits: readonly number[], severalL
 beforeAll(async () => {
   await bundleCli();
 }, 60_000);
+
+afterAll(async () => {
+  rmSync(dirname(await bundleCli()), { recursive: true, force: true });
+});
 
 const timeout = DEFAULT_WATCHDOG.timeoutMs + 10_000;
 
