@@ -1,13 +1,14 @@
 // `rnnc fmt FILE... [--check] [--write]`: the formatter (the prettier plugin's layout).
 // Prints the formatted text by default; --write rewrites the files that change; --check lists
 // them and exits 1. A file with syntax errors is not formatted: its diagnostics go to stderr and
-// the exit code is 1. An unreadable (or unwritable) file exits 2.
-import { writeFileSync } from "node:fs";
+// the exit code is 1. An unreadable (not a regular file, not UTF-8) or unwritable file exits 2 and
+// is never rewritten; a rewrite goes through a temporary file renamed over the original.
 import { formatRnnSync, RnnSyntaxError } from "../format/index.js";
+import { fileProblem } from "../weights/file-access.js";
 import { check } from "../index.js";
 import { parseArgs, UsageError } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
-import { readSourceOrReport, useColour } from "./io.js";
+import { readSourceOrReport, replaceFile, useColour } from "./io.js";
 
 export function fmtCommand(argv: readonly string[]): number {
   const args = parseArgs(argv, { check: {}, write: {} }, "fmt");
@@ -40,9 +41,9 @@ export function fmtCommand(argv: readonly string[]): number {
     } else if (write) {
       if (formatted === text) continue;
       try {
-        writeFileSync(file, formatted);
+        replaceFile(file, formatted);
       } catch (error) {
-        process.stderr.write(`rnnc: cannot write ${file}: ${(error as Error).message}\n`);
+        process.stderr.write(`rnnc: cannot write ${file}: ${fileProblem(error)}\n`);
         unreadable = true;
         continue;
       }

@@ -1,23 +1,46 @@
 // Reading source files and writing output, with errors that name the file and never show a stack.
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileProblem, readUtf8File } from "../weights/file-access.js";
 import { UsageError } from "./args.js";
 
 export class UnreadableFile extends Error {}
 
+/**
+ * A file the user named, as text: only a regular file (never a FIFO or a device, which could block
+ * or never end), of bounded size, that is valid UTF-8. A byte-order mark is kept (the parser skips
+ * it; `fmt` writes it back). Anything else is an UnreadableFile naming the file and why (exit 2).
+ */
 export function readSource(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readUtf8File(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
     throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
+  }
+}
+
+/**
+ * Replaces a file's contents without ever leaving it half-written: the text goes to a temporary
+ * file beside it, which is renamed over it (atomic on one file system). The file keeps its mode; a
+ * symlink keeps pointing where it did, and the file it points to is the one rewritten.
+ */
+export function replaceFile(path: string, text: string): void {
+  const target = realpathSync(path);
+  const mode = statSync(target).mode & 0o7777;
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.rnnc-tmp`);
+  try {
+    writeFileSync(temp, text, { flag: "wx", mode });
+    chmodSync(temp, mode); // the umask may have narrowed the mode writeFileSync set
+    renameSync(temp, target);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // it was never created, or was renamed already
+    }
+    throw error;
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from "../index.js";
 import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
+import { elementPath } from "../ir/inputs.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, UnreadableFile } from "./io.js";
 import { loadChecked } from "./load.js";
@@ -99,16 +100,40 @@ function runAndPrint({ checked, options, inputs, json }: Run): void {
         `the outputs hold ${values.toLocaleString("en-US")} values, more than rnnc run prints (${MAX_PRINTED_VALUES.toLocaleString("en-US")}: the text would not fit in a JavaScript string); run the model from code with loadModel to get them as arrays`,
       );
     }
+    outputs.forEach((o, i) => warnIfNotFinite(o, `${model.name} output ${i} ${model.outputs[i]}`));
     if (json) {
-      // Nine significant digits round-trip a float32 exactly, without float64 noise.
-      const data = (o: TensorData) => Array.from(o.data, (v) => (o.data instanceof Float32Array ? Number(v.toPrecision(9)) : v));
-      process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: data(o) })) })}\n`);
+      process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: jsonValues(o) })) })}\n`);
     } else {
       outputs.forEach((o, i) => process.stdout.write(`${model.name} output ${i} ${model.outputs[i]}:\n${formatNested(o)}\n`));
     }
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * An output's values for JSON: float32 to nine significant digits (which round-trip it exactly,
+ * without float64 noise); a value JSON cannot hold is the string "NaN", "Infinity" or "-Infinity"
+ * (as Python's json and NumPy print them), never null.
+ */
+function jsonValues(o: TensorData): (number | string)[] {
+  return Array.from(o.data, (v) => (!Number.isFinite(v) ? String(v) : o.data instanceof Float32Array ? Number(v.toPrecision(9)) : v));
+}
+
+/** One warning line on stderr for an output that overflowed float32 (or became NaN): which, how many, where first. */
+function warnIfNotFinite(o: TensorData, what: string): void {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < o.data.length; i++) {
+    if (!Number.isFinite(o.data[i]!)) {
+      count++;
+      if (first < 0) first = i;
+    }
+  }
+  if (count === 0) return;
+  process.stderr.write(
+    `rnnc run: warning: ${what} has ${count} value${count === 1 ? "" : "s"} that ${count === 1 ? "is" : "are"} not finite (first ${elementPath(o.shape, first)} = ${o.data[first]}): the computation overflowed float32\n`,
+  );
 }
 
 /** A user's mistake (inputs, weights) is one line and exit 1; anything else is rnnc's. */
@@ -158,7 +183,7 @@ function readJsonArray(path: string, name: string): TensorInput {
     throw new UnreadableFile(error.message.replace(/^rnnc: cannot read /, `rnnc: cannot read input ${name} from `));
   }
   try {
-    return JSON.parse(text) as TensorInput;
+    return JSON.parse(text.replace(/^\uFEFF/, "")) as TensorInput;
   } catch (error) {
     throw new UnreadableFile(`rnnc: input ${name}: ${path} is not valid JSON (${(error as Error).message})`);
   }

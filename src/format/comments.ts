@@ -51,6 +51,12 @@ export interface AttachedComments {
   headerDangling: Map<ModelDecl, Comment[]>;
   /** A comment at the end of a model's `{` line, before any statement. */
   afterBrace: Map<ModelDecl, Comment[]>;
+  /**
+   * Comments attached away from where the rules above put them, to keep every comment after the ones
+   * before it. Printed without the blank line before them, so that formatting again attaches them
+   * where they then stand and prints the same text.
+   */
+  rerouted: Set<Comment>;
 }
 
 type List =
@@ -88,16 +94,72 @@ export function isOwnLine(text: string, offset: number): boolean {
 }
 
 export function attachComments(file: File, comments: readonly Comment[], text: string): AttachedComments {
-  const result: AttachedComments = { anchors: new Map(), dangling: new Map(), headerDangling: new Map(), afterBrace: new Map() };
+  const result: AttachedComments = {
+    anchors: new Map(),
+    dangling: new Map(),
+    headerDangling: new Map(),
+    afterBrace: new Map(),
+    rerouted: new Set(),
+  };
   const push = <K>(map: Map<K, Comment[]>, key: K, comment: Comment) => {
     const list = map.get(key);
     if (list) list.push(comment);
     else map.set(key, [comment]);
   };
-  const attach = (anchor: Anchor, where: "leading" | "trailing", comment: Comment) => {
+  // The previous comment's attachment: a comment must never be printed before an earlier one.
+  // `nextStage`: set when it trails a pipeline's first stage, where a second trailing comment would
+  // be printed on a line of its own, as if it led the next stage (so it does).
+  let last: { anchor: Anchor; where: "leading" | "trailing"; nextStage?: Anchor } | undefined;
+  // A dangling comment printed inside an anchor: a later comment leading that anchor joins it there.
+  let lastDangling: { map: Map<object, Comment[]>; owner: { range: Anchor["range"] } } | undefined;
+  const attach = (anchor: Anchor, where: "leading" | "trailing", comment: Comment, nextStage?: Anchor) => {
+    const d = lastDangling;
+    lastDangling = undefined;
+    if (d && where === "leading" && start(anchor) <= start(d.owner) && start(d.owner) < end(anchor)) {
+      d.map.get(d.owner)!.push(comment);
+      result.rerouted.add(comment);
+      lastDangling = d;
+      last = undefined;
+      return;
+    }
+    if (last?.where === "leading" && where === "leading" && start(last.anchor) > start(anchor) && end(last.anchor) <= end(anchor)) {
+      // The previous comment leads an anchor inside this one's: leading here would print this comment
+      // before it. It leads that inner anchor too, after the previous one.
+      ({ anchor, where } = last);
+      result.rerouted.add(comment);
+    } else if (last?.where === "leading" && where === "trailing" && start(last.anchor) >= end(anchor)) {
+      // The previous comment leads an anchor after this one's: trailing here would print this comment
+      // at the end of the line before it. It leads that anchor too, after the previous one.
+      ({ anchor, where } = last);
+      result.rerouted.add(comment);
+    } else if (
+      last?.where === "trailing" &&
+      (where === "leading" ? start(anchor) < end(last.anchor) : start(anchor) >= start(last.anchor) && end(anchor) <= end(last.anchor))
+    ) {
+      // The previous comment trails an anchor this one's is in (or is): leading or trailing here would
+      // print this comment before it. It trails that anchor too, on a line of its own after the previous one.
+      if (anchor !== last.anchor || where !== "trailing") result.rerouted.add(comment);
+      if (last.nextStage) {
+        anchor = last.nextStage;
+        where = "leading";
+      } else ({ anchor, where, nextStage } = last);
+    }
     let entry = result.anchors.get(anchor);
     if (!entry) result.anchors.set(anchor, (entry = { leading: [], trailing: [] }));
     entry[where].push(comment);
+    last = where === "trailing" && nextStage ? { anchor, where, nextStage } : { anchor, where };
+  };
+  /** A dangling comment inside an anchor whose (earlier) trailing comment prints after it trails that anchor too. */
+  const dangle = <K extends object>(map: Map<K, Comment[]>, owner: K, comment: Comment) => {
+    const inside = (node: unknown): node is { range: Anchor["range"] } => typeof node === "object" && node !== null && "range" in node;
+    if (last?.where === "trailing" && inside(owner) && start(owner) >= start(last.anchor) && start(owner) < end(last.anchor)) {
+      attach(last.anchor, "trailing", comment, last.nextStage);
+      result.rerouted.add(comment);
+      return;
+    }
+    push(map, owner, comment);
+    last = undefined;
+    lastDangling = inside(owner) ? { map: map as Map<object, Comment[]>, owner } : undefined;
   };
 
   for (const comment of comments) {
@@ -131,7 +193,7 @@ export function attachComments(file: File, comments: readonly Comment[], text: s
       if (within.kind === "pipe" && anchor === within.items[0] && result.anchors.get(anchor)?.trailing.length) {
         attach(within.items[1]!, "leading", comment);
       } else {
-        attach(anchor, "trailing", comment);
+        attach(anchor, "trailing", comment, within.kind === "pipe" && anchor === within.items[0] ? within.items[1] : undefined);
       }
     };
     for (;;) {
@@ -150,11 +212,14 @@ export function attachComments(file: File, comments: readonly Comment[], text: s
       }
       const previous = list.items[index - 1];
       const next = list.items[index];
-      if (list.kind === "body" && !ownLine && !previous) push(result.afterBrace, list.owner, comment);
-      else if (next && (ownLine || !previous)) lead(next, list);
+      if (list.kind === "body" && !ownLine && !previous) {
+        push(result.afterBrace, list.owner, comment);
+        last = undefined;
+        lastDangling = undefined;
+      } else if (next && (ownLine || !previous)) lead(next, list);
       else if (previous) trail(previous, list);
-      else if (list.kind === "header") push(result.headerDangling, list.owner, comment);
-      else push(result.dangling, list.owner, comment);
+      else if (list.kind === "header") dangle(result.headerDangling, list.owner, comment);
+      else dangle(result.dangling, list.owner, comment);
       break;
     }
   }

@@ -93,7 +93,7 @@ class Printer {
     return comments.map((c, i) => {
       const text = this.commentText(c);
       if (i === 0 && !isOwnLine(this.text, c.range.start.offset)) return [lineSuffix([" ", text]), breakParent];
-      const blank = blankLineBefore(this.text, c.range.start.offset);
+      const blank = !this.attached.rerouted.has(c) && blankLineBefore(this.text, c.range.start.offset);
       return [lineSuffix([hardline, blank ? hardline : "", text]), breakParent];
     });
   }

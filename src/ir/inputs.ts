@@ -53,38 +53,58 @@ function describe(dtype: DType, dims: readonly (number | string)[]): string {
   return `${dtype}[${dims.join(",")}]`;
 }
 
-/** Converts and validates one input's data; nested arrays must be rectangular. */
+/** Deeper nesting than this is not an input (the language's tensors have a few dims); it bounds every walk. */
+export const MAX_INPUT_RANK = 32;
+
+/**
+ * Converts and validates one input's data: nested arrays must be rectangular, `{ data, shape }` must
+ * hold a real array (or typed array) of exactly the shape's size, and f32 values must be finite
+ * float32 values (a number that rounds to Infinity as a float32 is an error, naming the element).
+ */
 export function toTensorData(value: TensorInput, dtype: DType, name: string): TensorData {
   if (Array.isArray(value)) return fromNested(value as NestedArray, dtype, name);
   if (typeof value !== "object" || value === null) {
     throw new DataError(`input ${name}: expected a nested array or { data, shape }, found ${value === null ? "null" : typeof value}`);
   }
-  const { data, shape } = value as { data: ArrayLike<number>; shape: readonly number[] };
-  if (!data || !Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new DataError(`input ${name}: expected a nested array or { data, shape }`);
+  const { data, shape } = value as { data: unknown; shape: unknown };
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new DataError(`input ${name}: expected a nested array or { data, shape } with "shape" a list of non-negative integers`);
   }
-  if (data.length !== sizeOf(shape)) {
-    throw new DataError(`input ${name}: shape ${formatShape(shape)} holds ${sizeOf(shape)} values, but data has ${data.length}`);
+  if (shape.length > MAX_INPUT_RANK) throw new DataError(`input ${name}: shape has ${shape.length} dims, more than ${MAX_INPUT_RANK}`);
+  const dims = shape as number[];
+  if (!Array.isArray(data) && !(ArrayBuffer.isView(data) && !(data instanceof DataView))) {
+    throw new DataError(`input ${name}: "data" should be an array of numbers, found ${describeData(data)}`);
   }
-  return { shape: [...shape], data: convert(data, dtype, name) };
+  const values = data as ArrayLike<unknown>;
+  if (values.length !== sizeOf(dims)) {
+    throw new DataError(`input ${name}: shape ${formatShape(dims)} holds ${sizeOf(dims)} values, but data has ${values.length}`);
+  }
+  if (Array.isArray(values)) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== "number" && typeof v !== "boolean") {
+        throw new DataError(`input ${name}: element ${elementPath(dims, i)} is ${shown(v)}, not a number`);
+      }
+    }
+  }
+  return { shape: [...dims], data: convert(values as ArrayLike<number>, dtype, name, dims) };
 }
 
 function fromNested(value: NestedArray, dtype: DType, name: string): TensorData {
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_INPUT_RANK) throw new DataError(`input ${name}: nested more than ${MAX_INPUT_RANK} deep`);
     shape.push(level.length);
     level = level[0];
   }
   const flat: number[] = [];
+  // Recursion depth is the rank, at most MAX_INPUT_RANK.
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (typeof v === "boolean") flat.push(v ? 1 : 0);
       else if (typeof v === "number") flat.push(v);
-      else
-        throw new DataError(
-          `input ${name}: element ${path} is ${typeof v === "string" ? echoQuoted(v) : (JSON.stringify(v) ?? String(v))}, not a number`,
-        );
+      else throw new DataError(`input ${name}: element ${path} is ${shown(v)}, not a number`);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
@@ -95,23 +115,27 @@ function fromNested(value: NestedArray, dtype: DType, name: string): TensorData 
     v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
   };
   walk(value, 0, "");
-  return { shape, data: convert(flat, dtype, name) };
+  return { shape, data: convert(flat, dtype, name, shape) };
 }
 
-function convert(data: ArrayLike<number>, dtype: DType, name: string): TensorData["data"] {
+function convert(data: ArrayLike<number>, dtype: DType, name: string, shape: readonly number[]): TensorData["data"] {
   if (dtype === "f32") {
-    if (data instanceof Float32Array) return data;
-    const out = Float32Array.from(data);
-    const bad = out.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new DataError(`input ${name}: element ${bad} is ${out[bad]}; inputs must be finite`);
+    const out = data instanceof Float32Array ? data : Float32Array.from(data);
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i]!)) {
+        const given = data[i]!;
+        const why = Number.isFinite(given) ? `${given}, outside the float32 range` : `${given}`;
+        throw new DataError(`input ${name}: element ${elementPath(shape, i)} is ${why}; inputs must be finite float32 values`);
+      }
+    }
     return out;
   }
   if (dtype === "i32") {
     if (data instanceof Int32Array) return data;
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
-      if (!Number.isInteger(v)) throw new DataError(`input ${name}: token ids must be integers; element ${i} is ${v}`);
-      if (v < -2147483648 || v > 2147483647) throw new DataError(`input ${name}: element ${i} is ${v}, outside int32`);
+      if (!Number.isInteger(v)) throw new DataError(`input ${name}: token ids must be integers; element ${elementPath(shape, i)} is ${v}`);
+      if (v < -2147483648 || v > 2147483647) throw new DataError(`input ${name}: element ${elementPath(shape, i)} is ${v}, outside int32`);
     }
     return Int32Array.from(data);
   }
@@ -119,4 +143,27 @@ function convert(data: ArrayLike<number>, dtype: DType, name: string): TensorDat
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i] ? 1 : 0;
   return out;
+}
+
+/** `[0][2][1]`: the position of row-major element `index` in `shape`. */
+export function elementPath(shape: readonly number[], index: number): string {
+  let path = "";
+  let rest = index;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    path = `[${size > 0 ? rest % size : 0}]${path}`;
+    rest = size > 0 ? Math.floor(rest / size) : 0;
+  }
+  return path || "[]";
+}
+
+function shown(v: unknown): string {
+  return typeof v === "string" ? echoQuoted(v) : echo(JSON.stringify(v) ?? String(v));
+}
+
+function describeData(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === "object") return "an object (not an array)";
+  return shown(v);
 }

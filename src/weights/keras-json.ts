@@ -8,6 +8,9 @@ import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from 
 /** Deeper nesting than this is not a weight (Keras weights have at most 4 dims); it also bounds recursion. */
 const MAX_RANK = 32;
 
+/** Called models nested deeper than this are refused: it bounds the recursion over the file. */
+export const MAX_MODEL_NESTING = 64;
+
 /**
  * Reads a parsed Keras JSON weights object. Besides nested number lists, a weight may be given as
  * `{ shape: number[], data: ArrayLike<number> }` (a Float32Array, say), for programs that build the
@@ -20,10 +23,13 @@ export function parseKerasWeights(json: unknown, source: string): WeightSet {
       `${source}: expected an object mapping layer names to lists of weight arrays ({ "lstm": [kernel, recurrent_kernel, bias] }), found ${describeValue(json)}.`,
     );
   }
-  return parseLayers(json, source, "");
+  return parseLayers(json, source, "", 0);
 }
 
-function parseLayers(obj: Record<string, unknown>, source: string, prefix: string): WeightSet {
+function parseLayers(obj: Record<string, unknown>, source: string, prefix: string, depth: number): WeightSet {
+  if (depth > MAX_MODEL_NESTING) {
+    throw new DataError(`${source}: layer "${prefix.slice(0, 200)}…": called models nested more than ${MAX_MODEL_NESTING} deep.`);
+  }
   const layers = new Map<string, TensorData[] | WeightSet>();
   for (const [name, value] of Object.entries(obj)) {
     const path = prefix + name;
@@ -32,7 +38,7 @@ function parseLayers(obj: Record<string, unknown>, source: string, prefix: strin
         name,
         value.map((w, i) => parseWeight(w, source, path, i)),
       );
-    else if (isPlainObject(value)) layers.set(name, parseLayers(value, source, path + "/"));
+    else if (isPlainObject(value)) layers.set(name, parseLayers(value, source, path + "/", depth + 1));
     else
       throw new DataError(
         `${source}: layer "${echo(path)}": expected a list of weight arrays (or, for a called model, an object of its layers), found ${describeValue(value)}.`,
@@ -53,12 +59,13 @@ function parseWeight(value: unknown, source: string, layer: string, index: numbe
     shape.push(probe.length);
     probe = probe[0];
   }
-  const data = new Float32Array(sizeOf(shape));
-  let at = 0;
+  // Values are collected as the walk finds them (not into an array of the shape's size, allocated
+  // first): the first elements alone can claim a shape of billions in a few kilobytes.
+  const values: number[] = [];
   const fill = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (Array.isArray(v)) throw new DataError(`${where}: ragged array: ${path} is a list, but ${firstPath(depth)} is a number.`);
-      data[at++] = numberAt(v, where, path);
+      values.push(numberAt(v, where, path));
       return;
     }
     if (!Array.isArray(v)) {
@@ -74,7 +81,7 @@ function parseWeight(value: unknown, source: string, layer: string, index: numbe
     for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, `${path}[${i}]`);
   };
   fill(value, 0, "");
-  return { shape, data };
+  return { shape, data: Float32Array.from(values) };
 }
 
 /** `[0][0]` for depth 2: the element the expected length was read from. */
@@ -83,8 +90,11 @@ function firstPath(depth: number): string {
 }
 
 function numberAt(v: unknown, where: string, path: string): number {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "number" && Number.isFinite(Math.fround(v))) return v;
   const at = path ? ` at ${path}` : "";
+  if (typeof v === "number" && Number.isFinite(v)) {
+    throw new DataError(`${where}${at}: ${v} is outside the float32 range (±${FLOAT32_MAX}); weights must be finite float32 values.`);
+  }
   if (typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity" || v === "inf" || v === "-inf" || v === "nan") {
     throw new DataError(`${where}${at}: ${String(v)} is not a finite number; weights must be finite.`);
   }
@@ -113,6 +123,9 @@ function parseShaped(value: Record<string, unknown>, where: string): TensorData 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
+
+/** The largest finite float32: anything whose magnitude rounds above it is Infinity as a float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A short description of a JSON value for messages. */
 export function describeValue(v: unknown): string {

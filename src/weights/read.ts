@@ -1,25 +1,25 @@
 // `--weights FILE`: a Keras JSON weights file, or a TensorFlow.js model.json with its shards.
-import { readFileSync } from "node:fs";
 import { DataError, type WeightSet } from "../types/tensor-data.js";
+import { confinedShards, fileProblem, readUtf8File } from "./file-access.js";
 import { parseKerasWeights } from "./keras-json.js";
-import { fileProblem, parseTfjsModel, shardReader } from "./tfjs-model.js";
+import { parseTfjsModel } from "./tfjs-model.js";
 
 export { parseKerasWeights } from "./keras-json.js";
 export { parseTfjsModel, readTfjsModel } from "./tfjs-model.js";
 
 /**
  * Reads a weights file. JSON with a `weightsManifest` or `modelTopology` is a tfjs model.json (its
- * shards are read from beside it); any other JSON is Keras JSON. Unreadable files and invalid JSON
- * are DataErrors naming the path.
+ * shards are read from its folder and nowhere else); any other JSON is Keras JSON. Only a regular,
+ * UTF-8 file is read; unreadable files and invalid JSON are DataErrors naming the path.
  */
 export function readWeights(path: string): WeightSet {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
+    json = JSON.parse(readUtf8File(path).replace(/^\uFEFF/, ""));
   } catch (e) {
     throw new DataError(`${path}: ${fileProblem(e)}`);
   }
-  if (isTfjsModel(json)) return parseTfjsModel(json, shardReader(path), path);
+  if (isTfjsModel(json)) return parseTfjsModel(json, confinedShards(path), path);
   return parseKerasWeights(json, path);
 }
 

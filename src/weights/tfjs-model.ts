@@ -7,10 +7,16 @@
 // A nested model (a Keras/tfjs model used as a layer) writes its layers' weights under their own names,
 // without the model's (`lstm/kernel`, not `Encoder/lstm/kernel`): the model's `modelTopology`, when
 // present, says which layers are inside which model, and those layers are nested under it.
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from "../types/tensor-data.js";
+import { confinedShards, fileProblem, readUtf8File, type Shard } from "./file-access.js";
 import { describeValue } from "./keras-json.js";
+import { ShardNameError } from "./shard-names.js";
+
+/**
+ * What opening a shard gives: its bytes, or a Shard whose size is known before it is read (so that a
+ * shard too big or too small for the manifest is refused without reading it).
+ */
+export type ShardOpener = (path: string) => Uint8Array | Shard;
 
 interface ManifestEntry {
   name: string;
@@ -22,11 +28,12 @@ interface ManifestEntry {
 }
 
 /**
- * Reads a parsed tfjs model.json and its shards. `readShard` gets each path as the manifest writes it
- * (relative to the model.json). int32 weights are converted to float32 (every layer's weights are
- * float); other dtypes and quantized weights are errors.
+ * Reads a parsed tfjs model.json and its shards. `openShard` gets each path as the manifest writes it
+ * (relative to the model.json). Every group's shard sizes are checked against what its weights need
+ * before any shard is read. int32 weights are converted to float32 (every layer's weights are
+ * float); other dtypes, quantized weights and float32 values that are not finite are errors.
  */
-export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => Uint8Array, source: string): WeightSet {
+export function parseTfjsModel(modelJson: unknown, openShard: ShardOpener, source: string): WeightSet {
   if (typeof modelJson !== "object" || modelJson === null || Array.isArray(modelJson)) {
     throw new DataError(`${source}: expected a TensorFlow.js model.json object, found ${describeValue(modelJson)}.`);
   }
@@ -50,14 +57,15 @@ export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => 
     const entries = manifestEntries(weights, where);
     const needed = entries.reduce((n, e) => n + e.bytes, 0);
     if (needed > 0 && paths.length === 0) throw new DataError(`${where}: lists ${entries.length} weights but no shard files.`);
-    const shards = (paths as string[]).map((p) => ({ path: p, bytes: readShard(p) }));
-    const found = shards.reduce((n, s) => n + s.bytes.length, 0);
+    const opened = (paths as string[]).map((p) => ({ path: p, shard: open(openShard, p, source) }));
+    const shards = opened.map((s) => ({ path: s.path, length: s.shard.byteLength }));
+    const found = shards.reduce((n, s) => n + s.length, 0);
     if (found < needed) {
       const missing = entries.find((e) => e.offset + e.bytes > found)!;
       const shardText =
         shards.length === 1
           ? `shard "${shards[0]!.path}" has ${found} bytes`
-          : `shards ${shards.map((s) => `"${s.path}" (${s.bytes.length})`).join(", ")} have ${found} bytes together`;
+          : `shards ${shards.map((s) => `"${s.path}" (${s.length})`).join(", ")} have ${found} bytes together`;
       throw new DataError(
         `${source}: ${shardText}, but the manifest needs ${needed}: the shard is truncated. Weight "${missing.name}" ${formatShape(missing.shape)} (bytes ${missing.offset}–${missing.offset + missing.bytes}) is the first that does not fit.`,
       );
@@ -70,7 +78,7 @@ export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => 
       );
     }
     const buffer = concat(
-      shards.map((s) => s.bytes),
+      opened.map((s) => read(s.shard, s.path, source)),
       found,
     );
     const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -78,6 +86,12 @@ export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => 
       const data = new Float32Array(sizeOf(e.shape));
       if (e.dtype === "float32") for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(e.offset + 4 * i, true);
       else for (let i = 0; i < data.length; i++) data[i] = view.getInt32(e.offset + 4 * i, true);
+      const bad = e.dtype === "float32" ? data.findIndex((v) => !Number.isFinite(v)) : -1;
+      if (bad >= 0) {
+        throw new DataError(
+          `${where}: weight "${e.name}" ${formatShape(e.shape)}: element ${bad} is ${data[bad]}; weights must be finite float32 values.`,
+        );
+      }
       tensors.push({ name: e.name, tensor: { shape: e.shape, data } });
     }
   });
@@ -90,6 +104,29 @@ export function parseTfjsModel(modelJson: unknown, readShard: (path: string) => 
     else layers.set(layer, [tensor]);
   }
   return nestByTopology(layers, (modelJson as Record<string, unknown>)["modelTopology"], source);
+}
+
+function open(openShard: ShardOpener, path: string, source: string): Uint8Array | Shard {
+  try {
+    return openShard(path);
+  } catch (error) {
+    throw shardError(error, path, source);
+  }
+}
+
+function read(shard: Uint8Array | Shard, path: string, source: string): Uint8Array {
+  if (shard instanceof Uint8Array) return shard;
+  try {
+    return shard.read();
+  } catch (error) {
+    throw shardError(error, path, source);
+  }
+}
+
+function shardError(error: unknown, path: string, source: string): DataError {
+  if (error instanceof DataError) return error;
+  if (error instanceof ShardNameError) return new DataError(`${source}: weights shard ${error.message}`);
+  return new DataError(`${source}: cannot read weights shard "${path}": ${fileProblem(error)}`);
 }
 
 function manifestEntries(weights: unknown[], where: string): ManifestEntry[] {
@@ -212,50 +249,15 @@ function topologyModel(node: unknown, depth: number): TopologyModel | undefined 
   return model;
 }
 
-/** Reads a model.json and the shards beside it. */
+/** Reads a model.json and the shards beside it (only inside its folder: see file-access.ts). */
 export function readTfjsModel(modelJsonPath: string): WeightSet {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(modelJsonPath, "utf8").replace(/^\uFEFF/, ""));
+    json = JSON.parse(readUtf8File(modelJsonPath).replace(/^\uFEFF/, ""));
   } catch (e) {
     throw new DataError(`${modelJsonPath}: ${fileProblem(e)}`);
   }
-  return parseTfjsModel(json, shardReader(modelJsonPath), modelJsonPath);
+  return parseTfjsModel(json, confinedShards(modelJsonPath), modelJsonPath);
 }
 
-/** Reads shards relative to a model.json's folder; a missing one is a DataError naming it. */
-export function shardReader(modelJsonPath: string): (path: string) => Uint8Array {
-  const dir = dirname(modelJsonPath);
-  return (path) => {
-    const full = join(dir, path);
-    try {
-      return readFileSync(full);
-    } catch (e) {
-      // Shard paths are URL-relative: "group1 shard.bin" may be written "group1%20shard.bin".
-      let decoded: string | undefined;
-      try {
-        decoded = decodeURIComponent(path);
-      } catch {
-        decoded = undefined;
-      }
-      if (decoded !== undefined && decoded !== path) {
-        try {
-          return readFileSync(join(dir, decoded));
-        } catch {
-          // report the path as written
-        }
-      }
-      throw new DataError(`${modelJsonPath}: cannot read weights shard "${path}" (${full}): ${fileProblem(e)}`);
-    }
-  };
-}
-
-/** "file not found", "permission denied", or the JSON error: for messages about a file. */
-export function fileProblem(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  if (code === "ENOENT") return "file not found";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (e instanceof SyntaxError) return `invalid JSON: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
-}
+export { fileProblem } from "./file-access.js";

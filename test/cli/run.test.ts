@@ -285,10 +285,45 @@ describe("rnnc run: mistakes in the inputs", () => {
     expectOneLineError(rnnc("run", SEED, "--input", `x=${text}`), /input x: .*"a".*not a number/);
   });
 
+  it("an output that overflows float32 is a warning naming it, and --json writes the value as a string, never null", () => {
+    const file = temp("big.rnn", 'model Big(x: [1, 2]) {\n  return x |> dense(2, activation="linear", kernel=ones, bias=zeros)\n}\n');
+    const x = temp("x.json", [[3e38, 3e38]]);
+    const r = rnnc("run", file, "--input", `x=${x}`, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "rnnc run: warning: Big output 0 f32[1,2] has 2 values that are not finite (first [0][0] = Infinity): the computation overflowed float32\n",
+    );
+    expect(JSON.parse(r.stdout)).toEqual({ outputs: [{ shape: [1, 2], data: ["Infinity", "Infinity"] }] });
+    const negative = temp("x.json", [[-3e38, -3e38]]);
+    expect(JSON.parse(rnnc("run", file, "--input", `x=${negative}`, "--json").stdout).outputs[0].data).toEqual(["-Infinity", "-Infinity"]);
+  });
+
+  it("an input outside float32 names the element; a {data, shape} input needs a real array", () => {
+    const big = temp("x.json", [
+      [
+        [0.1, 4.2, 1.5, 1.1, 2.8],
+        [0, 0, 0, 0, 0],
+        [0, 0, 1e39, 0, 0],
+        [0, 0, 0, 0, 0],
+      ],
+    ]);
+    expectOneLineError(
+      rnnc("run", SEED, "--input", `x=${big}`),
+      /^rnnc run: input x: element \[0\]\[2\]\[2\] is 1e\+39, outside the float32 range; inputs must be finite float32 values$/,
+    );
+    const fake = temp("x.json", { shape: [200000000, 1, 5], data: { length: 1000000000 } });
+    expectOneLineError(
+      rnnc("run", SEED, "--input", `x=${fake}`),
+      /^rnnc run: input x: "data" should be an array of numbers, found an object \(not an array\)$/,
+    );
+    const bom = temp("x.json", `\uFEFF${JSON.stringify([X])}`);
+    expect(runJson(SEED, "--input", `x=${bom}`).outputs[0]!.shape).toEqual([1, 4, 6]);
+  });
+
   it("non-integer token ids for an int input", () => {
     const file = temp("e.rnn", "model E(ids: int[1, 3]) {\n  return ids |> embedding(5, 2)\n}\n");
     const ids = temp("ids.json", [[1, 2.5, 3]]);
-    expectOneLineError(rnnc("run", file, "--input", `ids=${ids}`), /input ids: token ids must be integers; element 1 is 2\.5/);
+    expectOneLineError(rnnc("run", file, "--input", `ids=${ids}`), /input ids: token ids must be integers; element \[0\]\[1\] is 2\.5/);
     const fine = temp("ids.json", [[1, 2, 3]]);
     expect(runJson(file, "--input", `ids=${fine}`).outputs[0]!.shape).toEqual([1, 3, 2]);
   });

@@ -1,5 +1,5 @@
 // `rnnc fmt` and `prettier --plugin` as a user runs them: spawned, exit codes and output.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,6 +64,48 @@ describe("rnnc fmt", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("rnnc: cannot read no/such/file.rnn: no such file\n");
     expect(r.stdout).toBe(PRETTY);
+  });
+
+  it("--write replaces the file through a temporary file beside it, keeping its mode", () => {
+    const [ugly] = tempFiles({ "ugly.rnn": UGLY });
+    chmodSync(ugly!, 0o640);
+    expect(rnnc("fmt", "--write", ugly!)).toMatchObject({ code: 0, stdout: `${ugly}\n` });
+    expect(readFileSync(ugly!, "utf8")).toBe(PRETTY);
+    expect(statSync(ugly!).mode & 0o777).toBe(0o640);
+    expect(readdirSync(join(ugly!, ".."))).toEqual(["ugly.rnn"]);
+  });
+
+  it("--write on a symlink rewrites the file it points to and keeps the link", () => {
+    const [ugly] = tempFiles({ "ugly.rnn": UGLY });
+    const link = join(ugly!, "..", "link.rnn");
+    symlinkSync(ugly!, link);
+    expect(rnnc("fmt", "--write", link)).toMatchObject({ code: 0, stdout: `${link}\n` });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(ugly!, "utf8")).toBe(PRETTY);
+  });
+
+  it("refuses a file that is not UTF-8, naming the byte offset, and never rewrites it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rnnc-fmt-"));
+    const file = join(dir, "latin1.rnn");
+    const bytes = Buffer.concat([Buffer.from("model A(x:[1]){return x} # caf"), Buffer.from([0xe9, 0x0a])]);
+    writeFileSync(file, bytes);
+    for (const args of [
+      ["fmt", "--write", file],
+      ["fmt", file],
+      ["check", file],
+    ]) {
+      const r = rnnc(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toBe(`rnnc: cannot read ${file}: is not valid UTF-8 (byte 0xe9 at offset ${bytes.indexOf(0xe9)})\n`);
+    }
+    expect(readFileSync(file)).toEqual(bytes);
+  });
+
+  it("keeps a byte-order mark when it rewrites", () => {
+    const [ugly] = tempFiles({ "bom.rnn": `\uFEFF${UGLY}` });
+    expect(rnnc("fmt", "--write", ugly!).code).toBe(0);
+    expect(readFileSync(ugly!, "utf8")).toBe(`\uFEFF${PRETTY}`);
+    expect(rnnc("check", ugly!).code).toBe(0);
   });
 
   it("exits 2 on bad usage", () => {

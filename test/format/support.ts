@@ -44,8 +44,8 @@ function places(text: string): Place[] {
 
 /**
  * Every way `formatted` moved or lost a comment of `original`: the comments (their text without
- * trailing blanks) must be the same multiset, and each must stay between the same models and the
- * same items. A comment inside an item may move to just before it (if it stood on its own line)
+ * trailing blanks) must be the same, in the same order, and each must stay between the same models
+ * and the same items. A comment inside an item may move to just before it (if it stood on its own line)
  * or just after it (if it ended a line of code); the printer never moves one further.
  */
 export function commentProblems(original: string, formatted: string): string[] {
@@ -56,6 +56,10 @@ export function commentProblems(original: string, formatted: string): string[] {
   if (JSON.stringify(sorted(before)) !== JSON.stringify(sorted(after))) {
     problems.push(`comments differ: ${JSON.stringify(sorted(before))} became ${JSON.stringify(sorted(after))}`);
     return problems;
+  }
+  const order = (ps: Place[]) => ps.map((p) => p.text);
+  if (JSON.stringify(order(before)) !== JSON.stringify(order(after))) {
+    problems.push(`comments reordered: ${JSON.stringify(order(before))} became ${JSON.stringify(order(after))}`);
   }
   // The k-th comment with a given text corresponds to the k-th one with that text after formatting.
   const remaining = new Map<string, Place[]>();

@@ -157,6 +157,30 @@ describe("parseKerasWeights", () => {
     for (let i = 0; i < 10_000; i++) deep = [deep];
     expect(errorOf(() => parseKerasWeights({ d: [deep] }, "w.json"))).toMatch(/nested more than 32 deep/);
   });
+
+  it("rejects called models nested 200,000 deep without overflowing the stack", () => {
+    let deep: Record<string, unknown> = { lstm: [] };
+    for (let i = 0; i < 200_000; i++) deep = { m: deep };
+    expect(errorOf(() => parseKerasWeights(deep, "w.json"))).toMatch(/called models nested more than 64 deep\.$/);
+  });
+
+  it("rejects a number that is Infinity as a float32, naming where it is", () => {
+    expect(errorOf(() => parseKerasWeights({ d: [[0, 1e39]] }, "w.json"))).toBe(
+      'w.json: layer "d": weight 0 at [1]: 1e+39 is outside the float32 range (±3.4028234663852886e+38); weights must be finite float32 values.',
+    );
+    expect(errorOf(() => parseKerasWeights({ d: [{ shape: [2], data: [-1e300, 0] }] }, "w.json"))).toMatch(
+      /at data\[0\]: -1e\+300 is outside/,
+    );
+    // The largest float32 is a weight.
+    expect(list(parseKerasWeights({ d: [[3.4028234663852886e38]] }, "w.json"), "d")[0]!.data[0]).toBe(3.4028234663852886e38);
+  });
+
+  it("allocates for the values a weight has, not for the shape its first elements claim", () => {
+    const claim = [[new Array(2000).fill(0), ...new Array(1999).fill(0)], ...new Array(1999).fill(0)];
+    expect(errorOf(() => parseKerasWeights({ d: [claim] }, "w.json"))).toMatch(
+      /ragged array: \[0\]\[1\] should be a list of 2000 \(shape \[2000,2000,2000\]\)/,
+    );
+  });
 });
 
 describe("readWeights (Keras JSON)", () => {

@@ -178,9 +178,7 @@ describe("readTfjsModel errors", () => {
   it("names a missing shard file", () => {
     const path = writeModel(saved);
     rmSync(join(path, "..", "weights.bin"));
-    expect(errorOf(() => readTfjsModel(path))).toBe(
-      `${path}: cannot read weights shard "weights.bin" (${join(path, "..", "weights.bin")}): file not found`,
-    );
+    expect(errorOf(() => readTfjsModel(path))).toBe(`${path}: cannot read weights shard "weights.bin": file not found`);
   });
 
   it("rejects a dtype other than float32 or int32", () => {
