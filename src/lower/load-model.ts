@@ -142,8 +142,12 @@ function shapeOf(value: TensorInput | undefined): number[] | undefined {
     return shape;
   }
   if (typeof value === "object" && value !== null && Array.isArray((value as { shape?: unknown }).shape)) {
-    const shape = (value as { shape: unknown[] }).shape;
-    return shape.every((d) => Number.isInteger(d) && (d as number) >= 0) ? (shape as number[]) : undefined;
+    const { shape, data } = value as { shape: unknown[]; data: unknown };
+    if (!shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) return undefined;
+    // Data that does not hold the shape's values is the conversion's error to report, not a size to estimate.
+    const held =
+      Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView)) ? (data as ArrayLike<unknown>).length : -1;
+    return held === (shape as number[]).reduce((n, d) => n * d, 1) ? (shape as number[]) : undefined;
   }
   return undefined;
 }
