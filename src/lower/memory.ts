@@ -8,6 +8,8 @@ import { Arena } from "../backends/cpu/wasm/arena.js";
 import { recurrentStep } from "../backends/cpu/executor.js";
 import type { CheckedModel } from "../check/program.js";
 import { isLayerRow } from "../check/program.js";
+import { gateCount } from "../ir/cells.js";
+import { recurrentInputs } from "../ir/graph.js";
 import type { Graph } from "../ir/graph.js";
 import { inferShapes, numbers } from "../ir/shapes.js";
 import { echo } from "../source/echo.js";
@@ -101,7 +103,15 @@ export function estimateRun(graph: Graph, inputShapes: readonly (readonly number
       note(4 * Arena.packedFloats(k!, n!), () => where("packed weight", [k!, n!]));
     }
     if (op.kind === "recurrent") {
-      const scratch = recurrentStep(graph, node, shapes)
+      // A graph the tfjs backend runs keeps its input projection inside the op: estimate it as the CPU
+      // backend would lay it out (projected first), an upper bound for tfjs.
+      const [batch, steps] = shapes[recurrentInputs(node).x]!;
+      if (!op.projected)
+        note(4 * batch! * steps! * gateCount(op.cell) * op.units, () =>
+          where("input projection", [batch!, steps!, gateCount(op.cell) * op.units]),
+        );
+      const projected = op.projected ? node : { ...node, op: { ...op, projected: true } };
+      const scratch = recurrentStep(graph, projected, shapes)
         .arenaFloats()
         .reduce((a, b) => a + b, 0);
       note(4 * scratch, () => where(`${op.cell} scratch`, [scratch]));

@@ -86,6 +86,15 @@ describe("runs", () => {
     expect(estimate.largest).toEqual({ bytes: 240, what: "repeat_vector [2,10,3]" });
   });
 
+  it("estimates a graph whose recurrent op keeps its projection (as the tfjs backend runs it)", () => {
+    const file = check("model M(x: [B, T, 4]) {\n  return lstm(8, seq=true)(x)\n}\n");
+    const model = file.models[0]!;
+    const graph = lowerModel(file, model, bindWeights(model, new Map([[model.name, model]]), undefined));
+    // Not prepared: no hoisting pass has run, as in the tfjs backend's graph.
+    const estimate = estimateRun(graph, [[2, 50, 4]]);
+    expect(estimate.largest).toEqual({ bytes: 4 * 2 * 50 * 32, what: "input projection [2,50,32] in layer lstm" });
+  });
+
   it("rejects a budget that is not a positive number of bytes", () => {
     const file = check("model M(x: [B, 4]) {\n  return dense(3)(x)\n}\n");
     expect(() => loadModel(file, { maxMemory: -1 })).toThrow(/maxMemory is a number of bytes greater than 0/);
