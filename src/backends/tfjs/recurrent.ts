@@ -74,12 +74,23 @@ const PER_GATE_BATCH = 8;
 
 type Env = (TfTensor | undefined)[];
 
+/** A cell's math for the loop: its gates in the loop's order, their activations, and the state update. */
+interface CellMath {
+  names: string[];
+  fnOf: (gate: string) => Activation;
+  /** GRU: the candidate gate (last in `names`) and the index of the reset gate. */
+  candidate: string | undefined;
+  resetIndex: number;
+  update: (gate: TfTensor[], h: TfTensor | undefined, c: TfTensor | undefined) => { h: TfTensor; c?: TfTensor };
+}
+
 /** One recurrent op, or two fusable ones (same input, cell and options), as a unit of the program. */
 export class RecurrentProgram {
   private readonly single: CellTensors[];
   private readonly fused: CellTensors | undefined;
   /** B·G·u·(u+F) / B: the fused cell's extra work per step and sample. */
   private readonly fuseCost: number;
+  private readonly cellMaths = new Map<RecurrentOp, CellMath>();
 
   constructor(
     private readonly ctx: TfContext,
@@ -287,6 +298,85 @@ export class RecurrentProgram {
     return tf.unstack(tf.transpose(tf.reshape(all, [T, L, u, B]), [1, 3, 0, 2]), 0);
   }
 
+  /** The cell's gates and state update as closures over tfjs ops, made once per op (not per run or step). */
+  private cellMath(op: RecurrentOp): CellMath {
+    const known = this.cellMaths.get(op);
+    if (known) return known;
+    const { ctx } = this;
+    const { tf } = ctx;
+    const transposed = this.layout.transposed;
+    const act = (fn: Activation, t: TfTensor) => activate(ctx, fn, t, transposed);
+    const sum = this.sum;
+    const facts = CELLS[op.cell];
+    // The gates in this loop's order (gateOrder: those under recurrent_activation first, a reset gate's candidate last).
+    const names = gateOrder(op.cell).map((k) => facts.gates[k]!.name);
+    const fnOf = (name: string) => gateActivation(op, facts.gates[gateIndex(op.cell, name)]!);
+    const candidate = facts.reset?.candidate;
+    const reset = facts.reset?.gate;
+    /**
+     * The state update of cells.ts as closures over tfjs ops, built once per op (the loop then pays no
+     * interpretation per step). A step's gates come as an array in `names` order; states are indexed as
+     * facts.states; undefined stands for zeros (a first step without initial states).
+     */
+    type Part = (gate: TfTensor[], before: State, after: State) => TfTensor | undefined;
+    type State = (TfTensor | undefined)[];
+    const stateIndex = (name: string) => facts.states.indexOf(name);
+    const compile = (e: Update): Part => {
+      if ("gate" in e) {
+        const g = names.indexOf(e.gate);
+        return (gate) => gate[g];
+      }
+      if ("state" in e) {
+        const k = stateIndex(e.state);
+        return (_, before) => before[k];
+      }
+      if ("updated" in e) {
+        const k = stateIndex(e.updated);
+        return (_, __, after) => after[k];
+      }
+      if ("activate" in e) {
+        const inner = compile(e.activate);
+        return (g, b, a) => act(op.activation, inner(g, b, a)!);
+      }
+      if ("add" in e) {
+        const [l, r] = e.add.map(compile) as [Part, Part];
+        return (g, b, a) => {
+          const x = l(g, b, a);
+          const y = r(g, b, a);
+          return x && y ? sum(x, y) : (x ?? y);
+        };
+      }
+      if ("mul" in e) {
+        const [l, r] = e.mul.map(compile) as [Part, Part];
+        return (g, b, a) => {
+          const x = l(g, b, a);
+          const y = r(g, b, a);
+          return x && y ? tf.mul(x, y) : undefined;
+        };
+      }
+      // z∘x + (1−z)∘y, as y + z∘(x − y).
+      const [zOf, xOf, yOf] = e.mix.map(compile) as [Part, Part, Part];
+      return (g, b, a) => {
+        const z = zOf(g, b, a)!;
+        const x = xOf(g, b, a);
+        const y = yOf(g, b, a)!;
+        return x ? sum(y, tf.mul(z, tf.sub(x, y))) : tf.sub(y, tf.mul(z, y));
+      };
+    };
+    const updates = facts.update.map(({ state, value }) => ({ k: stateIndex(state), part: compile(value) }));
+    const hasC = facts.states.length > 1;
+    const update = (gate: TfTensor[], h: TfTensor | undefined, c: TfTensor | undefined) => {
+      const before: State = [h, c];
+      const after: State = [undefined, undefined];
+      for (const { k, part } of updates) after[k] = part(gate, before, after);
+      return hasC ? { h: after[0]!, c: after[1]! } : { h: after[0]! };
+    };
+    const resetIndex = reset === undefined ? -1 : names.indexOf(reset);
+    const math: CellMath = { names, fnOf, candidate, resetIndex, update };
+    this.cellMaths.set(op, math);
+    return math;
+  }
+
   /** The cell's step: (projected input, h, c) → new h (and c); undefined states are zeros. */
   private stepFunction(
     cell: CellTensors,
@@ -322,37 +412,7 @@ export class RecurrentProgram {
         return out;
       };
     };
-    const facts = CELLS[op.cell];
-    // The gates in this loop's order (gateOrder: those under recurrent_activation first, a reset gate's candidate last).
-    const names = gateOrder(op.cell).map((k) => facts.gates[k]!.name);
-    const fnOf = (name: string) => gateActivation(op, facts.gates[gateIndex(op.cell, name)]!);
-    const candidate = facts.reset?.candidate;
-    const reset = facts.reset?.gate;
-    /** The state update of cells.ts over tfjs ops; undefined stands for zeros (a first step without initial states). */
-    const update = (gate: Record<string, TfTensor>, h: TfTensor | undefined, c: TfTensor | undefined) => {
-      const before: Record<string, TfTensor | undefined> = { h, c };
-      const after: Record<string, TfTensor | undefined> = {};
-      const evaluate = (e: Update): TfTensor | undefined => {
-        if ("gate" in e) return gate[e.gate]!;
-        if ("state" in e) return before[e.state];
-        if ("updated" in e) return after[e.updated];
-        if ("activate" in e) return act(op.activation, evaluate(e.activate)!);
-        if ("add" in e) {
-          const [a, b] = e.add.map(evaluate);
-          return a && b ? sum(a, b) : (a ?? b);
-        }
-        if ("mul" in e) {
-          const [a, b] = e.mul.map(evaluate);
-          return a && b ? tf.mul(a, b) : undefined;
-        }
-        // z∘a + (1−z)∘b, as b + z∘(a − b).
-        const [z, a, b] = e.mix.map(evaluate) as [TfTensor, TfTensor | undefined, TfTensor];
-        return a ? sum(b, tf.mul(z, tf.sub(a, b))) : tf.sub(b, tf.mul(z, b));
-      };
-      for (const { state, value } of facts.update) after[state] = evaluate(value);
-      return after.c ? { h: after.h!, c: after.c } : { h: after.h! };
-    };
-    const byName = (tensors: TfTensor[], of: string[]) => Object.fromEntries(of.map((name, i) => [name, tensors[i]!]));
+    const { names, fnOf, candidate, resetIndex, update } = this.cellMath(op);
     const [kernel, candidateKernel] = cell.recurrent as [TfTensor, TfTensor | undefined];
     /** The candidate's activated value from its input part, the reset gate and h (reset_after: h·R_h + b apart, else R_h). */
     const candidateOf = (p: TfTensor, r: TfTensor, h: TfTensor | undefined, recurrentH: TfTensor | undefined, R: TfTensor) =>
@@ -366,14 +426,14 @@ export class RecurrentProgram {
       const pre = (p: TfTensor[], g: number, h: TfTensor | undefined) => (h ? sum(p[g]!, recur(h, R[g]!)) : p[g]!);
       const last = names.length - 1;
       return (p, h, c) => {
-        const gate: Record<string, TfTensor> = {};
+        const gate: TfTensor[] = [];
         names.forEach((name, g) => {
-          if (name !== candidate) gate[name] = act(fnOf(name), pre(p, g, h));
+          if (name !== candidate) gate[g] = act(fnOf(name), pre(p, g, h));
         });
         if (candidate !== undefined) {
           const recurrentH =
             op.resetAfter && h ? (candidateBias ? sum(recur(h, R[last]!), candidateBias) : recur(h, R[last]!)) : candidateBias;
-          gate[candidate] = candidateOf(p[last]!, gate[reset!]!, h, op.resetAfter ? recurrentH : undefined, R[last]!);
+          gate[last] = candidateOf(p[last]!, gate[resetIndex]!, h, op.resetAfter ? recurrentH : undefined, R[last]!);
         }
         return update(gate, h, c);
       };
@@ -381,7 +441,7 @@ export class RecurrentProgram {
 
     if (candidate === undefined) {
       const allGates = gates(names.map(fnOf));
-      return ([p], h, c) => update(byName(allGates(h ? sum(p!, recur(h, kernel)) : p!), names), h, c);
+      return ([p], h, c) => update(allGates(h ? sum(p!, recur(h, kernel)) : p!), h, c);
     }
     // A reset gate: the gates before the candidate together, the candidate from its own part.
     const others = names.slice(0, -1);
@@ -397,15 +457,15 @@ export class RecurrentProgram {
           pre = sum(pOthers, mOthers);
           recurrentH = candidateBias ? sum(mH, candidateBias) : mH;
         }
-        const gate = byName(otherGates(pre), others);
-        gate[candidate] = candidateOf(pH, gate[reset!]!, h, recurrentH, kernel);
+        const gate = otherGates(pre);
+        gate.push(candidateOf(pH, gate[resetIndex]!, h, recurrentH, kernel));
         return update(gate, h, undefined);
       };
     }
     return ([p], h) => {
       const [pOthers, pH] = tf.split(p!, [width, Lu], axis) as [TfTensor, TfTensor];
-      const gate = byName(otherGates(h ? sum(pOthers, recur(h, kernel)) : pOthers), others);
-      gate[candidate] = candidateOf(pH, gate[reset!]!, h, undefined, candidateKernel!);
+      const gate = otherGates(h ? sum(pOthers, recur(h, kernel)) : pOthers);
+      gate.push(candidateOf(pH, gate[resetIndex]!, h, undefined, candidateKernel!));
       return update(gate, h, undefined);
     };
   }
