@@ -684,6 +684,7 @@ class ModelChecker {
     const ctx: ApplyContext = {
       report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
       fixSetKeyword: (call, keyword, value) => this.fixSetKeyword(call, keyword, value),
+      fixNamedDim: (name, value) => this.fixNamedDim(name, value),
       applyInner: (inner, input, range) => {
         const out = this.runApply(inner, { inputs: [input], keywords: new Map(), range });
         return out && this.sizeWeights(inner, input.type, out, range) ? out : undefined;
@@ -840,6 +841,16 @@ class ModelChecker {
     const arg = call.args.find((a) => a.keyword && (a.keyword.name === "state" || a.keyword.name === "return_state"));
     if (!arg) return undefined;
     return { title: `Remove ${arg.keyword!.name}=… (use only the output)`, edits: [{ range: arg.value.range, newText: "false" }] };
+  }
+
+  /** Declares the named dim `name` as `value` wherever this model's input types use it (a stateful layer's batch). */
+  private fixNamedDim(name: string, value: string): Fix | undefined {
+    const dims = this.decl.inputs.flatMap((i) => i.type.dims.filter((d) => d.kind === "NamedDim" && d.name === name));
+    if (dims.length === 0) return undefined;
+    return {
+      title: `Declare ${name} as ${value}`,
+      edits: dims.map((d) => ({ range: d.range, newText: value })),
+    };
   }
 
   private fixSetKeyword(call: CallExpr, keyword: string, value: string): Fix {

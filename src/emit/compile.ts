@@ -55,12 +55,19 @@ export async function compileModule(checked: CheckedFile, options: CompileOption
         dims: [...input.type.dims],
         type: plan.inputTypes[k]!,
       })),
+      states: [],
       outputs: plan.outputTypes,
       dims: plan.dims.map((d) => [d.input, d.axis]),
       weights: plan.weights,
       consts: plan.consts.map((c) => [c.path, c.index]),
       initial: plan.initial,
     };
+    // The carried states of stateful layers go in as the graph's last inputs (ir/states.ts).
+    for (const state of plan.graph.states) {
+      const input = plan.graph.inputs.find((i) => i.value === state.input)!;
+      spec.inputs.push({ name: state.name, dtype: "f32", dims: [...input.dims], type: `f32[${input.dims.join(",")}]` });
+      spec.states!.push({ name: state.name, shape: input.dims as number[] });
+    }
     modelCode.push(modelDoc(description), `const $model${i} = $defineModel(${literal(spec)}, ${emitter.planFunction()});`, "");
   });
   const names = [...runtime].sort();

@@ -47,8 +47,19 @@ export interface RnncModel<Inputs, Outputs> {
   readonly name: string;
   readonly inputs: readonly { readonly name: string; readonly type: string }[];
   readonly outputs: readonly string[];
-  /** Runs the model; the results are fresh arrays the caller owns. Throws on inputs that do not fit. */
+  /**
+   * Runs the model; the results are fresh arrays the caller owns. Throws on inputs that do not fit.
+   * Stateful layers start from zero states; the states \`step\` carries are left as they are.
+   */
   run(inputs: Inputs): Outputs;
+  /**
+   * Runs the model with its stateful layers starting from the states the previous \`step\` ended in
+   * (zeros at first and after \`reset\`), and keeps the new ones: a sequence fed in chunks gives the
+   * numbers of the whole. Without stateful layers, the same as \`run\`.
+   */
+  step(inputs: Inputs): Outputs;
+  /** The stateful layers' states back to zeros (Keras's \`reset_states()\`). */
+  reset(): void;
 }
 
 /** A compiled model: \`create(weights?)\` checks the weights (or draws the source's initializers) and gives a model to run. */

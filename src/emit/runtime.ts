@@ -6,6 +6,7 @@
 // Nothing here may touch a Node-only API: a browser loads the module as it is.
 import type { Graph } from "../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../ir/inputs.js";
+import { CarriedStates, type CarriedStateSpec } from "../ir/states.js";
 import { bindPlannedWeights, realizeInitialWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
 import type { TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
@@ -18,7 +19,10 @@ export { DataError } from "../types/tensor-data.js";
 /** What a compiled model's generated code hands defineModel besides its plan function. */
 export interface ModelSpec {
   name: string;
+  /** The model's inputs, then one per carried state (`states`): the graph's inputs. */
   inputs: { name: string; dtype: DType; dims: (number | string)[]; type: string }[];
+  /** The states its stateful layers carry between `step` calls (ir/states.ts), in the graph's order; none if absent. */
+  states?: CarriedStateSpec[];
   /** The outputs' types, as the checker prints them. */
   outputs: string[];
   /** Each named dim, in order: the input and the axis its size is read from. */
@@ -56,7 +60,12 @@ export interface CompiledModel {
   name: string;
   inputs: { name: string; type: string }[];
   outputs: string[];
+  /** From zero states; the carried states are left as they are. */
   run(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+  /** From the carried states, keeping the new ones (LANGUAGE.md §9). */
+  step(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+  /** The carried states back to zeros. */
+  reset(): void;
 }
 
 export interface CompiledModelFactory {
@@ -68,13 +77,15 @@ export interface CompiledModelFactory {
 
 /** The exported object of one model: `Model.create(weights?)` → `{ run(inputs) }`. */
 export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelFactory {
-  const inputs = spec.inputs.map((i) => ({ name: i.name, type: i.type }));
+  const carried = spec.states ?? [];
+  const inputs = spec.inputs.slice(0, spec.inputs.length - carried.length).map((i) => ({ name: i.name, type: i.type }));
   // prepareInputs reads only the graph's inputs.
   const graph: Graph = {
     values: [],
     nodes: [],
     inputs: spec.inputs.map((i) => ({ name: i.name, value: -1, dtype: i.dtype, dims: i.dims })),
     outputs: [],
+    states: [],
   };
   return {
     name: spec.name,
@@ -93,29 +104,42 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
       const simd = options.simd !== false;
       const model = { name: spec.name, inputs: inputs.map((i) => ({ ...i })), outputs: [...spec.outputs] };
       const prepare = (given: Readonly<Record<string, TensorInput>>) => prepareInputs(graph, given);
-      if (spec.dims.length === 0) return { ...model, run: plan(consts, simd, [], prepare) as StaticRun };
-      // Named dims: one plan per set of sizes, the last one first.
-      const plans = new Map<string, SizedRun>();
-      let lastDims: number[] = [];
-      let last: SizedRun | undefined;
+      const run = runner(spec, (dims) => plan(consts, simd, dims, prepare), prepare);
+      const states = new CarriedStates(carried, spec.outputs.length);
       return {
         ...model,
-        run(given) {
-          const data = prepare(given);
-          const dims = spec.dims.map(([input, axis]) => data[input]!.shape[axis]!);
-          if (!last || dims.some((d, i) => d !== lastDims[i])) {
-            const key = dims.join(",");
-            last = plans.get(key);
-            if (!last) {
-              last = plan(consts, simd, dims, prepare) as SizedRun;
-              plans.set(key, last);
-            }
-            lastDims = dims;
-          }
-          return last(data);
-        },
+        run: (given) => states.outputs(run(states.inputs(given, false)), false),
+        step: (given) => states.outputs(run(states.inputs(given, true)), true),
+        reset: () => states.reset(),
       };
     },
+  };
+}
+
+/** The run of a model's graph: its inputs and carried states in, its outputs and the states' new values out. */
+function runner(
+  spec: ModelSpec,
+  planFor: (dims: number[]) => (inputs: never) => TensorData[],
+  prepare: (given: Readonly<Record<string, TensorInput>>) => TensorData[],
+): StaticRun {
+  if (spec.dims.length === 0) return planFor([]) as StaticRun;
+  // Named dims: one plan per set of sizes, the last one first.
+  const plans = new Map<string, SizedRun>();
+  let lastDims: number[] = [];
+  let last: SizedRun | undefined;
+  return (given) => {
+    const data = prepare(given);
+    const dims = spec.dims.map(([input, axis]) => data[input]!.shape[axis]!);
+    if (!last || dims.some((d, i) => d !== lastDims[i])) {
+      const key = dims.join(",");
+      last = plans.get(key);
+      if (!last) {
+        last = planFor(dims) as SizedRun;
+        plans.set(key, last);
+      }
+      lastDims = dims;
+    }
+    return last(data);
   };
 }
 

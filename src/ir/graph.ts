@@ -32,6 +32,11 @@ export interface RecurrentOp {
   sequenceInTimeOrder: boolean;
   /** The two directions of one bidirectional layer share this number (each layer its own): a backend may run them as one. */
   pair: number | undefined;
+  /**
+   * h0/c0 are a stateful layer's carried states (Graph.states): the output before the first step the
+   * mask keeps is h0, not zeros, so a sequence fed in chunks gives the whole sequence's numbers.
+   */
+  outputStartsAtState?: boolean;
   /** Which outputs anyone reads: the output, then each state (h, c). Unread ones need no work. */
   used: boolean[];
   /** The name of each of the node's inputs, position by position (absent optional inputs are not listed). */
@@ -133,13 +138,30 @@ export interface Graph {
   values: ValueInfo[];
   /** In an order where every node comes after the nodes producing its inputs. */
   nodes: Node[];
+  /** The model's inputs, then one per carried state (`states`). */
   inputs: { name: string; value: number; dtype: DType; dims: (number | string)[] }[];
+  /** The model's outputs, then each carried state's new value (`states`, in order). */
   outputs: number[];
+  /**
+   * The states a stateful recurrent layer carries from one call to the next: each is read from an
+   * input of the graph (after the model's own) and its new value is an output (after the model's own).
+   * Who runs the graph keeps them between calls (ir/states.ts).
+   */
+  states: CarriedState[];
+}
+
+/** One state a stateful layer carries: the graph input it is read from and the value it ends as. */
+export interface CarriedState {
+  /** The graph input's name (not an identifier: it cannot clash with the model's inputs). */
+  name: string;
+  /** Value ids: the input holding the state before the call, and the state after it. */
+  input: number;
+  final: number;
 }
 
 /** Builds a graph node by node. */
 export class GraphBuilder {
-  readonly graph: Graph = { values: [], nodes: [], inputs: [], outputs: [] };
+  readonly graph: Graph = { values: [], nodes: [], inputs: [], outputs: [], states: [] };
   private pairs = 0;
 
   value(dtype: DType, note: string): number {
@@ -162,6 +184,21 @@ export class GraphBuilder {
   recurrent(op: Omit<RecurrentOp, "inputNames">, inputs: RecurrentInputs, outputs: { dtype: DType; note: string }[]): number[] {
     const list = recurrentInputList(inputs);
     return this.add({ ...op, inputNames: list.inputNames }, list.inputs, outputs);
+  }
+
+  /** The input a stateful layer's state `label` is carried in, `[batch, units]`; `carry` names its new value. */
+  carriedInput(label: string, batch: number, units: number): number {
+    const name = `${label}#${this.graph.states.length}`;
+    const input = this.input(name, "f32", [batch, units]);
+    this.graph.states.push({ name, input, final: NONE });
+    return input;
+  }
+
+  /** The new value of the state read from `input` (a carriedInput). */
+  carry(input: number, final: number): void {
+    const state = this.graph.states.find((s) => s.input === input);
+    if (!state) throw new Error(`value ${input} is not a carried state`);
+    state.final = final;
   }
 
   /** A number no other bidirectional layer of this graph has (RecurrentOp.pair). */

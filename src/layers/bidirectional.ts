@@ -63,6 +63,11 @@ function mergeDirections(b: GraphBuilder, merge: Exclude<Merge, null>, forward: 
   }
 }
 
+/** Why a stateful bidirectional layer is refused (in both editions; Keras accepts it). */
+function statefulBidirectionalMessage(layer: string): string {
+  return `${layer} cannot be stateful: its backward copy would start each chunk from the state the previous chunk ended in, which comes after the chunk in time, so chunks can never give the numbers of the whole sequence (Keras accepts this but computes something else). Remove stateful=true, or run a stateful forward layer.`;
+}
+
 /** Forward states then backward ones: fh, fc, bh, bc. */
 function stateLabels(cell: CellKind): string[] {
   const names = CELLS[cell].stateNames;
@@ -193,6 +198,10 @@ export const bidirectionalLayer = defineBidirectional(
       return undefined;
     }
     const recurrentInner = inner as LayerInstance<RecurrentConfig>;
+    if (recurrentInner.config.stateful) {
+      ctx.error("layer", Codes.StatefulBidirectional, statefulBidirectionalMessage("bidirectional()"));
+      return undefined;
+    }
     if (recurrentInner.config.goBackwards) {
       // Keras 3 raises here; Keras 2 silently swapped the two directions.
       ctx.error(
@@ -217,6 +226,10 @@ function defineShorthand(cell: CellKind, name: string, wrapped: string): LayerDe
     [...params, mergeParam, nameParam],
     (args: ReadonlyMap<string, ParamValue>, ctx) => {
       const recurrent = configureRecurrent(cell, args);
+      if (recurrent.stateful) {
+        ctx.error("stateful", Codes.StatefulBidirectional, statefulBidirectionalMessage(`${name}()`));
+        return undefined;
+      }
       if (recurrent.goBackwards) {
         ctx.error("backwards", Codes.BidirectionalBackwards, `${name}() already runs a backward copy; remove backwards=true.`);
         return undefined;

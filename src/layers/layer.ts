@@ -114,6 +114,8 @@ export interface ApplyContext {
   report(entry: CatalogEntry, range: Range, message: string, extra?: { fix?: Fix; related?: { range: Range; message: string }[] }): void;
   /** A fix that sets `keyword=value` on a layer's constructor call (replacing it if present). */
   fixSetKeyword(call: CallExpr, keyword: string, value: string): Fix;
+  /** A fix that declares the named dim `name` as `value` in the model's input types (none if no input has it). */
+  fixNamedDim(name: string, value: string): Fix | undefined;
   /** Apply another layer (a wrapper's inner layer) to one tensor. */
   applyInner(layer: LayerInstance, input: TensorArg, range: Range): LayerOutput | undefined;
 }

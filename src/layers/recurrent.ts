@@ -46,6 +46,8 @@ export interface RecurrentConfig {
   resetAfter: boolean;
   dropout: number;
   recurrentDropout: number;
+  /** Keras `stateful`: the final states carry over to the next call (model.step). */
+  stateful: boolean;
 }
 
 /** What differs between the three cells. */
@@ -165,6 +167,13 @@ export function recurrentParams(cell: CellKind): ParamSpec[] {
     { name: "recurrent_dropout", kind: "rate", default: 0, doc: "Recurrent dropout rate while training; no effect at inference." },
     nameParam,
   );
+  // Streaming (LANGUAGE.md §9).
+  params.push({
+    name: "stateful",
+    kind: "bool",
+    default: false,
+    doc: "Keras `stateful`: the final states carry over to the next call — `model.step(inputs)` continues the sequence, `model.reset()` starts again from zeros. Needs a numeric batch size; not with `backwards=true` or inside `bidirectional`.",
+  });
   return params;
 }
 
@@ -195,6 +204,7 @@ export function configureRecurrent(cell: CellKind, args: ReadonlyMap<string, Par
     resetAfter: (args.get("reset_after") as boolean | undefined) ?? true,
     dropout: args.get("dropout") as number,
     recurrentDropout: args.get("recurrent_dropout") as number,
+    stateful: (args.get("stateful") as boolean | undefined) ?? false,
   };
 }
 
@@ -228,6 +238,7 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.biasInitializer.kind !== "zeros") parts.push(`bias=${formatInitializer(config.biasInitializer)}`);
   if (config.cell === "lstm" && !config.unitForgetBias) parts.push("unit_forget_bias=false");
   if (config.cell === "gru" && !config.resetAfter) parts.push("reset_after=false");
+  if (config.stateful) parts.push("stateful=true");
   return `${name}(${[...parts, ...extra].join(", ")})`;
 }
 
@@ -391,6 +402,8 @@ export function lowerRecurrent(
   zeroOutputForMask: boolean,
   /** One direction of a bidirectional layer: the layer's pair number, and whether the sequence comes out in time order. */
   bidirectional?: { pair: number; sequenceInTimeOrder: boolean },
+  /** `initial` holds a stateful layer's carried states (RecurrentOp.outputStartsAtState). */
+  carried = false,
 ): { output: number; states: number[] } {
   const b = ctx.builder;
   const spec = CELLS[config.cell];
@@ -421,6 +434,7 @@ export function lowerRecurrent(
     projected: false,
     sequenceInTimeOrder: bidirectional?.sequenceInTimeOrder ?? false,
     pair: bidirectional?.pair,
+    ...(carried ? { outputStartsAtState: true } : {}),
     used: [true, ...spec.stateNames.map(() => true)],
   };
   const outputs = b.recurrent(
@@ -432,6 +446,29 @@ export function lowerRecurrent(
     ],
   );
   return { output: outputs[0]!, states: outputs.slice(1) };
+}
+
+/**
+ * A stateful layer's batch is fixed, as Keras requires (`batch_input_shape`): its states hold one row
+ * per sample from one call to the next.
+ */
+function checkStatefulBatch(layerText: string, input: TensorArg, ctx: ApplyContext): void {
+  const batch = input.type.dims[0];
+  if (typeof batch === "number") return;
+  ctx.report(
+    Codes.StatefulBatchDim,
+    input.range,
+    `${layerText} keeps its states between calls, one row per sample, so its batch size must be fixed (Keras's batch_input_shape); its input ${formatType(input.type)} has the named batch ${batch}. Declare the batch as a number in the model's input type, e.g. 1.`,
+    { fix: ctx.fixNamedDim(String(batch), "1") },
+  );
+}
+
+/** The graph inputs a stateful layer's states are carried in, `[batch, units]` each (ir/states.ts keeps them). */
+function carriedStates(ctx: LowerContext, layer: LayerInstance<RecurrentConfig>, spec: CellSpec): LoweredTensor[] {
+  const batch = layer.built?.input.dims[0];
+  if (typeof batch !== "number") throw new Error("a stateful layer's batch is a number (the checker makes sure)");
+  const name = layer.name ?? spec.layerName;
+  return spec.stateNames.map((state) => ({ value: ctx.builder.carriedInput(`${name}/${state}`, batch, layer.config.units), mask: NONE }));
 }
 
 /** The mask reaching a recurrent layer: `mask=` if given, else the one riding on its input. */
@@ -456,12 +493,24 @@ export function defineRecurrentLayer(
     callKeywords: recurrentCallKeywords,
     inputs: { min: 1, max: 1 },
     recurrent: { stateNames: spec.stateNames },
-    configure: (args) => configureRecurrent(spec.kind, args),
+    configure: (args, ctx) => {
+      const config = configureRecurrent(spec.kind, args);
+      if (config.stateful && config.goBackwards) {
+        ctx.error(
+          "stateful",
+          Codes.StatefulBackwards,
+          `${spec.layerName}() with stateful=true cannot run backwards: each call would run its chunk from the chunk's last step, starting from the state the previous chunk ended in, so chunks can never give the numbers of the whole sequence. Remove backwards=true (or stateful=true).`,
+        );
+        return undefined;
+      }
+      return config;
+    },
     apply(layer, args, ctx) {
       const config = layer.config;
       const text = describeRecurrent(spec.layerName, config);
       const checked = checkRecurrentInput(text, config.units, spec.stateNames.length, spec.stateNames, args, ctx);
       if (!checked) return undefined;
+      if (config.stateful) checkStatefulBatch(text, checked.input, ctx);
       const out = recurrentOutput(checked.input.type, config.units, config.returnSequences);
       // Keras passes the mask on only with the sequence (KERAS-SEMANTICS.md §6).
       const items: OutputSlot[] = [{ type: out, mask: checked.masked && config.returnSequences, label: "output" }];
@@ -480,8 +529,13 @@ export function defineRecurrentLayer(
     lower(layer, args, ctx) {
       const config = layer.config;
       const mask = effectiveMask(args);
-      const initial = args.keywords.get("initial") ?? [];
-      const { output, states } = lowerRecurrent(ctx, config, 0, args.inputs[0]!, mask, initial, config.goBackwards, false);
+      const given = args.keywords.get("initial") ?? [];
+      // A stateful layer starts from its carried states, unless initial= gives them (Keras 3: docs/decisions.md).
+      const carried = config.stateful && given.length === 0 ? carriedStates(ctx, layer, spec) : [];
+      const initial = carried.length > 0 ? carried : given;
+      const x = args.inputs[0]!;
+      const { output, states } = lowerRecurrent(ctx, config, 0, x, mask, initial, config.goBackwards, false, undefined, carried.length > 0);
+      carried.forEach((state, i) => ctx.builder.carry(state.value, states[i]!));
       const out: LoweredTensor = { value: output, mask: config.returnSequences ? mask : NONE };
       return config.returnState ? [out, ...states.map((value) => ({ value, mask: NONE }))] : [out];
     },

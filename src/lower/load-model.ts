@@ -5,6 +5,7 @@ import { TfjsBackend } from "../backends/tfjs/executor.js";
 import type { TfjsCore } from "../backends/tfjs/tfjs-core.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import type { TensorInput } from "../ir/inputs.js";
+import { CarriedStates } from "../ir/states.js";
 import { DataError, type TensorData, type WeightSet } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
 import { echo } from "../source/echo.js";
@@ -36,8 +37,19 @@ export interface RunnableModel {
   name: string;
   inputs: { name: string; type: string }[];
   outputs: string[];
-  /** Runs the model on one set of inputs; the results are the caller's. */
+  /**
+   * Runs the model on one set of inputs; the results are the caller's. A stateful model's layers start
+   * from zero states, and the states `step` carries are left as they are.
+   */
   run(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+  /**
+   * Runs the model with its stateful layers starting from the states the previous `step` ended in
+   * (zeros at first and after `reset`), and keeps the states this one ends in: a sequence fed in
+   * chunks gives the numbers of the whole. Without stateful layers, the same as `run`.
+   */
+  step(inputs: Readonly<Record<string, TensorInput>>): TensorData[];
+  /** The stateful layers' states back to zeros (Keras's `reset_states()`). */
+  reset(): void;
   /** Releases what the backend holds (the tfjs backend's weight tensors); the model cannot run afterwards. */
   dispose(): void;
 }
@@ -68,14 +80,23 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
     return { graph, backend };
   });
   const guard = new RunGuard(graph, budget, model.name);
+  const states = new CarriedStates(
+    graph.states.map((s) => ({ name: s.name, shape: graph.inputs.find((i) => i.value === s.input)!.dims as number[] })),
+    model.outputs.length,
+  );
+  const call = (given: Readonly<Record<string, TensorInput>>, carried: boolean) => {
+    const inputs = states.inputs(given, carried);
+    const estimate = guard.check(inputs);
+    const outputs = estimate ? allocating(estimate, guard.what(inputs), () => backend.run(inputs)) : backend.run(inputs);
+    return states.outputs(outputs, carried);
+  };
   return {
     name: model.name,
     inputs: model.inputs.map((i) => ({ name: i.name, type: formatType(i.type) })),
     outputs: model.outputs.map(formatType),
-    run: (inputs) => {
-      const estimate = guard.check(inputs);
-      return estimate ? allocating(estimate, guard.what(inputs), () => backend.run(inputs)) : backend.run(inputs);
-    },
+    run: (inputs) => call(inputs, false),
+    step: (inputs) => call(inputs, true),
+    reset: () => states.reset(),
     dispose: () => (backend instanceof TfjsBackend ? backend.dispose() : undefined),
   };
 }

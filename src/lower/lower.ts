@@ -12,7 +12,9 @@ export function lowerModel(checked: CheckedFile, model: CheckedModel, weights: R
   const builder = new GraphBuilder();
   const inputs = model.inputs.map((i) => ({ value: builder.input(i.name, i.type.dtype, [...i.type.dims]), mask: NONE }));
   const lowerer = new Lowerer(builder, weights);
-  builder.graph.outputs = lowerer.lowerBody(model, inputs, "").map((t) => t.value);
+  const returned = lowerer.lowerBody(model, inputs, "").map((t) => t.value);
+  // Carried states' new values come after the model's outputs: who runs the graph keeps them (ir/states.ts).
+  builder.graph.outputs = [...returned, ...builder.graph.states.map((s) => s.final)];
   return builder.graph;
 }
 

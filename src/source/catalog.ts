@@ -71,6 +71,13 @@ export const Codes = {
   TimeDistributedTuple: entry("RNN052", "error", "time_distributed() needs a layer that returns one tensor."),
   ConcatSymbolicAxis: entry("RNN053", "error", "concat along an axis whose size is a name."),
   AxisOutOfRange: entry("RNN054", "error", "An axis outside the tensor's rank."),
+  StatefulBidirectional: entry(
+    "RNN057",
+    "error",
+    "stateful=true inside bidirectional(): chunks could never give the whole sequence's numbers.",
+  ),
+  StatefulBackwards: entry("RNN058", "error", "stateful=true with backwards=true: chunks could never give the whole sequence's numbers."),
+  StatefulBatchDim: entry("RNN059", "error", "A stateful layer needs a fixed batch size: a number, not a named dim."),
 
   // Warnings.
   UnusedBinding: entry("RNN060", "warning", "A binding that is never used.", ["unnecessary"]),

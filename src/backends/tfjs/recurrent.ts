@@ -115,6 +115,7 @@ export class RecurrentProgram {
       a.recurrentActivation === b.recurrentActivation &&
       a.resetAfter === b.resetAfter &&
       a.zeroOutputForMask === b.zeroOutputForMask &&
+      a.outputStartsAtState === b.outputStartsAtState &&
       a.returnSequences === b.returnSequences &&
       isElementwise(a.activation) &&
       isElementwise(a.recurrentActivation)
@@ -227,9 +228,10 @@ export class RecurrentProgram {
     };
     let h = initial("h0");
     let c = CELLS[op.cell].states.includes("c") ? initial("c0") : undefined;
-    // With zero initial states and no zeroing, the output follows h exactly (both start at 0 and
-    // both take the new h on used steps); otherwise it is tracked apart.
-    const outputFollowsState = h === undefined && !op.zeroOutputForMask;
+    // With zero initial states (or a stateful layer's carried ones, RecurrentOp.outputStartsAtState)
+    // and no zeroing, the output follows h exactly (both start alike and both take the new h on used
+    // steps); otherwise it is tracked apart.
+    const outputFollowsState = (h === undefined || op.outputStartsAtState === true) && !op.zeroOutputForMask;
     let output: TfTensor | undefined;
     const sequence: TfTensor[] = [];
     const wantSequence = op.returnSequences && lanes.some((lane) => lane.op.used[0]);

@@ -229,7 +229,8 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
       : copy(g, site.projected, /^\d+$/.test(B) && /^\d+$/.test(T) ? String(Number(B) * Number(T) * W) : `${B} * ${T} * ${W}`)),
     ...(site.h0 ? copy(h, site.h0, stateSize) : fill(h, "0", stateSize, "0", true)),
     ...(c ? (site.c0 ? copy(c, site.c0, stateSize) : fill(c, "0", stateSize, "0", true)) : []),
-    ...fill(prev, "0", stateSize, "0", true),
+    // The previous output starts at zeros (Keras), or at a stateful layer's carried h (chunks then equal the whole).
+    ...(op.outputStartsAtState && site.h0 ? copy(prev, site.h0, stateSize) : fill(prev, "0", stateSize, "0", true)),
     ...loop("step", T, [`const t = ${op.goBackwards ? `${T} - 1 - step` : "step"};`, ...step]),
     ...(site.output && !op.returnSequences ? copy(site.output, prev, stateSize) : []),
     ...(site.h ? copy(site.h, h, stateSize) : []),
