@@ -439,6 +439,21 @@ describe("layer-specific rules", () => {
     const d = expectDiagnosticAt(`model M(a: [B, T, 5], b: [B, T, 5]) {\n  return concat(a, b, «axis=3»)\n}`, "RNN054");
     expect(d.message).toContain("axis 3 is outside");
   });
+
+  it("RNN057 stateful=true on a bidirectional layer", () => {
+    const d = expectDiagnosticAt(`model M(x: [1, T, 5]) {\n  return bilstm(3, «stateful=true»)(x)\n}`, "RNN057");
+    expect(d.message).toContain("chunks can never give the numbers of the whole sequence");
+  });
+
+  it("RNN058 stateful=true with backwards=true", () => {
+    const d = expectDiagnosticAt(`model M(x: [1, T, 5]) {\n  return gru(3, backwards=true, «stateful=true»)(x)\n}`, "RNN058");
+    expect(d.message).toContain("cannot run backwards");
+  });
+
+  it("RNN059 a stateful layer on a named batch", () => {
+    const d = expectDiagnosticAt(`model M(x: [B, T, 5]) {\n  return lstm(3, stateful=true)(«x»)\n}`, "RNN059");
+    expect(d.fix?.title).toBe("Declare B as 1");
+  });
 });
 
 describe("warnings", () => {
@@ -519,6 +534,9 @@ describe("every code from RNN010 up is covered here", () => {
       "RNN052",
       "RNN053",
       "RNN054",
+      "RNN057",
+      "RNN058",
+      "RNN059",
       "RNN060",
       "RNN070", // test/guard/budget.test.ts
       "RNN071", // test/guard/budget.test.ts
