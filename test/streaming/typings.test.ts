@@ -1,0 +1,62 @@
+// The generated .d.ts types model.step and model.reset as a user's editor sees them (tsc --noEmit
+// over a file using the compiled module), and rejects a step result destructured to the wrong arity.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import { compileTo, type Written } from "../emit/harness.js";
+
+const TSC = join(import.meta.dirname, "..", "..", "node_modules", "typescript", "bin", "tsc");
+
+let written: Written;
+
+beforeAll(async () => {
+  written = await compileTo(
+    "model Stream(x: [1, T, 4]) {\n  y, h, c = lstm(3, state=true, stateful=true)(x)\n  return y, h, c\n}\n",
+    "stream",
+  );
+  writeFileSync(join(written.dir, "package.json"), JSON.stringify({ type: "module" }));
+});
+
+function typeCheck(name: string, text: string): { code: number; output: string } {
+  writeFileSync(join(written.dir, name), text);
+  const config = join(written.dir, `${name}.tsconfig.json`);
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2022"],
+    types: [],
+  };
+  writeFileSync(config, JSON.stringify({ compilerOptions, files: [name] }));
+  const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8", cwd: written.dir });
+  return { code: r.status ?? -1, output: r.stdout + r.stderr };
+}
+
+it("step and reset type-check, with step's result typed like run's", () => {
+  const r = typeCheck(
+    "use.ts",
+    [
+      `import { Stream } from "./stream.js";`,
+      `const model = Stream.create();`,
+      `const [y, h, c] = model.step({ x: [[[1, 2, 3, 4]]] });`,
+      `const width: 3 = y.shape[1];`,
+      `model.reset();`,
+      `const data: Float32Array = h.data;`,
+      `export const used = [width, data, c.shape];`,
+    ].join("\n"),
+  );
+  expect(r.output).toBe("");
+  expect(r.code).toBe(0);
+});
+
+it("a step result destructured to the wrong arity does not", () => {
+  const r = typeCheck(
+    "wrong.ts",
+    `import { Stream } from "./stream.js";\nconst [a, b, c, d] = Stream.create().step({ x: [[[1, 2, 3, 4]]] });\nexport const used = [a, b, c, d];\n`,
+  );
+  expect(r.code).not.toBe(0);
+  expect(r.output).toMatch(/TS2493/);
+});
