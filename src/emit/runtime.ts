@@ -85,7 +85,7 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
     nodes: [],
     inputs: spec.inputs.map((i) => ({ name: i.name, value: -1, dtype: i.dtype, dims: i.dims })),
     outputs: [],
-    states: [],
+    states: carried.map((c) => ({ name: c.name, input: -1, final: -1 })),
   };
   return {
     name: spec.name,

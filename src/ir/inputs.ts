@@ -13,7 +13,9 @@ export type NestedArray = readonly (number | boolean | NestedArray)[];
 export function prepareInputs(graph: Graph, given: Readonly<Record<string, TensorInput>>): TensorData[] {
   for (const name in given) {
     if (!graph.inputs.some((i) => i.name === name)) {
-      throw new DataError(`unknown input ${echo(name)}; the model's inputs are ${graph.inputs.map((i) => echo(i.name)).join(", ")}`);
+      // The carried states (Graph.states) are the graph's inputs, not the model's: its caller supplies them.
+      const own = graph.inputs.filter((i) => !graph.states.some((s) => s.name === i.name));
+      throw new DataError(`unknown input ${echo(name)}; the model's inputs are ${own.map((i) => echo(i.name)).join(", ")}`);
     }
   }
   const dims = new Map<string, { size: number; input: string }>();

@@ -47,6 +47,12 @@ describe("running a stateful model", () => {
     expect(() => model.step({ x })).toThrow("input x: expected f32[2,T,3], got [3,5,3] (dim 0 must be 2)");
   });
 
+  it("names only the model's own inputs when given an unknown one", () => {
+    const model = loadModel(check("model M(x: [1, T, 3]) {\n  return lstm(4, stateful=true)(x)\n}"));
+    const x = { shape: [1, 2, 3], data: new Float32Array(6) };
+    expect(() => model.step({ x, y: x })).toThrow(/^unknown input y; the model's inputs are x$/);
+  });
+
   it("starts every call from initial= when it is given (Keras 3), carrying nothing", () => {
     const model = loadModel(check("model M(x: [1, T, 2], h: [1, 3]) {\n  return rnn(3, stateful=true)(x, initial=h)\n}"));
     const inputs = {
