@@ -452,8 +452,17 @@ export function lowerRecurrent(
  * A stateful layer's batch is fixed, as Keras requires (`batch_input_shape`): its states hold one row
  * per sample from one call to the next.
  */
-function checkStatefulBatch(layerText: string, input: TensorArg, ctx: ApplyContext): void {
+function checkStatefulBatch(layerText: string, input: TensorArg, first: TensorType | undefined, ctx: ApplyContext): void {
   const batch = input.type.dims[0];
+  const firstBatch = first?.dims[0];
+  if (typeof batch === "number" && firstBatch !== undefined && firstBatch !== batch) {
+    ctx.report(
+      Codes.StatefulBatchDim,
+      input.range,
+      `${layerText} keeps one set of states with the batch size of its first application, ${firstBatch}; this one has batch ${batch}. A stateful layer is shared only across inputs of one batch size.`,
+    );
+    return;
+  }
   if (typeof batch === "number") return;
   ctx.report(
     Codes.StatefulBatchDim,
@@ -510,7 +519,7 @@ export function defineRecurrentLayer(
       const text = describeRecurrent(spec.layerName, config);
       const checked = checkRecurrentInput(text, config.units, spec.stateNames.length, spec.stateNames, args, ctx);
       if (!checked) return undefined;
-      if (config.stateful) checkStatefulBatch(text, checked.input, ctx);
+      if (config.stateful) checkStatefulBatch(text, checked.input, layer.built?.input, ctx);
       const out = recurrentOutput(checked.input.type, config.units, config.returnSequences);
       // Keras passes the mask on only with the sequence (KERAS-SEMANTICS.md §6).
       const items: OutputSlot[] = [{ type: out, mask: checked.masked && config.returnSequences, label: "output" }];

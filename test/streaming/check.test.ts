@@ -32,6 +32,13 @@ describe("stateful=true in the checker", () => {
     expect(check(fixed).diagnostics).toEqual([]);
   });
 
+  it("is shared only across inputs of one batch size", () => {
+    const src = "model M(a: [1, T, 3], b: [2, T, 3]) {\n  l = lstm(4, stateful=true)\n  return l(a), l(b)\n}";
+    const d = theDiagnostic(src, "RNN059");
+    expect(d.message).toMatch(/first application, 1; this one has batch 2/);
+    expect(d.range.start.line).toBe(2);
+  });
+
   it("is accepted with a numeric batch and shows in the layer's description", () => {
     const checked = check("model M(x: [2, T, 3]) {\n  return gru(4, stateful=true)(x)\n}");
     expect(checked.diagnostics).toEqual([]);
@@ -67,6 +74,18 @@ describe("running a stateful model", () => {
     const first = model.step(inputs);
     expect(Array.from(model.step(inputs)[0]!.data)).toEqual(Array.from(first[0]!.data));
     expect(Array.from(model.run(inputs)[0]!.data)).toEqual(Array.from(first[0]!.data));
+  });
+
+  it("keeps the states of each application of a shared stateful layer apart", () => {
+    const src = "model M(a: [1, T, 2], b: [1, T, 2]) {\n  l = gru(3, stateful=true)\n  return l(a), l(b)\n}";
+    const model = loadModel(check(src));
+    const a = Float32Array.from([1, 0, 0.5, -1, 0, 2]);
+    const b = Float32Array.from([-1, 0.5, 0.25, 1, 2, 0]);
+    const whole = model.run({ a: { shape: [1, 3, 2], data: a }, b: { shape: [1, 3, 2], data: b } });
+    model.step({ a: { shape: [1, 1, 2], data: a.slice(0, 2) }, b: { shape: [1, 1, 2], data: b.slice(0, 2) } });
+    const last = model.step({ a: { shape: [1, 2, 2], data: a.slice(2) }, b: { shape: [1, 2, 2], data: b.slice(2) } });
+    expect(last.map((t) => Array.from(t.data))).toEqual(whole.map((t) => Array.from(t.data)));
+    expect(Array.from(whole[0]!.data)).not.toEqual(Array.from(whole[1]!.data));
   });
 
   it("keeps the states of each stateful layer apart", () => {
