@@ -45,7 +45,12 @@ export async function compileModule(checked: CheckedFile, options: CompileOption
   checked.models.forEach((model, i) => {
     const plan = planModel(checked, model);
     const emitter = new ModelEmitter(plan, runtime);
-    const description: ModelDescription = { model, exportName: exportNames.unique(model.name), weights: plan.weights };
+    const description: ModelDescription = {
+      model,
+      exportName: exportNames.unique(model.name),
+      weights: plan.weights,
+      stateful: plan.graph.states.length > 0,
+    };
     descriptions.push(description);
     const spec: ModelSpec = {
       name: model.name,

@@ -14,6 +14,8 @@ export interface ModelDescription {
   /** Its export: a safe identifier. */
   exportName: string;
   weights: WeightPlan;
+  /** Whether it has stateful layers (their states carried by `step`). */
+  stateful?: boolean;
 }
 
 const HELPERS = `/** An input: nested arrays of its rank, or its values flat (row-major) with its shape. */
@@ -100,6 +102,9 @@ export function modelDoc(d: ModelDescription): string {
       (weights.length > 0 ? ":" : " (this model has none)."),
     ...weights.map((l) => ` * - ${l}`),
     " * Without weights, the initializers in the source (rnnc's own deterministic numbers).",
+    ...(d.stateful
+      ? [" *", " * Stateful: `step(inputs)` carries its recurrent states from call to call, `reset()` zeros them; `run` starts from zeros."]
+      : []),
     " */",
   ].join("\n");
 }

@@ -52,6 +52,12 @@ it("step and reset type-check, with step's result typed like run's", () => {
   expect(r.code).toBe(0);
 });
 
+it("the model's doc comment says it is stateful, in the .d.ts and the module", () => {
+  const line = "Stateful: `step(inputs)` carries its recurrent states from call to call, `reset()` zeros them; `run` starts from zeros.";
+  expect(written.dts).toContain(line);
+  expect(written.js).toContain(line);
+});
+
 it("a step result destructured to the wrong arity does not", () => {
   const r = typeCheck(
     "wrong.ts",
