@@ -29,8 +29,17 @@ export const timeDistributedLayer: LayerDefinition<TimeDistributedConfig> = {
   params: [{ name: "layer", kind: "layer", positional: true, required: true, doc: "The layer to apply at each step." }, nameParam],
   callKeywords: [],
   inputs: { min: 1, max: 1 },
-  configure(args) {
+  configure(args, ctx) {
     const inner = args.get("layer") as LayerInstance;
+    // A stateful layer's states have one batch size; wrapped, it would run on B·T sequences per call.
+    if (inner.def.recurrent && (inner.config as { stateful?: boolean }).stateful === true) {
+      ctx.error(
+        "layer",
+        Codes.StatefulBatchDim,
+        "time_distributed() cannot wrap a stateful layer: it runs the layer on batch × time sequences at once, so the layer's states would have no fixed batch size (Keras fails on this when it runs). Remove stateful=true.",
+      );
+      return undefined;
+    }
     return { inner };
   },
   apply(layer, args, ctx) {

@@ -77,7 +77,11 @@ export const Codes = {
     "stateful=true inside bidirectional(): chunks could never give the whole sequence's numbers.",
   ),
   StatefulBackwards: entry("RNN058", "error", "stateful=true with backwards=true: chunks could never give the whole sequence's numbers."),
-  StatefulBatchDim: entry("RNN059", "error", "A stateful layer needs a fixed batch size: a number, not a named dim."),
+  StatefulBatchDim: entry(
+    "RNN059",
+    "error",
+    "A stateful layer needs one fixed batch size: a number, not a named dim, the same wherever it is applied.",
+  ),
 
   // Warnings.
   UnusedBinding: entry("RNN060", "warning", "A binding that is never used.", ["unnecessary"]),

@@ -39,6 +39,11 @@ describe("stateful=true in the checker", () => {
     expect(d.range.start.line).toBe(2);
   });
 
+  it("is refused inside time_distributed, which runs it on batch × time sequences", () => {
+    const d = theDiagnostic("model M(x: [2, 3, 4, 5]) {\n  return time_distributed(gru(2, stateful=true))(x)\n}", "RNN059");
+    expect(d.message).toMatch(/^time_distributed\(\) cannot wrap a stateful layer/);
+  });
+
   it("is accepted with a numeric batch and shows in the layer's description", () => {
     const checked = check("model M(x: [2, T, 3]) {\n  return gru(4, stateful=true)(x)\n}");
     expect(checked.diagnostics).toEqual([]);
