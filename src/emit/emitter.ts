@@ -2,7 +2,7 @@
 // done once per plan) and the run function it returns (the inputs copied in, one block of code per
 // graph node, the outputs copied out). Every shape, size, offset and loop bound is a literal where
 // the model's dims are numbers; named dims are variables, bound once per plan.
-import { NONE, recurrentInputs, type Node } from "../ir/graph.js";
+import { ATTENTION_INPUTS, NONE, recurrentInputs, type Node } from "../ir/graph.js";
 import { Arena } from "../backends/cpu/wasm/arena.js";
 import type { DType } from "../types/types.js";
 import { literal } from "./names.js";
@@ -230,7 +230,26 @@ export class ModelEmitter {
       return this.recurrent(node, index);
     }
     const out = this.allocate(node.outputs[0]!, this.typeOf(node.outputs[0]!));
+    if (op.kind === "attention") return this.attention(node, out, index);
     return emitOp(this, node, out, index);
+  }
+
+  /** An attention node: a call of the CPU backend's own kernel (kernels/attention.ts), bundled into the module. */
+  private attention(node: Node, out: string, index: number): string[] {
+    const op = node.op;
+    if (op.kind !== "attention") throw new Error("not an attention node");
+    const weights = this.allocate(node.outputs[1]!, `attention weights ${this.typeOf(node.outputs[1]!)}`);
+    const at = ATTENTION_INPUTS;
+    const input = (i: number) => (node.inputs[i] === undefined || node.inputs[i] === NONE ? "undefined" : this.buffer(node.inputs[i]!));
+    const [batch, tq, dim] = this.shape(node.inputs[at.query]!).map(code);
+    const [, tv, valueDim] = this.shape(node.inputs[at.value]!).map(code);
+    const io = `io${index}`;
+    this.setup.push(
+      `const ${io} = { query: ${input(at.query)}, key: ${input(at.key)}, value: ${input(at.value)}, scale: ${input(at.scale)}, ` +
+        `concatWeight: ${input(at.concatWeight)}, queryMask: ${input(at.queryMask)}, valueMask: ${input(at.valueMask)}, ` +
+        `output: ${out}, weights: ${weights} };`,
+    );
+    return [`${this.rt("attention")}(${literal(op.score)}, ${op.causal}, ${batch}, ${tq}, ${tv}, ${dim}, ${valueDim}, ${io});`];
   }
 
   /** A recurrent node: the CPU backend's step text (recurrent-code.ts) on this plan's buffers. */
@@ -428,7 +447,16 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
     case "recurrent":
     case "input":
     case "const":
+    case "attention":
       throw new Error(`${op.kind} is not an element-wise op`);
+    case "maximum": {
+      // Folded left to right, as tensor-ops.ts's maximum.
+      const lines = loop("i", n, [`${out}[i] = Math.max(${input(0)}[i], ${input(1)}[i]);`]);
+      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = Math.max(${out}[i], ${input(k)}[i]);`]));
+      return lines;
+    }
+    case "divide":
+      return loop("i", n, [`${out}[i] = ${input(0)}[i] / ${numberCode(op.divisor)};`]);
   }
 }
 

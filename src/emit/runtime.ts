@@ -13,6 +13,7 @@ import { parseKerasWeights } from "../weights/keras-json.js";
 
 export { activateInPlace, fastExp, hardSigmoid } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
+export { attention } from "../backends/cpu/kernels/attention.js";
 export { DataError } from "../types/tensor-data.js";
 
 /** What a compiled model's generated code hands defineModel besides its plan function. */

@@ -110,7 +110,32 @@ export type Op =
   | { kind: "mergeTime" }
   /** [B·T,...] → [B,T,...]; the second input supplies B and T. */
   | { kind: "splitTime" }
-  | RecurrentOp;
+  | RecurrentOp
+  // ---- attention and the element-wise merges (multiply, average, maximum) ----
+  /** Element-wise maximum over inputs of one shape. */
+  | { kind: "maximum" }
+  /** Element-wise `x / divisor` (Keras's Average divides the sum; a product by 1/n would round differently). */
+  | { kind: "divide"; divisor: number }
+  | AttentionOp;
+
+/** How an attention op scores a query step against a key step. */
+export type AttentionScore = "dot" | "concat" | "additive";
+
+/**
+ * Keras's Attention / AdditiveAttention at inference. Inputs, in this order, NONE where absent:
+ * query [B,Tq,D], key [B,Tv,D], value [B,Tv,Dv], scale ([] — dot, concat — or [D] — additive),
+ * concat_score_weight [] (concat), query mask [B,Tq], value mask [B,Tv]. Outputs: the attended
+ * values [B,Tq,Dv] and the attention distribution [B,Tq,Tv].
+ */
+export interface AttentionOp {
+  kind: "attention";
+  score: AttentionScore;
+  /** Step i attends to steps j ≤ i only (Keras's use_causal_mask). */
+  causal: boolean;
+}
+
+/** The positions of an attention node's inputs. */
+export const ATTENTION_INPUTS = { query: 0, key: 1, value: 2, scale: 3, concatWeight: 4, queryMask: 5, valueMask: 6 } as const;
 
 export const NONE = -1;
 

@@ -1,7 +1,7 @@
 // Every op's output shapes from its inputs' shapes: one set of rules, over any kind of size (plain
 // numbers when a backend plans a run; symbolic sizes when the emitter plans a compiled module).
 import { CELLS } from "./cells.js";
-import type { Node } from "./graph.js";
+import { ATTENTION_INPUTS, type Node } from "./graph.js";
 
 /** The arithmetic a kind of size supports. */
 export interface SizeArithmetic<S> {
@@ -58,6 +58,17 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
       const u = arith.of(op.units);
       const states = CELLS[op.cell].states.length;
       return [op.returnSequences ? [b!, t!, u] : [b!, u], ...Array.from({ length: states }, () => [b!, u])];
+    }
+    case "maximum":
+    case "divide":
+      return [[...inShape(0)]];
+    case "attention": {
+      const [b, tq] = inShape(ATTENTION_INPUTS.query);
+      const value = inShape(ATTENTION_INPUTS.value);
+      return [
+        [b!, tq!, value[2]!],
+        [b!, tq!, value[1]!],
+      ];
     }
     case "input":
     case "const":

@@ -11,6 +11,11 @@ import { lstmLayer } from "./lstm.js";
 import { repeatVectorLayer } from "./repeat-vector.js";
 import { simpleRnnLayer } from "./simple-rnn.js";
 import { timeDistributedLayer } from "./time-distributed.js";
+import { attentionLayer } from "./attention.js";
+import { additiveAttentionLayer } from "./additive-attention.js";
+import { multiplyLayer } from "./multiply.js";
+import { averageLayer } from "./average.js";
+import { maximumLayer } from "./maximum.js";
 
 // Each definition is generic in its own config; the registry holds them side by side.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +36,12 @@ export const LAYERS: readonly AnyLayerDefinition[] = [
   repeatVectorLayer,
   concatLayer,
   addLayer,
+  // attention and the element-wise merges (layers-b)
+  attentionLayer,
+  additiveAttentionLayer,
+  multiplyLayer,
+  averageLayer,
+  maximumLayer,
 ];
 
 // Canonical names first, so that "did you mean" prefers them to aliases.

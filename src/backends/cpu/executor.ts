@@ -1,13 +1,14 @@
 // The CPU backend: plans a graph for concrete input shapes — every value's shape, one buffer per
 // value, one closure per node — then runs the closures. A run allocates nothing but its results;
 // a new set of input shapes gets (and caches) a new plan.
-import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
+import { ATTENTION_INPUTS, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { inferShapes, numbers } from "../../ir/shapes.js";
 import { prepareGraph } from "../../ir/passes.js";
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activateInPlace } from "./kernels/activations.js";
+import { attention, type AttentionBuffers } from "./kernels/attention.js";
 import { RecurrentStep, type RecurrentBuffers } from "./kernels/recurrent.js";
 import * as ops from "./kernels/tensor-ops.js";
 import { Arena } from "./wasm/arena.js";
@@ -277,5 +278,30 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
     case "input":
     case "const":
       throw new Error(`${op.kind} has no kernel of its own`);
+    case "maximum":
+      return () =>
+        ops.maximum(
+          node.inputs.map((v) => buffers[v] as Float32Array),
+          outF32,
+        );
+    case "divide":
+      return () => ops.divide(f32(0), op.divisor, outF32);
+    case "attention": {
+      const at = ATTENTION_INPUTS;
+      const [batch, tq, dim] = shape(at.query);
+      const [, tv, valueDim] = shape(at.value);
+      const io: AttentionBuffers = {
+        query: f32(at.query),
+        key: f32(at.key),
+        value: f32(at.value),
+        scale: inputBuffers[at.scale] as Float32Array | undefined,
+        concatWeight: inputBuffers[at.concatWeight] as Float32Array | undefined,
+        queryMask: inputBuffers[at.queryMask] as Uint8Array | undefined,
+        valueMask: inputBuffers[at.valueMask] as Uint8Array | undefined,
+        output: outF32,
+        weights: buffers[node.outputs[1]!] as Float32Array,
+      };
+      return () => attention(op.score, op.causal, batch!, tq!, tv!, dim!, valueDim!, io);
+    }
   }
 }

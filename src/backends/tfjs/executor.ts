@@ -3,7 +3,7 @@
 // are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
 // tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
 import { evaluateNode } from "../cpu/executor.js";
-import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
+import { ATTENTION_INPUTS, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { prepareGraph } from "../../ir/passes.js";
 import { DataError, type TensorData } from "../../types/tensor-data.js";
@@ -251,8 +251,66 @@ export class TfjsBackend {
       case "const":
       case "recurrent":
         throw new Error(`${op.kind} has no step of its own`);
+      case "maximum":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.maximum(m, env[v]!), env[a]!));
+      case "divide": {
+        const divisor = ctx.scalar(op.divisor);
+        return (env) => (env[out] = tf.div(env[a]!, divisor));
+      }
+      case "attention":
+        return attentionStep(ctx, node);
     }
   }
+}
+
+/** Keras's Attention on tfjs ops: scores, hidden steps at `score - 1e9`, softmax, the weighted values, masked queries zeroed. */
+function attentionStep(ctx: TfContext, node: Node): Step {
+  const { tf } = ctx;
+  const op = node.op;
+  if (op.kind !== "attention") throw new Error("not an attention node");
+  const at = ATTENTION_INPUTS;
+  const input = (i: number) => (node.inputs[i] === undefined || node.inputs[i] === NONE ? undefined : node.inputs[i]!);
+  const [scaleV, weightV, queryMaskV, valueMaskV] = [at.scale, at.concatWeight, at.queryMask, at.valueMask].map(input);
+  const hidden = ctx.scalar(1e9);
+  const one = ctx.scalar(1);
+  return (env) => {
+    const q = env[node.inputs[at.query]!]!;
+    const k = env[node.inputs[at.key]!]!;
+    const v = env[node.inputs[at.value]!]!;
+    const [batch, tq, dim] = q.shape as [number, number, number];
+    const tv = k.shape[1]!;
+    const scale = scaleV === undefined ? undefined : env[scaleV]!;
+    let scores: TfTensor;
+    if (op.score === "dot") {
+      scores = tf.matMul(q, k, false, true);
+      if (scale) scores = tf.mul(scores, scale);
+    } else {
+      // [B, Tq, 1, D] + [B, 1, Tv, D]
+      let sum = tf.add(tf.reshape(q, [batch, tq, 1, dim]), tf.reshape(k, [batch, 1, tv, dim]));
+      if (op.score === "concat") {
+        if (scale) sum = tf.mul(scale, sum);
+        scores = tf.mul(env[weightV!]!, tf.sum(tf.tanh(sum), -1));
+      } else {
+        const t = tf.tanh(sum);
+        scores = tf.sum(scale ? tf.mul(scale, t) : t, -1);
+      }
+    }
+    // 1 where a step is hidden from a query: the value mask's false steps, the causal mask's future.
+    let hide: TfTensor | undefined;
+    if (valueMaskV !== undefined) hide = tf.sub(one, tf.reshape(tf.cast(env[valueMaskV]!, "float32"), [batch, 1, tv]));
+    if (op.causal) {
+      const future = new Float32Array(tq * tv);
+      for (let i = 0; i < tq; i++) for (let j = i + 1; j < tv; j++) future[i * tv + j] = 1;
+      const causal = tf.tensor(future, [1, tq, tv], "float32");
+      hide = hide ? tf.maximum(hide, causal) : causal;
+    }
+    if (hide) scores = tf.sub(scores, tf.mul(hide, hidden));
+    const weights = tf.softmax(scores);
+    let output = tf.matMul(weights, v);
+    if (queryMaskV !== undefined) output = tf.mul(output, tf.reshape(tf.cast(env[queryMaskV]!, "float32"), [batch, tq, 1]));
+    env[node.outputs[0]!] = output;
+    env[node.outputs[1]!] = weights;
+  };
 }
 
 /** Token ids must index the embedding table (the CPU backend's message). */

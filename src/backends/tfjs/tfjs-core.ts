@@ -58,4 +58,9 @@ export interface TfjsOps<T = TfTensor> {
   stack(tensors: T[], axis: number): T;
   unstack(x: T, axis: number): T[];
   gather(x: T, indices: T, axis: number): T;
+
+  // For attention and the merges multiply/average/maximum.
+  maximum(a: T, b: T): T;
+  div(a: T, b: T): T;
+  sum(x: T, axis?: number | number[], keepDims?: boolean): T;
 }

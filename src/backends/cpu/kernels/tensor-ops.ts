@@ -64,3 +64,19 @@ export function repeat(input: Buffer, batch: number, features: number, n: number
     for (let k = 0; k < n; k++) out.set(row, (b * n + k) * features);
   }
 }
+
+// ---- the merges multiply/average/maximum ----
+
+/** Element-wise maximum, folded left to right as Keras's Maximum does. */
+export function maximum(inputs: readonly Float32Array[], out: Float32Array): void {
+  out.set(inputs[0]!);
+  for (let k = 1; k < inputs.length; k++) {
+    const a = inputs[k]!;
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i]!, a[i]!);
+  }
+}
+
+/** x / divisor, element by element. */
+export function divide(a: Float32Array, divisor: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! / divisor;
+}
