@@ -44,6 +44,7 @@ import {
   type Weight,
 } from "./reference.js";
 import { runTfjsDense, runTfjsRecurrent, tfjsReady } from "./tfjs.js";
+import { attentionCases, mergeCases } from "./attention-cases.js";
 
 /** Absolute tolerance of every comparison (float32 backends against float64 and float32 oracles). */
 export const TOLERANCE = 1e-5;
@@ -590,7 +591,16 @@ function seedCases(): ParityCase[] {
 // ---------------------------------------------------------------------------------------------
 
 /** Every parity case, in a stable order. */
-export const CASES: readonly ParityCase[] = [...recurrentCases(), ...embeddingCases(), ...denseCases(), ...stackedCases(), ...seedCases()];
+export const CASES: readonly ParityCase[] = [
+  ...recurrentCases(),
+  ...embeddingCases(),
+  ...denseCases(),
+  ...stackedCases(),
+  ...seedCases(),
+  // attention and the element-wise merges (attention-cases.ts)
+  ...attentionCases(),
+  ...mergeCases(),
+];
 
 export interface RunCasesOptions {
   /** Also compare with tfjs-layers where a case has it (default true). */

@@ -391,3 +391,80 @@ export function unflatten(data: ArrayLike<number>, shape: readonly number[]): Ne
   };
   return build(0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attention and the element-wise merges, written from Keras 3.15's source
+// (keras/src/layers/attention/attention.py, additive_attention.py, merging/*.py); tfjs-layers has no
+// Attention layer to check against.
+
+export interface AttentionRefConfig {
+  /** "dot": q·k; "concat": cw · Σ tanh(scale · (q + k)); "additive": Σ scale_d · tanh(q_d + k_d). */
+  score: "dot" | "concat" | "additive";
+  /** dot, concat: the scalar `scale` (use_scale); additive: the vector `scale` [D]; absent: none. */
+  scale?: number | Vec;
+  /** concat: `concat_score_weight`. */
+  concatWeight?: number;
+  causal?: boolean;
+}
+
+/**
+ * Keras's Attention / AdditiveAttention: `q` [B][Tq][D], `v` [B][Tv][Dv], `k` [B][Tv][D] (v when
+ * absent), masks [B][T] (true = used). Returns the output [B][Tq][Dv] and the weights [B][Tq][Tv].
+ */
+export function attentionRef(
+  cfg: AttentionRefConfig,
+  q: Seq,
+  v: Seq,
+  k: Seq = v,
+  qMask?: readonly (readonly boolean[])[],
+  vMask?: readonly (readonly boolean[])[],
+): { output: Seq; weights: Seq } {
+  const output: Seq = [];
+  const weights: Seq = [];
+  q.forEach((steps, b) => {
+    const outRows: Mat = [];
+    const weightRows: Mat = [];
+    steps.forEach((qi, i) => {
+      const scores = k[b]!.map((kj, j) => {
+        let s: number;
+        if (cfg.score === "dot") {
+          s = qi.reduce((acc, x, d) => acc + x * kj[d]!, 0);
+          if (cfg.scale !== undefined) s *= cfg.scale as number;
+        } else if (cfg.score === "concat") {
+          const c = (cfg.scale as number | undefined) ?? 1;
+          s = cfg.concatWeight! * qi.reduce((acc, x, d) => acc + Math.tanh(c * (x + kj[d]!)), 0);
+        } else {
+          const scale = cfg.scale as Vec | undefined;
+          s = qi.reduce((acc, x, d) => acc + (scale ? scale[d]! : 1) * Math.tanh(x + kj[d]!), 0);
+        }
+        const hidden = (vMask !== undefined && !vMask[b]![j]) || (cfg.causal === true && j > i);
+        // Keras computes in float32: `score - 1e9` there loses the score (it rounds to a multiple of
+        // 64), so a query whose every value step is hidden weighs them all equally.
+        return hidden ? Math.fround(Math.fround(s) - 1e9) : s;
+      });
+      const w = activate("softmax", scores);
+      weightRows.push(w);
+      const used = qMask === undefined || qMask[b]![i]!;
+      const dv = v[b]![0]?.length ?? 0;
+      outRows.push(Array.from({ length: dv }, (_, e) => (used ? w.reduce((acc, wj, j) => acc + wj * v[b]![j]![e]!, 0) : 0)));
+    });
+    output.push(outRows);
+    weights.push(weightRows);
+  });
+  return { output, weights };
+}
+
+/** Keras's Multiply, Average, Maximum over tensors of one shape (values only: masks do not change them in Keras 2). */
+export function mergeRef(kind: "multiply" | "average" | "maximum", inputs: readonly Nested[]): Nested {
+  const combine = (values: number[]): number =>
+    kind === "multiply"
+      ? values.reduce((a, b) => a * b)
+      : kind === "maximum"
+        ? Math.max(...values)
+        : values.reduce((a, b) => a + b) / values.length;
+  const walk = (items: readonly Nested[]): Nested =>
+    Array.isArray(items[0])
+      ? (items[0] as Nested[]).map((_, i) => walk(items.map((x) => (x as Nested[])[i]!)))
+      : combine(items as number[]);
+  return walk(inputs);
+}

@@ -175,3 +175,22 @@ export async function runTfjsDense(
 export function tfjsTensorCount(): number {
   return tf.memory().numTensors;
 }
+
+/** tf.layers.multiply / average / maximum on tensors of one shape. */
+export async function runTfjsMerge(
+  kind: "multiply" | "average" | "maximum",
+  inputs: readonly { shape: number[]; data: ArrayLike<number> }[],
+): Promise<TfjsOutput> {
+  await tfjsReady();
+  const tensors = inputs.map((x) => tf.tensor(Float32Array.from(x.data), x.shape, "float32"));
+  try {
+    const layer = tf.layers[kind]({});
+    const result = layer.apply(tensors) as tf.Tensor;
+    tensors.push(result);
+    const [out] = await collect(result);
+    layer.dispose();
+    return out!;
+  } finally {
+    for (const t of tensors) if (!t.isDisposed) t.dispose();
+  }
+}
