@@ -4,8 +4,18 @@
 import { NONE } from "../ir/graph.js";
 import type { AttentionScore } from "../ir/graph.js";
 import { Codes } from "../source/catalog.js";
-import { formatType, tensor, type Dim } from "../types/types.js";
-import type { ApplyArgs, ApplyContext, LayerDefinition, LayerOutput, LowerArgs, LowerContext, LoweredTensor, ParamSpec } from "./layer.js";
+import { formatType, tensor } from "../types/types.js";
+import type {
+  ApplyArgs,
+  ApplyContext,
+  TensorArg,
+  LayerDefinition,
+  LayerOutput,
+  LowerArgs,
+  LowerContext,
+  LoweredTensor,
+  ParamSpec,
+} from "./layer.js";
 import { nameParam } from "./recurrent.js";
 import { drawn } from "./weight-recipe.js";
 
@@ -59,47 +69,31 @@ export function attentionOutput(name: string, config: AttentionConfig, args: App
       return undefined;
     }
   }
-  const [q, v, k = v] = args.inputs as [ApplyArgs["inputs"][0], ApplyArgs["inputs"][0], ApplyArgs["inputs"][0]?];
-  const keyName = args.inputs.length > 2 ? "key" : "value (the key when none is given)";
-  const same = (a: Dim, b: Dim) => a === b;
-  const mismatch = (what: string, a: Dim, b: Dim, aType: string, bType: string) =>
-    `${name}: ${what} differ: ${a} in ${aType} and ${b} in ${bType}.${
-      typeof a === "string" && typeof b === "string"
-        ? " Two different dim names are two sizes that may differ; if they are the same size, use one name."
-        : ""
-    }`;
-  const problems: { range: ApplyArgs["range"]; message: string }[] = [];
-  for (const other of args.inputs.slice(1)) {
-    if (!same(other.type.dims[0]!, q!.type.dims[0]!))
-      problems.push({
-        range: other.range,
-        message: mismatch("the batch sizes", q!.type.dims[0]!, other.type.dims[0]!, `query ${formatType(q!.type)}`, formatType(other.type)),
-      });
+  const [q, v, k = v] = args.inputs as [TensorArg, TensorArg, TensorArg?];
+  // The dims that must be one size: [what they are, the tensor reported, the other, the axis].
+  type Pair = [string, TensorArg, TensorArg, number];
+  const withKey: Pair[] = [
+    ["batch sizes", k!, q!, 0],
+    ["steps of key and value", k!, v!, 1],
+  ];
+  const pairs: Pair[] = [
+    ["batch sizes", v!, q!, 0],
+    ...(args.inputs.length > 2 ? withKey : []),
+    ["features of query and key (the value when no key is given), which are scored against each other,", k!, q!, 2],
+  ];
+  let ok = true;
+  for (const [what, t, other, axis] of pairs) {
+    const [x, y] = [t.type.dims[axis]!, other.type.dims[axis]!];
+    if (x === y) continue;
+    ok = false;
+    const names = typeof x === "string" && typeof y === "string";
+    ctx.report(
+      Codes.DimMismatch,
+      t.range,
+      `${name}: the ${what} differ: ${y} in ${formatType(other.type)} but ${x} in ${formatType(t.type)}.${names ? " Two different dim names are two sizes that may differ; if they are the same size, use one name." : ""}`,
+    );
   }
-  if (args.inputs.length > 2 && !same(k!.type.dims[1]!, v!.type.dims[1]!))
-    problems.push({
-      range: k!.range,
-      message: mismatch(
-        "the steps of key and value",
-        k!.type.dims[1]!,
-        v!.type.dims[1]!,
-        `key ${formatType(k!.type)}`,
-        `value ${formatType(v!.type)}`,
-      ),
-    });
-  if (!same(k!.type.dims[2]!, q!.type.dims[2]!))
-    problems.push({
-      range: k!.range,
-      message: mismatch(
-        `the features of query and ${keyName}, which are scored against each other,`,
-        q!.type.dims[2]!,
-        k!.type.dims[2]!,
-        `query ${formatType(q!.type)}`,
-        formatType(k!.type),
-      ),
-    });
-  for (const p of problems) ctx.report(Codes.DimMismatch, p.range, p.message);
-  if (problems.length > 0) return undefined;
+  if (!ok) return undefined;
   const [b, tq] = q!.type.dims;
   const output = { type: tensor("f32", [b!, tq!, v!.type.dims[2]!]), mask: q!.mask, label: "output" };
   if (!config.returnScores) return { items: [output], tuple: false };

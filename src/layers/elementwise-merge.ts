@@ -3,7 +3,51 @@
 // where their output mask is decided, so that the edition's rule can replace it in one edit.
 import { Codes } from "../source/catalog.js";
 import { formatType, sameDims } from "../types/types.js";
-import { combineMasks, type ApplyArgs, type ApplyContext, type LayerOutput, type LowerContext, type LoweredTensor } from "./layer.js";
+import type { GraphBuilder } from "../ir/graph.js";
+import {
+  combineMasks,
+  type ApplyArgs,
+  type ApplyContext,
+  type LayerDefinition,
+  type LayerOutput,
+  type LowerContext,
+  type LoweredTensor,
+} from "./layer.js";
+import { nameParam } from "./recurrent.js";
+
+/** An element-wise merge layer: `name(a, b, …)`, no params; `combine` adds the ops that compute it from the inputs' values. */
+export function elementwiseMerge(spec: {
+  name: string;
+  kerasClass: string;
+  doc: string;
+  combine: (values: number[], builder: GraphBuilder) => number;
+}): LayerDefinition<Record<string, never>> {
+  return {
+    name: spec.name,
+    aliases: [spec.kerasClass],
+    kerasClass: spec.kerasClass,
+    autoName: spec.name,
+    doc: `${spec.doc} Any number ≥ 2 of tensors of one shape; a mask passes on as with \`add\`. No params.`,
+    params: [nameParam],
+    callKeywords: [],
+    inputs: { min: 2, max: Infinity },
+    appliesDirectly: true,
+    configure: () => ({}),
+    apply: (_layer, args, ctx) => elementwiseOutput(spec.name, args, ctx),
+    weights: () => [],
+    initialWeights: () => [],
+    lower: (_layer, args, ctx) => [
+      {
+        value: spec.combine(
+          args.inputs.map((i) => i.value),
+          ctx.builder,
+        ),
+        mask: elementwiseMask(ctx, args.inputs),
+      },
+    ],
+    describe: () => `${spec.name}()`,
+  };
+}
 
 /** The shape rule of an element-wise merge named `name`: one output of the inputs' shape, or undefined (reported). */
 export function elementwiseOutput(name: string, args: ApplyArgs, ctx: ApplyContext): LayerOutput | undefined {
