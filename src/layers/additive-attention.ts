@@ -29,6 +29,7 @@ export const additiveAttentionLayer: LayerDefinition<AttentionConfig> = {
   callKeywords: [],
   inputs: { min: 2, max: 3 },
   appliesDirectly: true,
+  inputNames: ["query", "value", "key"],
   configure: (args) => ({
     useScale: args.get("use_scale") as boolean,
     score: "additive",

@@ -159,6 +159,7 @@ export const attentionLayer: LayerDefinition<AttentionConfig> = {
   callKeywords: [],
   inputs: { min: 2, max: 3 },
   appliesDirectly: true,
+  inputNames: ["query", "value", "key"],
   configure(args, ctx) {
     const mode = args.get("score_mode") as string;
     if (mode !== "dot" && mode !== "concat") {

@@ -135,6 +135,8 @@ export interface LayerDefinition<C = unknown> {
   inputs: { min: number; max: number };
   /** Called with tensors directly, like `concat(a, b)`: built from its keywords and applied at once. */
   appliesDirectly?: boolean;
+  /** What its positional tensors are, for signature help, when not `a, b, …`: `query, value, key` (the last ones optional). */
+  inputNames?: readonly string[];
   configure(args: ReadonlyMap<string, ParamValue>, ctx: ConfigureContext): C | undefined;
   apply(layer: LayerInstance<C>, args: ApplyArgs, ctx: ApplyContext): LayerOutput | undefined;
   /** Weights in Keras `get_weights()` order, for an input of this type (already accepted by apply). */

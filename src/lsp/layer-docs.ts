@@ -39,6 +39,8 @@ export function formatDefault(value: ParamValue | undefined): string | undefined
 /** One parameter in a signature: `units`, `seq=false`, `name=…`. */
 export function paramLabel(p: ParamSpec): string {
   if (p.required) return p.name;
+  // A string parameter is written quoted (`score_mode="dot"`); the others' values are bare words.
+  if (p.kind === "string" && typeof p.default === "string") return `${p.name}=${JSON.stringify(p.default)}`;
   return `${p.name}=${formatDefault(p.default) ?? "…"}`;
 }
 

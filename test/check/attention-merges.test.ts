@@ -3,7 +3,7 @@
 // Keras's summary()), the settings that are Keras call arguments, and every mistake with its range.
 import { describe, expect, it } from "vitest";
 import { loadModel, parseKerasWeights } from "../../src/index.js";
-import { check, codesOf, expectDiagnosticAt, layerRowsOf, modelOf, outputsOf, typesOf } from "../helpers.js";
+import { check, codesOf, expectDiagnosticAt, layerRowsOf, outputsOf, typesOf } from "../helpers.js";
 
 const QV = "q: [B, T, 4], v: [B, S, 4]";
 

@@ -204,6 +204,12 @@ describe("signature help", () => {
     expect(help!.activeParameter).toBe(1);
   });
 
+  it("names attention's tensors: query, value and the optional key", async () => {
+    const help = await client.signatureHelp(inModel("b = attention(a, a, <|>)"));
+    expect(help!.signatures[0]!.label).toMatch(/^attention\(query, value, key\?, use_scale=false, score_mode="dot", /);
+    expect(help!.activeParameter).toBe(2);
+  });
+
   it("shows an initializer's arguments", async () => {
     const help = await client.signatureHelp(inModel("b = lstm(8, kernel=glorot_uniform(<|>))(a)"));
     expect(help!.signatures[0]!.label).toBe("glorot_uniform(seed=…)");
