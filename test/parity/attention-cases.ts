@@ -89,44 +89,50 @@ function attentionCase(name: string, s: AttentionSpec): ParityCase {
   };
 }
 
-/** Query and value from embeddings with mask_zero: masked value steps hidden, masked query steps zero, a fully masked sample. */
+/**
+ * Query and value from embeddings with mask_zero: masked value steps hidden, masked query steps zero,
+ * a fully masked value sample (randomMask's patterns, offset so that sample 2 has the query's first
+ * step used and the value's leading steps masked).
+ */
 function maskedAttentionCase(name: string, layer: "attention" | "additive_attention", causal: boolean, lstmAfter = false): ParityCase {
   const rng = new Rng(seedOf(name));
   const B = 5; // randomMask cycles through its five patterns: a fully masked sample among them
-  const Tq = causal ? rng.int(2, 5) : rng.int(2, 5);
+  const Tq = rng.int(2, 5);
   const Tv = causal ? Tq : rng.int(2, 5);
   const vocab = rng.int(3, 8);
   const D = rng.int(1, 4);
   const ids = (T: number, offset: number) =>
     randomMask(rng, B, T, offset).map((row) => row.map((used) => (used ? rng.int(1, vocab - 1) : 0)));
   const qIds = ids(Tq, 1);
-  const vIds = causal ? qIds : ids(Tv, 3);
+  const vIds = ids(Tv, 3);
   const qTable = randomWeight(rng, [vocab, D], -1.5, 1.5);
-  const vTable = causal ? qTable : randomWeight(rng, [vocab, D], -1.5, 1.5);
+  const vTable = randomWeight(rng, [vocab, D], -1.5, 1.5);
   const scale = randomWeight(rng, [D], -1, 1);
   const qe = embedding(qIds, qTable);
   const ve = embedding(vIds, vTable);
   // With lstmAfter: the output carries the query's mask on, and the LSTM keeps its state over the masked steps.
   const u = rng.int(1, 3);
   const lstmW = [randomWeight(rng, [D, 4 * u]), randomWeight(rng, [u, 4 * u]), randomWeight(rng, [4 * u])];
-  const applied = `${layer}(q, ${causal ? "q, use_causal_mask=true" : "v"}, name="att")`;
+  // Causal, with the value's leading steps masked: a query step whose every earlier value step is
+  // masked hides them all, and Keras's float32 `score - 1e9` then weighs every value step alike.
+  const applied = `${layer}(q, v${causal ? ", use_causal_mask=true" : ""}, name="att")`;
   const body =
     `  q = embedding(${vocab}, ${D}, mask_zero=true, name="eq")(qi)\n` +
-    (causal ? "" : `  v = embedding(${vocab}, ${D}, mask_zero=true, name="ev")(vi)\n`) +
+    `  v = embedding(${vocab}, ${D}, mask_zero=true, name="ev")(vi)\n` +
     (lstmAfter ? `  a = ${applied}\n  return lstm(${u}, seq=true, name="l")(a)\n` : `  return ${applied}\n`);
   const additive = layer === "additive_attention";
   return {
     name: `${name} [B${B} Tq${Tq} Tv${Tv} V${vocab} D${D}${lstmAfter ? ` → lstm u${u}` : ""}]`,
     group: "attention mask",
-    source: `model M(qi: int[${B}, ${Tq}]${causal ? "" : `, vi: int[${B}, ${Tv}]`}) {\n${body}}\n`,
+    source: `model M(qi: int[${B}, ${Tq}], vi: int[${B}, ${Tv}]) {\n${body}}\n`,
     model: "M",
     weights: weightSet({
       eq: [qTable],
-      ...(causal ? {} : { ev: [vTable] }),
+      ev: [vTable],
       ...(additive ? { att: [scale] } : {}),
       ...(lstmAfter ? { l: lstmW } : {}),
     }),
-    inputs: { qi: tensorI32(qIds), ...(causal ? {} : { vi: tensorI32(vIds) }) },
+    inputs: { qi: tensorI32(qIds), vi: tensorI32(vIds) },
     reference: once(() => {
       const cfg: AttentionRefConfig = additive ? { score: "additive", scale: Array.from(scale.data), causal } : { score: "dot", causal };
       const out = attentionRef(cfg, qe.output, ve.output, undefined, qe.mask, ve.mask).output;
