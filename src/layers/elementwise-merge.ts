@@ -76,12 +76,18 @@ export function elementwiseOutput(name: string, args: ApplyArgs, ctx: ApplyConte
     ctx.report(Codes.DtypeMismatch, first.range, `${name} works on f32 tensors, found ${formatType(first.type)}.`);
     return undefined;
   }
-  return { items: [{ type: first.type, mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
+  return { items: [{ type: first.type, mask: elementwiseHasMask(args.inputs), label: "output" }], tuple: false };
+}
+
+/** Whether an element-wise merge's output carries a mask (Keras 2: when any input does). See elementwiseMask. */
+export function elementwiseHasMask(inputs: readonly { mask: boolean }[]): boolean {
+  return inputs.some((i) => i.mask);
 }
 
 /**
  * The output mask of an element-wise merge. Keras 2's rule (as add.ts): a step is kept where every
- * input that has a mask keeps it. The edition-aware helper (Keras 3 ORs) replaces this at merge.
+ * input that has a mask keeps it. The edition-aware helper (merge-masks.ts on the `editions`
+ * branch: Keras 3 ORs) replaces this and elementwiseHasMask at merge.
  */
 export function elementwiseMask(ctx: LowerContext, inputs: readonly LoweredTensor[]): number {
   return combineMasks(ctx, inputs);
