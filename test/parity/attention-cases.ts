@@ -150,8 +150,37 @@ function maskedAttentionCase(name: string, layer: "attention" | "additive_attent
   };
 }
 
+/**
+ * Outputs of real Keras 3.15.1 (TensorFlow backend) on three of these cases, printed to 7 significant
+ * digits: the model built from the case's source with its weights and inputs, `predict`ed. They pin the
+ * float64 reference (which every backend is compared with) to Keras itself: the concat score, the
+ * additive score with its masks, and a causal query whose every visible step is masked.
+ */
+const KERAS_3_15: Record<string, number[]> = {
+  "attention concat use_scale with a key": [
+    -0.4321455, -0.01738114, 1.030667, 1.401326, 0.2008651, 1.159632, 1.02712, 0.25078, -0.4418071, -0.01181116, 1.037064, 1.394952,
+    -0.6166314, 0.1968749, 1.181915, 1.169903,
+  ],
+  "additive_attention query and value masks": [
+    -0.08031236, -0.5367762, 0.2601752, -0.8215448, -0.08213011, -0.4475921, 0.1872551, -0.810629, 0, 0, 0, 0, -0.08213011, -0.4475921,
+    0.1872551, -0.810629, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.06520069, -1.278191, 0.8663823, -0.9122915, -0.06520069,
+    -1.278191, 0.8663823, -0.9122915, 0, 0, 0, 0, 0, 0, 0, 0, 0.09535029, -0.444891, -0.9670123, 1.113733, 0.09535029, -0.444891,
+    -0.9670123, 1.113733, 0, 0, 0, 0, 0.09535029, -0.444891, -0.9670123, 1.113733, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.44136, -1.386883,
+    -0.8887525, 0.8289894,
+  ],
+  "attention causal and value mask": [
+    0, -0.3149593, 0, 0, 0, 0, 0.7660199, 0.7660199, 1.226985, 0.1787576, -0.3149593, -0.4444455, 0, 0, 0.5355375,
+  ],
+};
+
+/** A case with Keras's own numbers where KERAS_3_15 has them. */
+function withKeras(c: ParityCase): ParityCase {
+  const key = Object.keys(KERAS_3_15).find((k) => c.name.startsWith(`${k} [`));
+  return key ? { ...c, golden: [{ output: 0, offset: 0, values: KERAS_3_15[key]!, what: "real Keras 3.15.1" }] } : c;
+}
+
 export function attentionCases(): ParityCase[] {
-  return [
+  const cases = [
     attentionCase("attention dot", { layer: "attention", useScale: false }),
     attentionCase("attention dot use_scale with a key", { layer: "attention", useScale: true, key: true }),
     attentionCase("attention concat", { layer: "attention", useScale: false, concat: true }),
@@ -173,6 +202,9 @@ export function attentionCases(): ParityCase[] {
     maskedAttentionCase("attention causal and value mask", "attention", true),
     maskedAttentionCase("attention masks, the query's flowing on", "attention", false, true),
   ];
+  const golden = cases.map(withKeras);
+  if (golden.filter((c) => c.golden).length !== Object.keys(KERAS_3_15).length) throw new Error("a Keras 3.15 golden case was renamed");
+  return golden;
 }
 
 // ---------------------------------------------------------------------------------------------
