@@ -15,6 +15,7 @@ export type ParamKind =
   | "int" // a positive integer: units, vocabulary size, repeat count
   | "axis" // an integer, negative counts from the end
   | "rate" // a number in [0, 1)
+  | "number" // any finite number: mask_value, epsilon
   | "bool"
   | "activation"
   | "initializer"
