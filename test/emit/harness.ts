@@ -91,7 +91,7 @@ export interface Job {
 export interface JobResult {
   error?: string;
   meta?: { name: string; inputs: { name: string; type: string }[]; outputs: string[] };
-  runs?: ({ outputs: { shape: number[]; kind: string; data: (number | "-0")[] }[] } | { error: string })[];
+  runs?: ({ outputs: { shape: number[]; kind: string; data: number[] }[] } | { error: string })[];
 }
 
 /** Runs jobs against a compiled module (or each job's own) in one plain Node process. */
