@@ -164,6 +164,7 @@ export const conv1dLayer: LayerDefinition<Conv1dConfig> = {
         Codes.BadArgumentValue,
         layer.argRanges?.get(c.strides !== 1 ? "strides" : "padding") ?? layer.constructorCall.range,
         `${text} changes the length of the named dim ${steps} of ${formatType(t)} (${what}), and the result would have no name; use padding="same" or "causal" with strides=1, or declare ${steps} as a number.`,
+        c.strides === 1 ? { fix: ctx.fixSetKeyword(layer.constructorCall, "padding", '"same"') } : undefined,
       );
       return undefined;
     }
