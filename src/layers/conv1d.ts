@@ -1,6 +1,7 @@
 // Conv1D: a 1-D convolution over time, `[B,T,F]` → `[B,T',filters]`, lowered as Keras's arithmetic
 // is laid out: the patches of every step (im2col) times the kernel `[k,F,filters]` read as `[k·F, filters]`.
 import { Codes } from "../source/catalog.js";
+import { didYouMean } from "../source/suggest.js";
 import { formatType, tensor } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
 import { convGeometry, convKeepsLength, NONE, type Im2ColOp } from "../ir/graph.js";
@@ -96,7 +97,11 @@ export const conv1dLayer: LayerDefinition<Conv1dConfig> = {
   configure: (args, ctx) => {
     const padding = args.get("padding") as string;
     if (!(PADDINGS as readonly string[]).includes(padding)) {
-      ctx.error("padding", Codes.BadArgumentValue, `conv1d(padding="${padding}"): expected "valid", "same" or "causal".`);
+      ctx.error(
+        "padding",
+        Codes.BadArgumentValue,
+        `conv1d(padding="${padding}"): expected "valid", "same" or "causal".${didYouMean(padding, PADDINGS)}`,
+      );
       return undefined;
     }
     const strides = args.get("strides") as number;

@@ -186,6 +186,11 @@ describe("mistakes", () => {
     );
     expect(codesOf("model M(x: [B, 6, 4]) {\n  return conv1d(8, 3, strides=2, dilation_rate=2)(x)\n}")).toEqual(["RNN015"]);
   });
+  it("a misspelt padding gets a did-you-mean", () => {
+    expect(theDiagnostic('model M(x: [B, T, 4]) {\n  return conv1d(8, 3, padding="casual")(x)\n}', "RNN015").message).toContain(
+      "Did you mean 'causal'?",
+    );
+  });
   it("a valid conv1d longer than its input", () => {
     expect(theDiagnostic("model M(x: [B, 2, 4]) {\n  return conv1d(8, 3)(x)\n}", "RNN022").message).toContain("at least 3 steps");
   });
