@@ -150,6 +150,9 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
     case "rate":
       if (expr.kind === "Number" && expr.value >= 0 && expr.value < 1) return expr.value;
       return bad("a rate in [0, 1)");
+    case "number":
+      if (expr.kind === "Number" && Number.isFinite(expr.value)) return expr.value;
+      return bad("a number");
     case "bool":
       if (expr.kind === "Bool") return expr.value;
       if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False")) return bad("true or false (lower case)", expr.name);

@@ -13,6 +13,7 @@ import { parseKerasWeights } from "../weights/keras-json.js";
 
 export { activateInPlace, fastExp, hardSigmoid } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
+export { applyMask, im2col, layerNorm, maskNotEqual, poolTime } from "../backends/cpu/kernels/sequence-ops.js";
 export { DataError } from "../types/tensor-data.js";
 
 /** What a compiled model's generated code hands defineModel besides its plan function. */

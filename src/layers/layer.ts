@@ -15,6 +15,7 @@ export type ParamKind =
   | "int" // a positive integer: units, vocabulary size, repeat count
   | "axis" // an integer, negative counts from the end
   | "rate" // a number in [0, 1)
+  | "number" // any finite number: mask_value, epsilon
   | "bool"
   | "activation"
   | "initializer"
@@ -201,7 +202,15 @@ export function paramCount(weights: readonly WeightSpec[]): number {
 
 /** A valid call of a layer with its required arguments, for messages: `lstm(64)`, `dropout(0.5)`, `add()`. */
 export function exampleCall(def: LayerDefinition): string {
-  const sample: Partial<Record<ParamKind, string>> = { int: "64", rate: "0.5", layer: "lstm(64)", axis: "-1", bool: "true" };
+  const sample: Partial<Record<ParamKind, string>> = {
+    int: "64",
+    rate: "0.5",
+    layer: "lstm(64)",
+    axis: "-1",
+    bool: "true",
+    number: "0.0",
+    activation: "relu",
+  };
   const args = def.params.filter((p) => p.required).map((p) => sample[p.kind] ?? "…");
   return `${def.name}(${args.join(", ")})`;
 }

@@ -44,6 +44,7 @@ import {
   type Weight,
 } from "./reference.js";
 import { runTfjsDense, runTfjsRecurrent, tfjsReady } from "./tfjs.js";
+import { sequenceLayerCases } from "./sequence-cases.js";
 
 /** Absolute tolerance of every comparison (float32 backends against float64 and float32 oracles). */
 export const TOLERANCE = 1e-5;
@@ -590,7 +591,15 @@ function seedCases(): ParityCase[] {
 // ---------------------------------------------------------------------------------------------
 
 /** Every parity case, in a stable order. */
-export const CASES: readonly ParityCase[] = [...recurrentCases(), ...embeddingCases(), ...denseCases(), ...stackedCases(), ...seedCases()];
+export const CASES: readonly ParityCase[] = [
+  ...recurrentCases(),
+  ...embeddingCases(),
+  ...denseCases(),
+  ...stackedCases(),
+  ...seedCases(),
+  // layers-a: masking, activation, layer_norm, conv1d, global pooling, flatten
+  ...sequenceLayerCases(),
+];
 
 export interface RunCasesOptions {
   /** Also compare with tfjs-layers where a case has it (default true). */

@@ -58,4 +58,12 @@ export interface TfjsOps<T = TfTensor> {
   stack(tensors: T[], axis: number): T;
   unstack(x: T, axis: number): T[];
   gather(x: T, indices: T, axis: number): T;
+  // layers-a: masking, layer_norm, conv1d, global pooling
+  any(x: T, axis: number, keepDims?: boolean): T;
+  mean(x: T, axis: number, keepDims?: boolean): T;
+  sum(x: T, axis: number, keepDims?: boolean): T;
+  max(x: T, axis: number, keepDims?: boolean): T;
+  div(a: T, b: T): T;
+  rsqrt(x: T): T;
+  pad(x: T, paddings: [number, number][]): T;
 }

@@ -7,7 +7,22 @@ import { SMALL_MATMUL } from "../wasm/arena.js";
 
 /** The names of src/emit/runtime.ts that generated code may call, each bound to `$name`. */
 export type RuntimeName =
-  "defineModel" | "Arena" | "f32" | "i32" | "u8" | "align" | "fastExp" | "hardSigmoid" | "activateInPlace" | "DataError";
+  | "defineModel"
+  | "Arena"
+  | "f32"
+  | "i32"
+  | "u8"
+  | "align"
+  | "fastExp"
+  | "hardSigmoid"
+  | "activateInPlace"
+  | "DataError"
+  // sequence-ops.ts's kernels (layers-a)
+  | "maskNotEqual"
+  | "applyMask"
+  | "layerNorm"
+  | "im2col"
+  | "poolTime";
 
 /** `$name` for a runtime function, recording that the code needs it. */
 export type Runtime = (name: RuntimeName) => string;
