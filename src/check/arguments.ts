@@ -1,6 +1,7 @@
 // Binding a layer constructor's arguments to its parameters: positional order, keywords and their
 // Keras aliases, defaults, and the value each kind of parameter accepts.
 import { ACTIVATIONS, parseActivation } from "../types/activations.js";
+import type { Edition } from "../types/edition.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
 import {
   exampleCall,
@@ -18,6 +19,8 @@ import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr } from "../syntax/ast.js";
 
 export interface ArgumentContext {
+  /** The file's edition: it decides which `hard_sigmoid` an activation names. */
+  edition: Edition;
   say<A>(message: Message<A>, range: Range, args: A): void;
   /** Marks the bindings an argument names as used, without checking it: the argument was rejected. */
   touch(expr: Expr): void;
@@ -159,7 +162,7 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
       return bad('a string "…"');
     case "activation": {
       const word = symbol(expr);
-      const activation = word === undefined ? undefined : parseActivation(word);
+      const activation = word === undefined ? undefined : parseActivation(word, ctx.edition);
       if (activation) return activation;
       return bad(`an activation (${ACTIVATIONS.join(", ")})`, show(expr), word ? didYouMean(word, ACTIVATIONS) : "");
     }

@@ -8,6 +8,7 @@ import { NONE, type GraphBuilder } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import type { TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
+import type { Edition } from "../types/edition.js";
 import type { Initializer } from "./initializers.js";
 import type { WeightRecipe } from "./weight-recipe.js";
 
@@ -98,6 +99,8 @@ export interface LowerArgs {
 }
 
 export interface LowerContext {
+  /** The file's Keras edition (merges' mask rule, recurrent layers given `initial=`). */
+  edition: Edition;
   builder: GraphBuilder;
   /** The layer's i-th weight (Keras get_weights() order), as a constant of the graph. */
   weight(index: number): number;
@@ -111,6 +114,8 @@ export interface ConfigureContext {
 }
 
 export interface ApplyContext {
+  /** The file's Keras edition (merges' mask rule, recurrent layers given `initial=`). */
+  edition: Edition;
   report(entry: CatalogEntry, range: Range, message: string, extra?: { fix?: Fix; related?: { range: Range; message: string }[] }): void;
   /** A fix that sets `keyword=value` on a layer's constructor call (replacing it if present). */
   fixSetKeyword(call: CallExpr, keyword: string, value: string): Fix;

@@ -6,7 +6,7 @@ import { NONE, type CellKind, type RecurrentOp } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
 import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
-import type { Activation } from "../types/activations.js";
+import { activationName, type Activation } from "../types/activations.js";
 import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
 import { drawn, pieces, type WeightRecipe } from "./weight-recipe.js";
@@ -217,9 +217,9 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.returnSequences) parts.push("seq=true");
   if (config.returnState) parts.push("state=true");
   if (config.goBackwards) parts.push("backwards=true");
-  if (config.activation !== "tanh") parts.push(`activation=${config.activation}`);
+  if (config.activation !== "tanh") parts.push(`activation=${activationName(config.activation)}`);
   if (config.cell !== "simple_rnn" && config.recurrentActivation !== "sigmoid")
-    parts.push(`recurrent_activation=${config.recurrentActivation}`);
+    parts.push(`recurrent_activation=${activationName(config.recurrentActivation)}`);
   if (!config.useBias) parts.push("use_bias=false");
   if (config.kernelInitializer.kind !== "glorot_uniform" || config.kernelInitializer.seed !== undefined)
     parts.push(`kernel=${formatInitializer(config.kernelInitializer)}`);

@@ -75,6 +75,10 @@ export const Codes = {
   // Warnings.
   UnusedBinding: entry("RNN060", "warning", "A binding that is never used.", ["unnecessary"]),
 
+  // Editions (LANGUAGE.md §6).
+  UnknownEdition: entry("RNN080", "error", "A `keras N` edition other than keras 2 or keras 3."),
+  EditionNotFirst: entry("RNN081", "error", "A `keras N` edition statement that is not the file's first statement."),
+
   // Resources: what lowering would expand past rnnc's limits (docs/decisions.md).
   TooManyApplications: entry("RNN070", "error", "A model expands to more layer applications than rnnc's limit (model calls inlined)."),
   ModelsNestedTooDeep: entry("RNN071", "error", "Model calls nested deeper than rnnc's limit."),
@@ -334,6 +338,17 @@ export const Messages = {
     Codes.DuplicateLayerName,
     (a: { model: string; name: string }) =>
       `Another layer of ${a.model} is already named "${a.name}"; weights files match layers by name, so names must be unique.`,
+  ),
+
+  // Editions.
+  unknownEdition: message(
+    Codes.UnknownEdition,
+    (a: { found: string; nearest: 2 | 3 }) =>
+      `There is no Keras edition ${a.found}: write keras 2 (tf.keras, tfjs-layers; the default) or keras 3. Did you mean keras ${a.nearest}?`,
+  ),
+  editionNotFirst: message(
+    Codes.EditionNotFirst,
+    (a: { first: string }) => `The edition must be the file's first statement, before ${a.first}; move it to the top.`,
   ),
 
   // Warnings.

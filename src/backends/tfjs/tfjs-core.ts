@@ -38,6 +38,7 @@ export interface TfjsOps<T = TfTensor> {
   addN(tensors: T[]): T;
   sub(a: T, b: T): T;
   mul(a: T, b: T): T;
+  div(a: T, b: T): T;
   sigmoid(x: T): T;
   tanh(x: T): T;
   relu(x: T): T;
