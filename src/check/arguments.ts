@@ -2,6 +2,7 @@
 // Keras aliases, defaults, and the value each kind of parameter accepts.
 import { ACTIVATIONS, parseActivation } from "../types/activations.js";
 import type { Edition } from "../types/edition.js";
+import { CONSTRAINTS, REGULARIZERS } from "../layers/training-only.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
 import {
   exampleCall,
@@ -173,6 +174,10 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
     }
     case "initializer":
       return coerceInitializer(expr, what, ctx);
+    case "regularizer":
+      return coerceTrainingOnly(expr, "a regularizer", REGULARIZERS, bad);
+    case "constraint":
+      return coerceTrainingOnly(expr, "a constraint", CONSTRAINTS, bad);
     case "layer":
       return ctx.evalLayer(expr, param, def);
   }
@@ -204,6 +209,28 @@ function show(expr: Expr): string {
     case "Error":
       return "an error";
   }
+}
+
+/**
+ * A regularizer or constraint, which inference ignores: `none`, a Keras name (`l2`, `"l2"`) or a
+ * call of one with number arguments (`l2(0.01)`, `l1_l2(l1=0.01, l2=0.01)`). Its text, for hover.
+ */
+function coerceTrainingOnly(
+  expr: Expr,
+  kind: string,
+  names: readonly string[],
+  bad: (expected: string, found?: string, suggestion?: string) => undefined,
+): string | undefined {
+  const expected = `${kind} (${names.join(", ")}) or none`;
+  const call = expr.kind === "Call" && expr.callee.kind === "Name" ? expr : undefined;
+  const word = symbol(call ? call.callee : expr);
+  if (word === undefined) return bad(expected);
+  if (!call && (word === "none" || word === "None" || word === "null")) return "none";
+  if (!names.includes(word)) return bad(expected, show(expr), didYouMean(word, names));
+  if (!call) return word;
+  const args = call.args.map((a) => (a.value.kind === "Number" ? `${a.keyword ? `${a.keyword.name}=` : ""}${a.value.text}` : undefined));
+  if (args.some((a) => a === undefined)) return bad(`${word}(…) with number arguments`, show(expr));
+  return `${word}(${args.join(", ")})`;
 }
 
 const INITIALIZER_NAMES = INITIALIZERS.flatMap((s) => [s.name, ...s.aliases]);

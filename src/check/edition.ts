@@ -15,8 +15,8 @@ export function fileEdition(file: File, say: Say): Edition {
     const value = editionValue(decl, say);
     const afterModel = firstModel && firstModel.range.start.offset < decl.range.start.offset;
     if (i > 0 || afterModel) {
-      const first = i > 0 ? `the edition on line ${file.editions[0]!.range.start.line + 1}` : `model ${firstModel!.name.name}`;
-      say(Messages.editionNotFirst, decl.range, { first }, i === 0 && value ? { fix: moveToTop(decl, value) } : {});
+      const after = i > 0 ? `the edition on line ${file.editions[0]!.range.start.line + 1}` : `model ${firstModel!.name.name}`;
+      say(Messages.editionNotFirst, decl.range, { after, duplicate: i > 0 }, i === 0 && value ? { fix: moveToTop(decl, value) } : {});
     } else {
       edition = value;
     }

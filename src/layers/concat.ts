@@ -1,7 +1,8 @@
 // Concatenate tensors along an axis (default the last); the other dims must agree.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor, type Dim } from "../types/types.js";
-import { combineMasks, type LayerDefinition } from "./layer.js";
+import type { LayerDefinition } from "./layer.js";
+import { mergedHasMask, mergeMasks } from "./merge-masks.js";
 import { nameParam } from "./recurrent.js";
 
 export interface ConcatConfig {
@@ -79,7 +80,10 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
       total += d;
     }
     const dims = first!.type.dims.map((d, i) => (i === axis ? total : d));
-    return { items: [{ type: tensor(first!.type.dtype, dims), mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
+    return {
+      items: [{ type: tensor(first!.type.dtype, dims), mask: mergedHasMask(ctx.edition, args.inputs), label: "output" }],
+      tuple: false,
+    };
   },
   weights: () => [],
   initialWeights: () => [],
@@ -90,7 +94,7 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
         args.inputs.map((i) => i.value),
         "concat",
       ),
-      mask: combineMasks(ctx, args.inputs),
+      mask: mergeMasks(ctx, args.inputs),
     },
   ],
   describe: (c) => `concat(axis=${c.axis})`,

@@ -4,7 +4,7 @@
 import type { CatalogEntry } from "../source/catalog.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
-import { NONE, type GraphBuilder } from "../ir/graph.js";
+import type { GraphBuilder } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import type { TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
@@ -21,6 +21,8 @@ export type ParamKind =
   | "initializer"
   | "merge" // concat | sum | mul | ave | none
   | "string"
+  | "regularizer" // l1(0.01), l2, none: accepted, no effect at inference
+  | "constraint" // max_norm(2), non_neg, none: accepted, no effect at inference
   | "layer"; // a layer value, for wrappers
 
 export type Merge = "concat" | "sum" | "mul" | "ave" | null;
@@ -211,9 +213,5 @@ export function exampleCall(def: LayerDefinition): string {
   return `${def.name}(${args.join(", ")})`;
 }
 
-/** Keras's merge layers keep a step only where every input that has a mask keeps it. */
-export function combineMasks(ctx: LowerContext, inputs: readonly LoweredTensor[]): number {
-  const masks = inputs.map((i) => i.mask).filter((m) => m !== NONE);
-  if (masks.length === 0) return NONE;
-  return masks.length === 1 ? masks[0]! : ctx.builder.op({ kind: "maskAnd" }, masks, "mask", "bool");
-}
+/** The merges' mask rule under the name merge layers called before editions; new code calls merge-masks.ts. */
+export { mergeMasks as combineMasks } from "./merge-masks.js";

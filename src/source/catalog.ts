@@ -348,7 +348,8 @@ export const Messages = {
   ),
   editionNotFirst: message(
     Codes.EditionNotFirst,
-    (a: { first: string }) => `The edition must be the file's first statement, before ${a.first}; move it to the top.`,
+    (a: { after: string; duplicate: boolean }) =>
+      `The edition must be the file's first statement; this one comes after ${a.after}. ${a.duplicate ? "A file has one edition: remove this one." : "Move it to the top."}`,
   ),
 
   // Warnings.

@@ -226,6 +226,8 @@ export class TfjsBackend {
       }
       case "maskAnd":
         return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalAnd(m, env[v]!), env[a]!));
+      case "maskOr":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalOr(m, env[v]!), env[a]!));
       case "repeat":
         return (env) => {
           const [batch, features] = env[a]!.shape as [number, number];

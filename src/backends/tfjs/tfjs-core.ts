@@ -48,6 +48,7 @@ export interface TfjsOps<T = TfTensor> {
   cast(x: T, dtype: TfDType): T;
   notEqual(a: T, b: T): T;
   logicalAnd(a: T, b: T): T;
+  logicalOr(a: T, b: T): T;
 
   reshape(x: T, shape: number[]): T;
   transpose(x: T, perm: number[]): T;
