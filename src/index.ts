@@ -15,6 +15,7 @@ export { formatType, formatKerasShape, type Type, type TensorType, type Dim, typ
 export { LAYERS, findLayer, layerNames } from "./layers/registry.js";
 export type { LayerDefinition, LayerInstance, ParamSpec, WeightSpec } from "./layers/layer.js";
 export { ACTIVATIONS } from "./types/activations.js";
+export { EDITION_DOCS, type Edition } from "./types/edition.js";
 export { INITIALIZERS } from "./layers/initializers.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";

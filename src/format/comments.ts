@@ -212,8 +212,8 @@ export function attachComments(file: File, comments: readonly Comment[], text: s
           list = inner;
           continue;
         }
-        // Inside an anchor, in none of its lists.
-        if (ownLine) lead(containing, list);
+        // Inside an anchor, in none of its lists. (Inside `keras N` it leads: the number ends the line.)
+        if (ownLine || containing.kind === "Edition") lead(containing, list);
         else trail(containing, list);
         break;
       }

@@ -75,13 +75,13 @@ export const Codes = {
   // Warnings.
   UnusedBinding: entry("RNN060", "warning", "A binding that is never used.", ["unnecessary"]),
 
-  // Editions (LANGUAGE.md §6).
-  UnknownEdition: entry("RNN080", "error", "A `keras N` edition other than keras 2 or keras 3."),
-  EditionNotFirst: entry("RNN081", "error", "A `keras N` edition statement that is not the file's first statement."),
-
   // Resources: what lowering would expand past rnnc's limits (docs/decisions.md).
   TooManyApplications: entry("RNN070", "error", "A model expands to more layer applications than rnnc's limit (model calls inlined)."),
   ModelsNestedTooDeep: entry("RNN071", "error", "Model calls nested deeper than rnnc's limit."),
+
+  // Editions (LANGUAGE.md §6).
+  UnknownEdition: entry("RNN080", "error", "A `keras N` edition other than keras 2 or keras 3."),
+  EditionNotFirst: entry("RNN081", "error", "A `keras N` edition statement that is not the file's first statement."),
 } as const;
 
 export type CodeName = keyof typeof Codes;
