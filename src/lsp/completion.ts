@@ -8,7 +8,16 @@ import {
   type CompletionList,
   type CompletionParams,
 } from "vscode-languageserver/node";
-import { ACTIVATIONS, formatType, INITIALIZERS, LAYERS, type Binding, type LayerDefinition, type ParamSpec } from "../index.js";
+import {
+  ACTIVATIONS,
+  EDITION_DOCS,
+  formatType,
+  INITIALIZERS,
+  LAYERS,
+  type Binding,
+  type LayerDefinition,
+  type ParamSpec,
+} from "../index.js";
 import { bindingsInScope, callSite, callTarget, cursorContext, typeName, type CallSite, type CursorContext } from "./cursor-context.js";
 import type { CheckedDocument } from "./documents.js";
 import { modelSignature } from "./hover.js";
@@ -45,7 +54,11 @@ function completionItems(doc: CheckedDocument, ctx: CursorContext): CompletionIt
   if (ctx.inert) return [];
   const before = typeName(ctx.before);
   const opener = typeName(ctx.opener);
-  if (!ctx.opener) return before === "Model" ? [] : [modelSnippet()];
+  if (!ctx.opener) {
+    if (before === "Keras") return editionItems("");
+    if (before === undefined) return [...editionItems("keras "), modelSnippet()];
+    return before === "Model" ? [] : [modelSnippet()];
+  }
   if (opener === "LBracket") return dimItems(doc, ctx);
   if (opener === "LParen") {
     const target = callTarget(doc, ctx);
@@ -88,6 +101,17 @@ function modelSnippet(): CompletionItem {
     insertTextFormat: InsertTextFormat.Snippet,
     sortText: SORT.statement,
   };
+}
+
+/** `keras 2` / `keras 3`, offered where a file starts (or just the number after `keras`). */
+function editionItems(prefix: string): CompletionItem[] {
+  return ([2, 3] as const).map((edition) => ({
+    label: `${prefix}${edition}`,
+    kind: CompletionItemKind.Keyword,
+    detail: `the file follows Keras ${edition}${edition === 2 ? " (the default)" : ""}`,
+    documentation: { kind: "markdown", value: EDITION_DOCS[edition] },
+    sortText: `${SORT.keyword}${edition}`,
+  }));
 }
 
 function statementItems(): CompletionItem[] {

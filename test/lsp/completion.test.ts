@@ -63,8 +63,12 @@ describe("completion of names in scope", () => {
     expect(labels).toEqual(expect.arrayContaining(["return", "a", "x"]));
   });
 
-  it("offers the model snippet at the top level", async () => {
-    expect(await client.completionLabels("<|>")).toEqual(["model"]);
+  it("offers the model snippet at the top level, and the editions where the file starts", async () => {
+    expect(await client.completionLabels("<|>")).toEqual(["keras 2", "keras 3", "model"]);
+    expect(await client.completionLabels("# a model\n<|>")).toEqual(["keras 2", "keras 3", "model"]);
+    expect(await client.completionLabels("model A(x: [1]) {\n  return x\n}\n<|>")).toEqual(["model"]);
+    expect(await client.completionLabels("keras 3\n<|>")).toEqual(["model"]);
+    expect(await client.completionLabels("keras <|>")).toEqual(["2", "3"]);
   });
 });
 
