@@ -32,6 +32,15 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
       );
       return undefined;
     }
+    if (axis === 1 && r >= 3 && args.inputs.some((i) => i.mask)) {
+      // Keras joins the masks along time here; rnnc's masks are combined step by step (merge-masks.ts).
+      ctx.report(
+        Codes.BadArgumentValue,
+        layer.argRanges?.get("axis") ?? layer.constructorCall.range,
+        `concat along the time axis (axis ${layer.config.axis}) of masked sequences would join their masks along time, which rnnc does not do; concat along the features (axis=-1), or leave the inputs unmasked.`,
+      );
+      return undefined;
+    }
     let ok = true;
     for (const other of rest) {
       const t = other.type;

@@ -132,3 +132,13 @@ describe("recurrent keywords that only matter while training", () => {
     expect(codesOf(`model M(x: [B, T, 5]) {\n  return rnn(3, bias_constraint=max_norm(x))(x)\n}\n`)).toEqual(["RNN015"]);
   });
 });
+
+describe("concat of masked sequences along time", () => {
+  it("is refused, in both editions, naming the axis", () => {
+    for (const edition of ["", "keras 3\n"]) {
+      const src = `${edition}model M(ids: int[B, T]) {\n  e = embedding(10, 4, mask_zero=true)(ids)\n  return concat(e, e, «axis=1»)\n}\n`;
+      expect(expectDiagnosticAt(src, "RNN015").message).toContain("join their masks along time");
+    }
+    expect(codesOf(`model M(x: [2, 3, 4]) {\n  return concat(x, x, axis=1)\n}\n`)).toEqual([]);
+  });
+});
