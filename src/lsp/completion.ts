@@ -1,6 +1,7 @@
 // Completion: layer names (with their docs), the keyword arguments of the call under the cursor (not
 // the ones already given, Keras aliases noted), the names in scope at the cursor, dim names inside an
-// input type, dtype words, and the values of `activation=`, `kernel=`, `merge=`, bool parameters.
+// input type, dtype words, the values of `activation=`, `kernel=`, `merge=`, bool, regularizer and
+// constraint parameters, and `keras 2` / `keras 3` where a file starts.
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -10,7 +11,9 @@ import {
 } from "vscode-languageserver/node";
 import {
   ACTIVATIONS,
+  CONSTRAINTS,
   EDITION_DOCS,
+  REGULARIZERS,
   formatType,
   INITIALIZERS,
   LAYERS,
@@ -242,7 +245,7 @@ function inTargetList(doc: CheckedDocument, ctx: CursorContext): boolean {
 }
 
 function takesNamedValue(p: ParamSpec): boolean {
-  return p.kind === "activation" || p.kind === "initializer" || p.kind === "merge" || p.kind === "bool" || p.kind === "layer";
+  return ["activation", "initializer", "merge", "bool", "layer", "regularizer", "constraint"].includes(p.kind);
 }
 
 /** After `kw=`: the values that parameter takes. */
@@ -293,6 +296,14 @@ function keywordValueItems(
       }));
     case "bool":
       return ["true", "false"].map((v) => ({ label: v, kind: CompletionItemKind.Value, ...mark(v) }));
+    case "regularizer":
+    case "constraint":
+      return ["none", ...(param.kind === "regularizer" ? REGULARIZERS : CONSTRAINTS)].map((name) => ({
+        label: name,
+        kind: CompletionItemKind.EnumMember,
+        detail: `${param.kind}: no effect at inference`,
+        ...mark(name),
+      }));
     case "layer":
       return layerItems(layersFor(target.def));
     default:

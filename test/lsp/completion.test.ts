@@ -110,6 +110,17 @@ describe("completion of keyword arguments", () => {
 });
 
 describe("completion of values", () => {
+  it("offers the regularizers and constraints Keras has, none first", async () => {
+    expect(await client.completionLabels(inModel("b = gru(8, kernel_regularizer=<|>)(a)"))).toEqual([
+      "none",
+      "l1",
+      "l2",
+      "l1_l2",
+      "orthogonal_regularizer",
+    ]);
+    expect(await client.completionLabels(inModel("b = bilstm(8, bias_constraint=<|>)(a)"))).toContain("max_norm");
+  });
+
   it("offers the activations after activation=", async () => {
     expect(await client.completionLabels(inModel("b = lstm(8, activation=<|>)(a)"))).toEqual([
       "tanh",
