@@ -254,6 +254,7 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.biasInitializer.kind !== "zeros") parts.push(`bias=${formatInitializer(config.biasInitializer)}`);
   if (config.cell === "lstm" && !config.unitForgetBias) parts.push("unit_forget_bias=false");
   if (config.cell === "gru" && !config.resetAfter) parts.push("reset_after=false");
+  if (config.zeroOutputForMask) parts.push("zero_output_for_mask=true");
   return `${name}(${[...parts, ...extra].join(", ")})`;
 }
 
