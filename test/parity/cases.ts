@@ -276,7 +276,7 @@ function embeddingCases(): ParityCase[] {
 // ---------------------------------------------------------------------------------------------
 // Dense.
 
-function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: boolean): ParityCase {
+function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: boolean, edition: 2 | 3 = 2): ParityCase {
   const rng = new Rng(seedOf(name));
   const B = rng.int(1, 3);
   const T = rng.int(1, 5);
@@ -295,12 +295,18 @@ function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: b
   return {
     name: `${name} [B${B}${rank === 3 ? ` T${T}` : ""} F${F} u${u}]`,
     group: "dense",
-    source: `model M(x: [${dims}]) {\n  return dense(${args.join(", ")})(x)\n}\n`,
+    source: `${edition === 3 ? editionLine(3) : ""}model M(x: [${dims}]) {\n  return dense(${args.join(", ")})(x)\n}\n`,
     model: "M",
     weights: weightSet({ d: weights }),
     inputs: { x: tensorF32(input) },
-    reference: memo(() => [rank === 3 ? denseSeq(x, weights, activation) : denseRows(input as Mat, weights, activation)]),
-    tfjs: async () => [await runTfjsDense(u, activation, useBias, weights, tensorF32(input))],
+    reference: memo(() => {
+      const computed = edition === 3 && activation === "hard_sigmoid" ? "hard_sigmoid3" : activation;
+      return [rank === 3 ? denseSeq(x, weights, computed) : denseRows(input as Mat, weights, computed)];
+    }),
+    // tfjs-layers' hard_sigmoid is Keras 2's.
+    ...(edition === 3 && activation === "hard_sigmoid"
+      ? {}
+      : { tfjs: async () => [await runTfjsDense(u, activation, useBias, weights, tensorF32(input))] }),
   };
 }
 
@@ -311,6 +317,8 @@ function denseCases(): ParityCase[] {
     denseCase("dense rank 3 softmax", 3, "softmax", true),
     denseCase("dense rank 3 tanh use_bias=false", 3, "tanh", false),
     denseCase("dense rank 2 sigmoid", 2, "sigmoid", true),
+    denseCase("dense rank 3 hard_sigmoid", 3, "hard_sigmoid", true),
+    denseCase("keras 3 dense rank 3 hard_sigmoid", 3, "hard_sigmoid", true, 3),
   ];
 }
 
