@@ -410,9 +410,11 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
     }
     case "maskNotZero":
       return loop("i", n, [`${out}[i] = ${input(0)}[i] !== 0 ? 1 : 0;`]);
-    case "maskAnd": {
-      const lines = loop("i", n, [`${out}[i] = ${input(0)}[i] & ${input(1)}[i];`]);
-      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = ${out}[i] & ${input(k)}[i];`]));
+    case "maskAnd":
+    case "maskOr": {
+      const bit = op.kind === "maskAnd" ? "&" : "|";
+      const lines = loop("i", n, [`${out}[i] = ${input(0)}[i] ${bit} ${input(1)}[i];`]);
+      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = ${out}[i] ${bit} ${input(k)}[i];`]));
       return node.inputs.length === 1 ? copy(out, input(0), n) : lines;
     }
     case "repeat": {

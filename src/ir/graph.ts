@@ -102,6 +102,8 @@ export type Op =
   | { kind: "maskNotZero" }
   /** The steps that every input's mask keeps. */
   | { kind: "maskAnd" }
+  /** The steps that some input's mask keeps (the `keras 3` edition's merges). */
+  | { kind: "maskOr" }
   /** [B,F] → [B,n,F]. */
   | { kind: "repeat"; n: number }
   /** Row `index` of a matrix [R,C] → [C]. */

@@ -28,6 +28,7 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
     case "mul":
     case "maskNotZero":
     case "maskAnd":
+    case "maskOr":
       return [[...inShape(0)]];
     case "concat": {
       const first = inShape(0);

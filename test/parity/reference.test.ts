@@ -228,6 +228,10 @@ describe("the float64 reference agrees with tfjs-layers", () => {
     expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
   });
 
+  it("Keras 3's hard_sigmoid is relu6(x + 3) / 6, i.e. clip(x/6 + 0.5, 0, 1)", () => {
+    expect(activate("hard_sigmoid3", [-4, -3, -1.5, 0, 1.5, 3, 4])).toEqual([0, 0, 0.25, 0.5, 0.75, 1, 1]);
+  });
+
   it("the harness leaves no tensor behind", async () => {
     const before = tfjsTensorCount();
     const { spec } = unmasked[0]!;

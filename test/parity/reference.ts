@@ -6,7 +6,8 @@
 // of sequences `number[][][]` ([B][T][n]). Weights are in Keras `get_weights()` layout (§3), given as
 // flat row-major arrays with their shapes.
 
-export type Activation = "tanh" | "sigmoid" | "relu" | "softmax" | "linear" | "hard_sigmoid";
+/** `hard_sigmoid3` is Keras 3's hard_sigmoid, what `hard_sigmoid` means in a `keras 3` file (LANGUAGE.md §6). */
+export type Activation = "tanh" | "sigmoid" | "relu" | "softmax" | "linear" | "hard_sigmoid" | "hard_sigmoid3";
 export type CellKind = "simple_rnn" | "gru" | "lstm";
 export type Merge = "concat" | "sum" | "mul" | "ave" | "none";
 
@@ -36,6 +37,9 @@ export function activate(kind: Activation, v: Vec): Vec {
       return v.slice();
     case "hard_sigmoid":
       return v.map((x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)));
+    case "hard_sigmoid3":
+      // Keras 3: relu6(x + 3) / 6.
+      return v.map((x) => Math.min(6, Math.max(0, x + 3)) / 6);
     case "softmax": {
       const m = Math.max(...v);
       const e = v.map((x) => Math.exp(x - m));

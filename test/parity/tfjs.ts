@@ -29,6 +29,8 @@ const TFJS_ACTIVATION: Record<Activation, string> = {
   softmax: "softmax",
   linear: "linear",
   hard_sigmoid: "hardSigmoid",
+  // tfjs-layers has only Keras 2's: this name makes it throw, were it ever asked (generate.ts tfjsSupports).
+  hard_sigmoid3: "keras3HardSigmoidIsNotInTfjs",
 };
 
 export interface TfjsRecurrentSpec {

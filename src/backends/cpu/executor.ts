@@ -262,6 +262,12 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
           node.inputs.map((v) => buffers[v] as Uint8Array),
           out as Uint8Array,
         );
+    case "maskOr":
+      return () =>
+        ops.maskOr(
+          node.inputs.map((v) => buffers[v] as Uint8Array),
+          out as Uint8Array,
+        );
     case "repeat": {
       const [b, f] = shape(0);
       return () => ops.repeat(buf(0), b!, f!, op.n, out);

@@ -91,8 +91,8 @@ export class TfjsBackend {
       this.constants[node.outputs[0]!] = ctx.upload(data, shape, TF_DTYPE[graph.values[node.outputs[0]!]!.dtype]);
     }
 
-    // The scalars of hard_sigmoid and of masking, made now so that runs make no kept tensor.
-    for (const value of [0.2, 0.5, 1]) ctx.scalar(value);
+    // The scalars of hard_sigmoid (both editions') and of masking, made now so that runs make no kept tensor.
+    for (const value of [0.2, 0.5, 1, 3, 6]) ctx.scalar(value);
 
     // The recurrent ops, with their constant weights.
     const lanes = new Map<Node, { lane: Lane; features: number }>();
@@ -226,6 +226,8 @@ export class TfjsBackend {
       }
       case "maskAnd":
         return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalAnd(m, env[v]!), env[a]!));
+      case "maskOr":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalOr(m, env[v]!), env[a]!));
       case "repeat":
         return (env) => {
           const [batch, features] = env[a]!.shape as [number, number];

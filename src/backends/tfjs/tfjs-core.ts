@@ -38,6 +38,7 @@ export interface TfjsOps<T = TfTensor> {
   addN(tensors: T[]): T;
   sub(a: T, b: T): T;
   mul(a: T, b: T): T;
+  div(a: T, b: T): T;
   sigmoid(x: T): T;
   tanh(x: T): T;
   relu(x: T): T;
@@ -47,6 +48,7 @@ export interface TfjsOps<T = TfTensor> {
   cast(x: T, dtype: TfDType): T;
   notEqual(a: T, b: T): T;
   logicalAnd(a: T, b: T): T;
+  logicalOr(a: T, b: T): T;
 
   reshape(x: T, shape: number[]): T;
   transpose(x: T, perm: number[]): T;

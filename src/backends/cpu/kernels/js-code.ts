@@ -15,6 +15,7 @@ export type RuntimeName =
   | "align"
   | "fastExp"
   | "hardSigmoid"
+  | "hardSigmoid3"
   | "activateInPlace"
   | "DataError"
   // sequence-ops.ts's kernels (layers-a)
@@ -72,6 +73,8 @@ export function scalar(rt: Runtime, fn: Activation, x: string): string {
       return `(1 / (1 + ${rt("fastExp")}(-${operand(x)})))`;
     case "hard_sigmoid":
       return `${rt("hardSigmoid")}(${x})`;
+    case "hard_sigmoid3":
+      return `${rt("hardSigmoid3")}(${x})`;
     // (Every case is one operand: a call, or parenthesised, so that `a * f(x)` multiplies by f(x).)
     case "relu":
       return `(${x} > 0 ? ${x} : 0)`;
