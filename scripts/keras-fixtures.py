@@ -103,15 +103,27 @@ def model_name(source):
 
 
 def set_random_weights(model, rng):
-    """Every weight of every layer drawn anew; returns {layer name: get_weights() as JSON}."""
-    weights = {}
+    """Every weight of every layer drawn anew."""
     for layer in model.layers:
-        variables = layer.weights
-        if not variables:
-            continue
-        layer.set_weights([weight_values(rng, v) for v in variables])
-        weights[layer.name] = [tensor_json(w) for w in layer.get_weights()]
-    return weights
+        if layer.weights:
+            layer.set_weights([weight_values(rng, v) for v in layer.weights])
+
+
+def recorded_weights(model):
+    """{layer name: get_weights() as JSON}, for every layer that has weights."""
+    return {layer.name: [tensor_json(w) for w in layer.get_weights()] for layer in model.layers if layer.weights}
+
+
+def padding_embedding_high(layer_name):
+    """Sets the embedding row of id 0 above every other: a layer that reads padded steps shows it."""
+
+    def adjust(model):
+        layer = model.get_layer(layer_name)
+        (table,) = layer.get_weights()
+        table[0] = 2.0
+        layer.set_weights([table])
+
+    return adjust
 
 
 def reset_states(model):
@@ -130,11 +142,15 @@ def run_case(spec):
     seed = zlib.crc32(spec["name"].encode())
     rng = np.random.default_rng(seed)
     keras.utils.set_random_seed(seed % (2**31))
-    model, inputs = spec["build"](rng)
+    built = spec["build"](rng)
+    model, inputs = built[:2]
     name = model_name(spec["source"])
     assert model.name == name, f"{spec['name']}: Keras model {model.name!r}, source model {name!r}"
     assert [t.name for t in model.inputs] == list(inputs), f"{spec['name']}: inputs {[t.name for t in model.inputs]}"
-    weights = set_random_weights(model, rng)
+    set_random_weights(model, rng)
+    if len(built) > 2:
+        built[2](model)  # the case's own adjustment of the random weights
+    weights = recorded_weights(model)
     input_json = {k: tensor_json(v) for k, v in inputs.items()}
     fixture = {
         "name": spec["name"],
@@ -593,6 +609,19 @@ def _(rng):
     return keras.Model(x, y, name="M"), {"x": floats(rng, (B, 8, F))}
 
 
+@case(
+    "conv1d_drops_mask",
+    "model M(tokens: int[2, 6]) {\n"
+    '  e = embedding(10, 3, mask_zero=true, name="emb")(tokens)\n'
+    '  return e |> conv1d(4, 2, padding="same", name="conv") |> gru(3, seq=true, name="rec")\n}',
+)
+def _(rng):
+    tokens = id_input("tokens", (B, 6))
+    e = L.Embedding(10, F, mask_zero=True, name="emb")(tokens)
+    y = L.GRU(3, return_sequences=True, name="rec")(L.Conv1D(4, 2, padding="same", name="conv")(e))
+    return keras.Model(tokens, y, name="M"), {"tokens": ids(rng, (4, 2), 6, 10)}
+
+
 def pooling(cls, masked):
     def build(rng):
         if masked:
@@ -604,7 +633,8 @@ def pooling(cls, masked):
             first = float_input("x", (B, T, F))
             x = first
             data = {"x": floats(rng, (B, T, F))}
-        return keras.Model(first, cls(name="pool")(x), name="M"), data
+        model = keras.Model(first, cls(name="pool")(x), name="M")
+        return (model, data, padding_embedding_high("emb")) if masked else (model, data)
 
     return build
 
