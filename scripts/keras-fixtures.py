@@ -733,77 +733,73 @@ def _(rng):
     return keras.Model([q, v], y, name="M"), {"q": ids(rng, (2, 4), 4, 10), "v": ids(rng, (4, 6), 6, 10)}
 
 
-def elementwise(cls, layer, masked):
+def elementwise(cls):
     def build(rng):
-        a = float_input("a", (B, T, F))
-        b = float_input("b", (B, T, F))
-        c = float_input("c", (B, T, F))
-        if masked:
-            xs = [L.Masking(0.0, name="ma")(a), L.Masking(0.0, name="mb")(b), c]
-        else:
-            xs = [a, b, c]
+        xs = [float_input(n, (B, T, F)) for n in ("a", "b", "c")]
         out = cls(name="merge")(xs)
         y = L.SimpleRNN(3, return_sequences=True, name="rec")(out)
-        data = {k: floats(rng, (B, T, F)) for k in ("a", "b", "c")}
-        if masked:
-            data["a"][0, 1] = 0.0
-            data["a"][1, 3] = 0.0
-            data["b"][0, 1] = 0.0
-            data["b"][1, 0] = 0.0
-        return keras.Model([a, b, c], [out, y], name="M"), data
+        return keras.Model(xs, [out, y], name="M"), {n: floats(rng, (B, T, F)) for n in ("a", "b", "c")}
 
     return build
 
 
-def elementwise_source(layer, masked):
-    if masked:
-        body = '  ma = masking(mask_value=0.0, name="ma")(a)\n  mb = masking(mask_value=0.0, name="mb")(b)\n' f'  out = {layer}(ma, mb, c, name="merge")\n'
-    else:
-        body = f'  out = {layer}(a, b, c, name="merge")\n'
+def elementwise_source(layer):
     return (
         "model M(a: [2, 5, 3], b: [2, 5, 3], c: [2, 5, 3]) {\n"
-        + body
-        + '  y = rnn(3, seq=true, name="rec")(out)\n'
-        + "  return out, y\n}"
-    )
-
-
-for _layer, _cls in (("multiply", L.Multiply), ("average", L.Average), ("maximum", L.Maximum)):
-    case(_layer, elementwise_source(_layer, False))(elementwise(_cls, _layer, False))
-
-
-def masked_pair(cls, layer):
-    """Two masked inputs (no unmasked one): the merge's own mask handling shows in its values."""
-
-    def build(rng):
-        a = float_input("a", (B, T, F))
-        b = float_input("b", (B, T, F))
-        out = cls(name="merge")([L.Masking(0.0, name="ma")(a), L.Masking(0.0, name="mb")(b)])
-        y = L.SimpleRNN(3, return_sequences=True, name="rec")(out)
-        data = {k: floats(rng, (B, T, F)) for k in ("a", "b")}
-        data["a"][0, 1] = 0.0
-        data["a"][1, 3] = 0.0
-        data["b"][0, 1] = 0.0
-        data["b"][1, 0] = 0.0
-        return keras.Model([a, b], [out, y], name="M"), data
-
-    return build
-
-
-def masked_pair_source(layer):
-    return (
-        "model M(a: [2, 5, 3], b: [2, 5, 3]) {\n"
-        '  ma = masking(mask_value=0.0, name="ma")(a)\n'
-        '  mb = masking(mask_value=0.0, name="mb")(b)\n'
-        f'  out = {layer}(ma, mb, name="merge")\n'
+        f'  out = {layer}(a, b, c, name="merge")\n'
         '  y = rnn(3, seq=true, name="rec")(out)\n'
         "  return out, y\n}"
     )
 
 
 for _layer, _cls in (("multiply", L.Multiply), ("average", L.Average), ("maximum", L.Maximum)):
-    case(f"{_layer}_masks", masked_pair_source(_layer))(masked_pair(_cls, _layer))
-case("maximum_mask_and_unmasked", elementwise_source("maximum", True))(elementwise(L.Maximum, "maximum", True))
+    case(_layer, elementwise_source(_layer))(elementwise(_cls))
+
+
+# Masked merges: embeddings of ids with padding 0 at chosen steps (row 0 step 1 padded in both,
+# row 1 step 3 only in a, row 1 step 0 only in b), so each merge's mask handling shows in its
+# values; with_plain adds a third, unmasked input.
+MASKED_A = np.array([[3, 0, 5, 2, 7], [4, 6, 1, 0, 9]], dtype=np.int32)
+MASKED_B = np.array([[8, 0, 2, 6, 1], [0, 3, 7, 5, 2]], dtype=np.int32)
+
+
+def masked_merge(cls, with_plain):
+    def build(rng):
+        a = id_input("a", (B, T))
+        b = id_input("b", (B, T))
+        xs = [L.Embedding(10, F, mask_zero=True, name="ea")(a), L.Embedding(10, F, mask_zero=True, name="eb")(b)]
+        inputs = [a, b]
+        data = {"a": MASKED_A, "b": MASKED_B}
+        if with_plain:
+            c = id_input("c", (B, T))
+            xs.append(L.Embedding(10, F, name="ec")(c))
+            inputs.append(c)
+            data["c"] = ids(rng, (T, T), T, 10)
+        out = cls(name="merge")(xs)
+        y = L.SimpleRNN(3, return_sequences=True, name="rec")(out)
+        return keras.Model(inputs, [out, y], name="M"), data
+
+    return build
+
+
+def masked_merge_source(layer, with_plain):
+    plain_input = ", c: int[2, 5]" if with_plain else ""
+    plain = '  ec = embedding(10, 3, name="ec")(c)\n' if with_plain else ""
+    return (
+        f"model M(a: int[2, 5], b: int[2, 5]{plain_input}) {{\n"
+        '  ea = embedding(10, 3, mask_zero=true, name="ea")(a)\n'
+        '  eb = embedding(10, 3, mask_zero=true, name="eb")(b)\n'
+        + plain
+        + f'  out = {layer}(ea, eb{", ec" if with_plain else ""}, name="merge")\n'
+        '  y = rnn(3, seq=true, name="rec")(out)\n'
+        "  return out, y\n}"
+    )
+
+
+for _layer, _cls in (("multiply", L.Multiply), ("average", L.Average), ("maximum", L.Maximum)):
+    case(f"{_layer}_masks", masked_merge_source(_layer, False))(masked_merge(_cls, False))
+case("maximum_mask_and_unmasked", masked_merge_source("maximum", True))(masked_merge(L.Maximum, True))
+case("multiply_mask_and_unmasked", masked_merge_source("multiply", True))(masked_merge(L.Multiply, True))
 
 
 @case(
@@ -857,6 +853,19 @@ def stateful_source(layer, outs):
 
 case("stateful_lstm_chunks", stateful_source("lstm", "y, h, c"), chunks=[2, 2, 2])(stateful("lstm"))
 case("stateful_gru_chunks", stateful_source("gru", "y, h"), chunks=[2, 2, 2])(stateful("gru"))
+@case(
+    "stateful_lstm_unmasked_chunks",
+    "model S(x: [2, T, 3]) {\n"
+    '  y, h, c = lstm(4, seq=true, state=true, stateful=true, name="rec")(x)\n'
+    "  return y, h, c\n}",
+    chunks=[3, 1, 2],
+)
+def _(rng):
+    x = float_input("x", (B, None, F))
+    outs = L.LSTM(U, return_sequences=True, return_state=True, stateful=True, name="rec")(x)
+    return keras.Model(x, as_list(outs), name="S"), {"x": floats(rng, (B, 6, F))}
+
+
 case("stateful_simple_rnn_chunks", stateful_source("rnn", "y, h"), chunks=[1, 3, 2])(stateful("rnn"))
 
 
