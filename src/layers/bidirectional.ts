@@ -12,6 +12,7 @@ import {
   checkRecurrentInput,
   configureRecurrent,
   describeRecurrent,
+  carriedMask,
   effectiveMask,
   initialCellWeights,
   layerNameOf,
@@ -142,7 +143,7 @@ function defineBidirectional(
     lower(layer, args, ctx) {
       const { recurrent, merge } = layer.config;
       const b = ctx.builder;
-      const mask = effectiveMask(args);
+      const mask = effectiveMask(args, ctx.edition);
       const initial = args.keywords.get("initial") ?? [];
       const half = initial.length / 2;
       // Keras forces zero_output_for_mask = return_sequences on both copies inside Bidirectional.
@@ -157,7 +158,7 @@ function defineBidirectional(
         sequenceInTimeOrder: true,
       });
       const backward = bwd.output;
-      const outMask = recurrent.returnSequences ? mask : NONE;
+      const outMask = recurrent.returnSequences ? carriedMask(args) : NONE;
       const outputs: LoweredTensor[] =
         merge === null
           ? [
@@ -216,7 +217,8 @@ function defineShorthand(cell: CellKind, name: string, wrapped: string): LayerDe
     } values). Params: twice the ${wrapped}'s.`,
     [...params, mergeParam, nameParam],
     (args: ReadonlyMap<string, ParamValue>, ctx) => {
-      const recurrent = configureRecurrent(cell, args);
+      const recurrent = configureRecurrent(cell, args, ctx);
+      if (!recurrent) return undefined;
       if (recurrent.goBackwards) {
         ctx.error("backwards", Codes.BidirectionalBackwards, `${name}() already runs a backward copy; remove backwards=true.`);
         return undefined;

@@ -11,6 +11,14 @@ import { lstmLayer } from "./lstm.js";
 import { repeatVectorLayer } from "./repeat-vector.js";
 import { simpleRnnLayer } from "./simple-rnn.js";
 import { timeDistributedLayer } from "./time-distributed.js";
+// layers-a
+import { activationLayer } from "./activation.js";
+import { conv1dLayer } from "./conv1d.js";
+import { flattenLayer } from "./flatten.js";
+import { globalAvgPool1dLayer, globalMaxPool1dLayer } from "./global-pooling.js";
+import { layerNormLayer } from "./layer-norm.js";
+import { maskingLayer } from "./masking.js";
+// layers-b
 import { attentionLayer } from "./attention.js";
 import { additiveAttentionLayer } from "./additive-attention.js";
 import { multiplyLayer } from "./multiply.js";
@@ -36,6 +44,14 @@ export const LAYERS: readonly AnyLayerDefinition[] = [
   repeatVectorLayer,
   concatLayer,
   addLayer,
+  // layers-a
+  maskingLayer,
+  activationLayer,
+  layerNormLayer,
+  conv1dLayer,
+  globalAvgPool1dLayer,
+  globalMaxPool1dLayer,
+  flattenLayer,
   // attention and the element-wise merges (layers-b)
   attentionLayer,
   additiveAttentionLayer,

@@ -1,7 +1,7 @@
 // The words hover, completion and signature help show for layers, their parameters and the values a
 // parameter takes. All of it comes from the layer registry's own docs (src/layers/), never retyped here.
 import { ACTIVATIONS, INITIALIZERS, LAYERS, type LayerDefinition, type ParamSpec } from "../index.js";
-import { ACTIVATION_DOCS, type Activation } from "../types/activations.js";
+import { ACTIVATION_DOCS, type ActivationName } from "../types/activations.js";
 import { formatInitializer, type Initializer } from "../layers/initializers.js";
 import type { CallKeywordSpec, ParamValue } from "../layers/layer.js";
 
@@ -80,7 +80,7 @@ export function layerMarkdown(def: LayerDefinition): string {
 }
 
 export function activationDoc(name: string): string | undefined {
-  return (ACTIVATIONS as readonly string[]).includes(name) ? ACTIVATION_DOCS[name as Activation] : undefined;
+  return (ACTIVATIONS as readonly string[]).includes(name) ? ACTIVATION_DOCS[name as ActivationName] : undefined;
 }
 
 export type InitializerSpec = (typeof INITIALIZERS)[number];

@@ -1,6 +1,6 @@
 // Random models that check clean, for comparing compiled modules with the interpreter: chains of
 // every layer (all cells, directions, merges, activations, initializers), masks from embeddings and
-// from inputs, initial states, shared layers, called models, named and numbered dims.
+// from inputs, initial states, shared layers, called models, named and numbered dims, both editions.
 import { Rng } from "../parity/generate.js";
 
 interface Tensor {
@@ -186,8 +186,11 @@ export function randomModel(seed: number): RandomModel {
     produced.length === 0
       ? [tensors[0]!]
       : [...new Set([produced[produced.length - 1]!, pick(produced), ...(chance(0.5) ? [pick(produced)] : [])])];
+  // Drawn last, so that the models drawn before editions existed stay as they were.
+  const edition = chance(0.3) ? ["keras 3", ""] : [];
   const source = [
     `# random model ${seed}`,
+    ...edition,
     ...helperLines,
     `model R(${inputs.join(", ")}) {`,
     ...lines.map((l) => `  ${l}`),

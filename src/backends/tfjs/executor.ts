@@ -3,7 +3,7 @@
 // are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
 // tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
 import { evaluateNode } from "../cpu/executor.js";
-import { ATTENTION_INPUTS, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
+import { ATTENTION_INPUTS, convGeometry, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { prepareGraph } from "../../ir/passes.js";
 import { DataError, type TensorData } from "../../types/tensor-data.js";
@@ -91,8 +91,8 @@ export class TfjsBackend {
       this.constants[node.outputs[0]!] = ctx.upload(data, shape, TF_DTYPE[graph.values[node.outputs[0]!]!.dtype]);
     }
 
-    // The scalars of hard_sigmoid and of masking, made now so that runs make no kept tensor.
-    for (const value of [0.2, 0.5, 1]) ctx.scalar(value);
+    // The scalars of hard_sigmoid (both editions') and of masking, made now so that runs make no kept tensor.
+    for (const value of [0.2, 0.5, 1, 3, 6]) ctx.scalar(value);
 
     // The recurrent ops, with their constant weights.
     const lanes = new Map<Node, { lane: Lane; features: number }>();
@@ -226,6 +226,8 @@ export class TfjsBackend {
       }
       case "maskAnd":
         return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalAnd(m, env[v]!), env[a]!));
+      case "maskOr":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalOr(m, env[v]!), env[a]!));
       case "repeat":
         return (env) => {
           const [batch, features] = env[a]!.shape as [number, number];
@@ -246,6 +248,67 @@ export class TfjsBackend {
           const [, ...rest] = env[a]!.shape;
           const [batch, time] = env[b]!.shape as [number, number];
           env[out] = tf.reshape(env[a]!, [batch, time, ...rest]);
+        };
+      // ---- layers-a ----
+      case "maskNotEqual": {
+        const masked = ctx.scalar(op.value);
+        return (env) => (env[out] = tf.any(tf.notEqual(env[a]!, masked), -1));
+      }
+      case "applyMask":
+        return (env) => {
+          const mask = tf.cast(env[b]!, "float32");
+          env[out] = tf.mul(env[a]!, tf.reshape(mask, [...mask.shape, 1]));
+        };
+      case "layerNorm": {
+        const [, gamma, beta] = node.inputs as [number, number, number];
+        const epsilon = ctx.scalar(op.epsilon);
+        return (env) => {
+          // Keras's arithmetic: inv = gamma / sqrt(var + epsilon), then x·inv − mean·inv + beta.
+          const x = env[a]!;
+          const mean = tf.mean(x, -1, true);
+          const centered = tf.sub(x, mean);
+          const variance = tf.mean(tf.mul(centered, centered), -1, true);
+          let inv = tf.rsqrt(tf.add(variance, epsilon));
+          if (gamma !== NONE) inv = tf.mul(inv, env[gamma]!);
+          const y = tf.sub(tf.mul(x, inv), tf.mul(mean, inv));
+          env[out] = beta !== NONE ? tf.add(y, env[beta]!) : y;
+        };
+      }
+      case "im2col":
+        return (env) => {
+          const x = env[a]!;
+          const [batch, steps, features] = x.shape as [number, number, number];
+          const { outSteps, padLeft } = convGeometry(op, steps);
+          // Step steps of the padded input is a zero row: every position outside x reads it.
+          const padded = tf.pad(x, [
+            [0, 0],
+            [0, 1],
+            [0, 0],
+          ]);
+          const positions = new Int32Array(outSteps * op.kernelSize);
+          for (let t = 0; t < outSteps; t++) {
+            for (let j = 0; j < op.kernelSize; j++) {
+              const s = t * op.strides + j * op.dilation - padLeft;
+              positions[t * op.kernelSize + j] = s < 0 || s >= steps ? steps : s;
+            }
+          }
+          const patches = tf.gather(padded, tf.tensor(positions, [positions.length], "int32"), 1);
+          env[out] = tf.reshape(patches, [batch, outSteps, op.kernelSize * features]);
+        };
+      case "poolTime": {
+        const mask = node.inputs.length > 1 ? node.inputs[1]! : NONE;
+        if (op.mode === "max") return (env) => (env[out] = tf.max(env[a]!, 1));
+        if (mask === NONE) return (env) => (env[out] = tf.mean(env[a]!, 1));
+        return (env) => {
+          const m = tf.cast(env[mask]!, "float32");
+          const kept = tf.mul(env[a]!, tf.reshape(m, [...m.shape, 1]));
+          env[out] = tf.div(tf.sum(kept, 1), tf.reshape(tf.sum(m, 1), [m.shape[0]!, 1]));
+        };
+      }
+      case "flatten":
+        return (env) => {
+          const [batch, ...rest] = env[a]!.shape;
+          env[out] = tf.reshape(env[a]!, [batch!, rest.reduce((p, d) => p * d, 1)]);
         };
       case "input":
       case "const":

@@ -49,6 +49,14 @@ export function maskNotZero(ids: Int32Array, out: Uint8Array): void {
   for (let i = 0; i < ids.length; i++) out[i] = ids[i] !== 0 ? 1 : 0;
 }
 
+export function maskOr(inputs: readonly Uint8Array[], out: Uint8Array): void {
+  out.set(inputs[0]!);
+  for (let k = 1; k < inputs.length; k++) {
+    const m = inputs[k]!;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! | m[i]!;
+  }
+}
+
 export function maskAnd(inputs: readonly Uint8Array[], out: Uint8Array): void {
   out.set(inputs[0]!);
   for (let k = 1; k < inputs.length; k++) {
