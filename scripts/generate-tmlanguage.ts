@@ -72,7 +72,12 @@ export function tmLanguage(): object {
         match: `(model)${END}(?:\\s+(${IDENT}))?`,
         captures: { "1": { name: "keyword.other.model.rnn" }, "2": { name: "entity.name.type.model.rnn" } },
       },
-      keyword: { name: "keyword.control.return.rnn", match: `return${END}` },
+      keyword: {
+        patterns: [
+          { name: "keyword.control.return.rnn", match: `return${END}` },
+          { name: "keyword.other.edition.rnn", match: `keras${END}` },
+        ],
+      },
       boolean: { name: "keyword.other.boolean.rnn constant.language.boolean.rnn", match: `(?:true|false)${END}` },
       input: {
         comment: "A model input: `name:` (the colon appears nowhere else).",

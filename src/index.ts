@@ -15,7 +15,9 @@ export { formatType, formatKerasShape, type Type, type TensorType, type Dim, typ
 export { LAYERS, findLayer, layerNames } from "./layers/registry.js";
 export type { LayerDefinition, LayerInstance, ParamSpec, WeightSpec } from "./layers/layer.js";
 export { ACTIVATIONS } from "./types/activations.js";
+export { EDITION_DOCS, type Edition } from "./types/edition.js";
 export { INITIALIZERS } from "./layers/initializers.js";
+export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
 export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";

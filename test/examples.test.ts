@@ -10,7 +10,9 @@ const examples = readdirSync(dir).filter((f) => f.endsWith(".rnn"));
 
 describe("examples", () => {
   it("has the examples the docs name", () => {
-    expect(examples).toEqual(expect.arrayContaining(["seed.rnn", "seq2seq.rnn", "tagger.rnn", "stacked.rnn", "mistakes.rnn"]));
+    expect(examples).toEqual(
+      expect.arrayContaining(["seed.rnn", "seq2seq.rnn", "tagger.rnn", "stacked.rnn", "mistakes.rnn", "conv-gru-tagger.rnn"]),
+    );
   });
 
   for (const name of examples.filter((f) => f !== "mistakes.rnn")) {

@@ -1,6 +1,8 @@
 // Binding a layer constructor's arguments to its parameters: positional order, keywords and their
 // Keras aliases, defaults, and the value each kind of parameter accepts.
 import { ACTIVATIONS, parseActivation } from "../types/activations.js";
+import type { Edition } from "../types/edition.js";
+import { CONSTRAINTS, REGULARIZERS } from "../layers/training-only.js";
 import { findInitializer, INITIALIZERS, makeInitializer, type Initializer } from "../layers/initializers.js";
 import {
   exampleCall,
@@ -18,6 +20,8 @@ import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr } from "../syntax/ast.js";
 
 export interface ArgumentContext {
+  /** The file's edition: it decides which `hard_sigmoid` an activation names. */
+  edition: Edition;
   say<A>(message: Message<A>, range: Range, args: A): void;
   /** Marks the bindings an argument names as used, without checking it: the argument was rejected. */
   touch(expr: Expr): void;
@@ -150,6 +154,9 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
     case "rate":
       if (expr.kind === "Number" && expr.value >= 0 && expr.value < 1) return expr.value;
       return bad("a rate in [0, 1)");
+    case "number":
+      if (expr.kind === "Number" && Number.isFinite(expr.value)) return expr.value;
+      return bad("a number");
     case "bool":
       if (expr.kind === "Bool") return expr.value;
       if (expr.kind === "Name" && (expr.name === "True" || expr.name === "False")) return bad("true or false (lower case)", expr.name);
@@ -159,7 +166,7 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
       return bad('a string "…"');
     case "activation": {
       const word = symbol(expr);
-      const activation = word === undefined ? undefined : parseActivation(word);
+      const activation = word === undefined ? undefined : parseActivation(word, ctx.edition);
       if (activation) return activation;
       return bad(`an activation (${ACTIVATIONS.join(", ")})`, show(expr), word ? didYouMean(word, ACTIVATIONS) : "");
     }
@@ -170,6 +177,10 @@ function coerce(param: ParamSpec, expr: Expr, def: LayerDefinition, ctx: Argumen
     }
     case "initializer":
       return coerceInitializer(expr, what, ctx);
+    case "regularizer":
+      return coerceTrainingOnly(expr, "a regularizer", REGULARIZERS, bad);
+    case "constraint":
+      return coerceTrainingOnly(expr, "a constraint", CONSTRAINTS, bad);
     case "layer":
       return ctx.evalLayer(expr, param, def);
   }
@@ -201,6 +212,28 @@ function show(expr: Expr): string {
     case "Error":
       return "an error";
   }
+}
+
+/**
+ * A regularizer or constraint, which inference ignores: `none`, a Keras name (`l2`, `"l2"`) or a
+ * call of one with number arguments (`l2(0.01)`, `l1_l2(l1=0.01, l2=0.01)`). Its text, for hover.
+ */
+function coerceTrainingOnly(
+  expr: Expr,
+  kind: string,
+  names: readonly string[],
+  bad: (expected: string, found?: string, suggestion?: string) => undefined,
+): string | undefined {
+  const expected = `${kind} (${names.join(", ")}) or none`;
+  const call = expr.kind === "Call" && expr.callee.kind === "Name" ? expr : undefined;
+  const word = symbol(call ? call.callee : expr);
+  if (word === undefined) return bad(expected);
+  if (!call && (word === "none" || word === "None" || word === "null")) return "none";
+  if (!names.includes(word)) return bad(expected, show(expr), didYouMean(word, names));
+  if (!call) return word;
+  const args = call.args.map((a) => (a.value.kind === "Number" ? `${a.keyword ? `${a.keyword.name}=` : ""}${a.value.text}` : undefined));
+  if (args.some((a) => a === undefined)) return bad(`${word}(…) with number arguments`, show(expr));
+  return `${word}(${args.join(", ")})`;
 }
 
 const INITIALIZER_NAMES = INITIALIZERS.flatMap((s) => [s.name, ...s.aliases]);

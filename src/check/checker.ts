@@ -33,8 +33,10 @@ import {
   type TensorType,
   type Type,
 } from "../types/types.js";
+import type { Edition } from "../types/edition.js";
 import { substitute, unifyInput, type DimBinding, type InputProblem } from "../types/unify.js";
 import { bindArguments } from "./arguments.js";
+import { fileEdition } from "./edition.js";
 import { ApplicationBudget } from "./budget.js";
 import { calleesFirst } from "./call-order.js";
 import { LayerNames, Scope } from "./naming.js";
@@ -71,8 +73,11 @@ class FileChecker {
   readonly budget = new ApplicationBudget((entry, range, message) => this.report(entry, range, message));
   /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
   private readonly brokenModels = new Set<ModelDecl>();
+  readonly edition: Edition;
 
-  constructor(readonly parse: ParseResult) {}
+  constructor(readonly parse: ParseResult) {
+    this.edition = fileEdition(parse.file, (message, range, args, extra) => this.say(message, range, args, extra));
+  }
 
   run(): CheckedFile {
     const { file } = this.parse;
@@ -102,6 +107,7 @@ class FileChecker {
     return {
       parse: this.parse,
       diagnostics,
+      edition: this.edition,
       models: checked,
       types: this.types,
       resolved: this.resolved,
@@ -536,6 +542,7 @@ class ModelChecker {
 
   private build(def: LayerDefinition, call: CallExpr, args: Argument[]): LayerInstance | undefined {
     const bound = bindArguments(def, call, args, {
+      edition: this.file.edition,
       say: (message, range, args) => this.file.say(message, range, args),
       touch: (expr) => this.touch(expr),
       evalLayer: (expr, param, owner) => {
@@ -682,6 +689,7 @@ class ModelChecker {
 
   private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {
     const ctx: ApplyContext = {
+      edition: this.file.edition,
       report: (entry, range, message, extra) => this.file.report(entry, range, message, extra),
       fixSetKeyword: (call, keyword, value) => this.fixSetKeyword(call, keyword, value),
       fixNamedDim: (name, value) => this.fixNamedDim(name, value),

@@ -5,6 +5,7 @@ import type { Range } from "../source/range.js";
 import type { CallExpr, Expr, Identifier, ModelDecl, NameRef } from "../syntax/ast.js";
 import type { ParseResult } from "../syntax/parse.js";
 import type { LayerDefinition, LayerInstance, WeightSpec } from "../layers/layer.js";
+import type { Edition } from "../types/edition.js";
 import type { TensorType, Type } from "../types/types.js";
 
 export interface Binding {
@@ -82,6 +83,8 @@ export interface CheckedFile {
   parse: ParseResult;
   /** Syntax and semantic diagnostics, sorted by position. */
   diagnostics: Diagnostic[];
+  /** The Keras edition the file follows (its `keras N` statement, else 2): lowering and tools read it. */
+  edition: Edition;
   models: CheckedModel[];
   /** The type of every expression the checker evaluated. */
   types: Map<Expr, Type>;

@@ -2,7 +2,7 @@
 // done once per plan) and the run function it returns (the inputs copied in, one block of code per
 // graph node, the outputs copied out). Every shape, size, offset and loop bound is a literal where
 // the model's dims are numbers; named dims are variables, bound once per plan.
-import { NONE, recurrentInputs, type Node } from "../ir/graph.js";
+import { ATTENTION_INPUTS, convGeometry, NONE, recurrentInputs, type Node } from "../ir/graph.js";
 import { Arena } from "../backends/cpu/wasm/arena.js";
 import type { DType } from "../types/types.js";
 import { literal } from "./names.js";
@@ -138,7 +138,7 @@ export class ModelEmitter {
       const phase = plan.phases[node.outputs[0]!];
       const header = `// ${describeNode(this, node)}${phase === "create" ? " (from weights alone: once per plan)" : ""}`;
       const body = this.node(node, index);
-      if (phase === "create" || node.op.kind === "mergeTime" || node.op.kind === "splitTime") {
+      if (phase === "create" || node.op.kind === "mergeTime" || node.op.kind === "splitTime" || node.op.kind === "flatten") {
         (phase === "create" ? this.setup : this.steps).push(header, ...body);
         continue;
       }
@@ -219,7 +219,7 @@ export class ModelEmitter {
   /** Allocates a node's outputs and writes its kernel. */
   private node(node: Node, index: number): string[] {
     const op = node.op;
-    if (op.kind === "mergeTime" || op.kind === "splitTime") {
+    if (op.kind === "mergeTime" || op.kind === "splitTime" || op.kind === "flatten") {
       this.alias(node.outputs[0]!, node.inputs[0]!);
       return [`// ${this.buffer(node.outputs[0]!)} is ${this.buffer(node.inputs[0]!)} as ${this.typeOf(node.outputs[0]!)}: no copy.`];
     }
@@ -230,7 +230,26 @@ export class ModelEmitter {
       return this.recurrent(node, index);
     }
     const out = this.allocate(node.outputs[0]!, this.typeOf(node.outputs[0]!));
+    if (op.kind === "attention") return this.attention(node, out, index);
     return emitOp(this, node, out, index);
+  }
+
+  /** An attention node: a call of the CPU backend's own kernel (kernels/attention.ts), bundled into the module. */
+  private attention(node: Node, out: string, index: number): string[] {
+    const op = node.op;
+    if (op.kind !== "attention") throw new Error("not an attention node");
+    const weights = this.allocate(node.outputs[1]!, `attention weights ${this.typeOf(node.outputs[1]!)}`);
+    const at = ATTENTION_INPUTS;
+    const input = (i: number) => (node.inputs[i] === undefined || node.inputs[i] === NONE ? "undefined" : this.buffer(node.inputs[i]!));
+    const [batch, tq, dim] = this.shape(node.inputs[at.query]!).map(code);
+    const [, tv, valueDim] = this.shape(node.inputs[at.value]!).map(code);
+    const io = `io${index}`;
+    this.setup.push(
+      `const ${io} = { query: ${input(at.query)}, key: ${input(at.key)}, value: ${input(at.value)}, scale: ${input(at.scale)}, ` +
+        `concatWeight: ${input(at.concatWeight)}, queryMask: ${input(at.queryMask)}, valueMask: ${input(at.valueMask)}, ` +
+        `output: ${out}, weights: ${weights} };`,
+    );
+    return [`${this.rt("attention")}(${literal(op.score)}, ${op.causal}, ${batch}, ${tq}, ${tv}, ${dim}, ${valueDim}, ${io});`];
   }
 
   /** A recurrent node: the CPU backend's step text (recurrent-code.ts) on this plan's buffers. */
@@ -410,9 +429,11 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
     }
     case "maskNotZero":
       return loop("i", n, [`${out}[i] = ${input(0)}[i] !== 0 ? 1 : 0;`]);
-    case "maskAnd": {
-      const lines = loop("i", n, [`${out}[i] = ${input(0)}[i] & ${input(1)}[i];`]);
-      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = ${out}[i] & ${input(k)}[i];`]));
+    case "maskAnd":
+    case "maskOr": {
+      const bit = op.kind === "maskAnd" ? "&" : "|";
+      const lines = loop("i", n, [`${out}[i] = ${input(0)}[i] ${bit} ${input(1)}[i];`]);
+      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = ${out}[i] ${bit} ${input(k)}[i];`]));
       return node.inputs.length === 1 ? copy(out, input(0), n) : lines;
     }
     case "repeat": {
@@ -423,12 +444,50 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
       const cols = code(e.shape(node.inputs[0]!)[1]!);
       return [`${out}.set(${input(0)}.subarray(${op.index} * ${cols}, ${op.index + 1} * ${cols}));`];
     }
+    // ---- layers-a: sequence-ops.ts's kernels, the very functions the CPU backend runs ----
+    case "maskNotEqual": {
+      const s = e.shape(node.inputs[0]!);
+      return [`${e.rt("maskNotEqual")}(${input(0)}, ${code(s[s.length - 1]!)}, ${numberCode(op.value)}, ${out});`];
+    }
+    case "applyMask": {
+      const s = e.shape(node.inputs[0]!);
+      return [`${e.rt("applyMask")}(${input(0)}, ${input(1)}, ${code(s[s.length - 1]!)}, ${out});`];
+    }
+    case "layerNorm": {
+      const s = e.shape(node.inputs[0]!);
+      const gamma = node.inputs[1] !== NONE ? input(1) : "undefined";
+      const beta = node.inputs[2] !== NONE ? input(2) : "undefined";
+      return [`${e.rt("layerNorm")}(${input(0)}, ${code(s[s.length - 1]!)}, ${numberCode(op.epsilon)}, ${gamma}, ${beta}, ${out});`];
+    }
+    case "im2col": {
+      const [b, t, f] = e.shape(node.inputs[0]!);
+      const outSteps = e.shape(node.outputs[0]!)[1]!;
+      // The left padding does not depend on the length where the length is a name (the conv keeps it).
+      const { padLeft } = convGeometry(op, isStatic(t!) ? value(t!) : op.kernelSize * op.dilation);
+      const args = [input(0), code(b!), code(t!), code(f!), op.kernelSize, op.strides, op.dilation, padLeft, code(outSteps), out];
+      return [`${e.rt("im2col")}(${args.join(", ")});`];
+    }
+    case "poolTime": {
+      const [b, t, f] = e.shape(node.inputs[0]!).map(code);
+      const mask = node.inputs.length > 1 && node.inputs[1] !== NONE ? input(1) : "undefined";
+      return [`${e.rt("poolTime")}(${input(0)}, ${b}, ${t}, ${f}, ${literal(op.mode)}, ${mask}, ${out});`];
+    }
+    case "flatten":
     case "mergeTime":
     case "splitTime":
     case "recurrent":
     case "input":
     case "const":
+    case "attention":
       throw new Error(`${op.kind} is not an element-wise op`);
+    case "maximum": {
+      // Folded left to right, as tensor-ops.ts's maximum.
+      const lines = loop("i", n, [`${out}[i] = Math.max(${input(0)}[i], ${input(1)}[i]);`]);
+      for (let k = 2; k < node.inputs.length; k++) lines.push(...loop("i", n, [`${out}[i] = Math.max(${out}[i], ${input(k)}[i]);`]));
+      return lines;
+    }
+    case "divide":
+      return loop("i", n, [`${out}[i] = ${input(0)}[i] / ${numberCode(op.divisor)};`]);
   }
 }
 

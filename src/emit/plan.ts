@@ -10,7 +10,7 @@ import { lowerModel } from "../lower/lower.js";
 import { initialRecipes, planWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
 import type { TensorData } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
-import { add, dimVar, mul, product, size, type Size } from "./sizes.js";
+import { add, dimVar, isStatic, mul, product, size, value, type Size } from "./sizes.js";
 
 /** When a value is computed: a model input (each run), a weight, once per plan from weights, each run. */
 export type Phase = "input" | "weight" | "create" | "run";
@@ -100,7 +100,7 @@ export function planModel(checked: CheckedFile, model: CheckedModel): ModelPlan 
 }
 
 /** Symbolic sizes for the shared shape rules. */
-const sizes: SizeArithmetic<Size> = { of: size, add, mul };
+const sizes: SizeArithmetic<Size> = { of: size, add, mul, known: (s) => (isStatic(s) ? value(s) : undefined) };
 
 /** The number of elements of a value. */
 export function lengthOf(plan: ModelPlan, value: number): Size {

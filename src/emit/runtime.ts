@@ -12,8 +12,10 @@ import type { TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
 import { parseKerasWeights } from "../weights/keras-json.js";
 
-export { activateInPlace, fastExp, hardSigmoid } from "../backends/cpu/kernels/activations.js";
+export { activateInPlace, fastExp, hardSigmoid, hardSigmoid3 } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
+export { applyMask, im2col, layerNorm, maskNotEqual, poolTime } from "../backends/cpu/kernels/sequence-ops.js";
+export { attention } from "../backends/cpu/kernels/attention.js";
 export { DataError } from "../types/tensor-data.js";
 
 /** What a compiled model's generated code hands defineModel besides its plan function. */

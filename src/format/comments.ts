@@ -24,6 +24,7 @@ import type { Comment } from "../syntax/parse.js";
 import type {
   Argument,
   DimExpr,
+  EditionDecl,
   Expr,
   File,
   InputDecl,
@@ -35,7 +36,7 @@ import type {
   TupleExpr,
 } from "../syntax/ast.js";
 
-export type Anchor = ModelDecl | InputDecl | Statement | DimExpr | Argument | Expr;
+export type Anchor = EditionDecl | ModelDecl | InputDecl | Statement | DimExpr | Argument | Expr;
 
 export interface Attached {
   leading: Comment[];
@@ -60,7 +61,7 @@ export interface AttachedComments {
 }
 
 type List =
-  | { kind: "file"; owner: File; items: readonly ModelDecl[] }
+  | { kind: "file"; owner: File; items: readonly (EditionDecl | ModelDecl)[] }
   | { kind: "header"; owner: ModelDecl; items: readonly InputDecl[] }
   | { kind: "body"; owner: ModelDecl; items: readonly Statement[] }
   | { kind: "dims"; owner: TensorTypeExpr; items: readonly DimExpr[] }
@@ -70,6 +71,11 @@ type List =
 
 const start = (node: { range: { start: { offset: number } } }) => node.range.start.offset;
 const end = (node: { range: { end: { offset: number } } }) => node.range.end.offset;
+
+/** The file's edition statements and models, in source order. */
+export function topLevel(file: File): (EditionDecl | ModelDecl)[] {
+  return [...file.editions, ...file.models].sort((a, b) => start(a) - start(b));
+}
 
 /** `a |> b |> c` (left-nested in the AST) as its stages [a, b, c]. */
 export function pipeStages(pipe: PipeExpr): Expr[] {
@@ -162,12 +168,13 @@ export function attachComments(file: File, comments: readonly Comment[], text: s
     lastDangling = inside(owner) ? { map: map as Map<object, Comment[]>, owner } : undefined;
   };
 
+  const items = topLevel(file);
   for (const comment of comments) {
     const at = comment.range.start.offset;
     const ownLine = isOwnLine(text, at);
     // The lists that contain the comment, outermost first, each with the anchor it is in.
     const path: { list: List; index: number }[] = [];
-    let list: List = { kind: "file", owner: file, items: file.models };
+    let list: List = { kind: "file", owner: file, items };
     // The first stage of a pipeline does not start a line: what would lead it leads the anchor
     // the pipeline is in (or that one's, and so on).
     const lead = (anchor: Anchor, within: List) => {
@@ -205,8 +212,8 @@ export function attachComments(file: File, comments: readonly Comment[], text: s
           list = inner;
           continue;
         }
-        // Inside an anchor, in none of its lists.
-        if (ownLine) lead(containing, list);
+        // Inside an anchor, in none of its lists. (Inside `keras N` it leads: the number ends the line.)
+        if (ownLine || containing.kind === "Edition") lead(containing, list);
         else trail(containing, list);
         break;
       }
@@ -264,6 +271,7 @@ function innerList(anchor: Anchor, at: number): List | undefined {
       return listInExpr(anchor.value, at);
     case "IntDim":
     case "NamedDim":
+    case "Edition":
       return undefined;
     default:
       return listInExpr(anchor, at);

@@ -2,9 +2,21 @@
 // break one item per line (no trailing comma) when they do not fit, pipelines that break before
 // each `|>`. README.md ("Formatting") lists the choices.
 import { doc } from "prettier";
-import type { Argument, CallExpr, DimExpr, Expr, File, InputDecl, ModelDecl, PipeExpr, Statement, TensorTypeExpr } from "../syntax/ast.js";
+import type {
+  Argument,
+  CallExpr,
+  DimExpr,
+  EditionDecl,
+  Expr,
+  File,
+  InputDecl,
+  ModelDecl,
+  PipeExpr,
+  Statement,
+  TensorTypeExpr,
+} from "../syntax/ast.js";
 import type { Comment } from "../syntax/parse.js";
-import { attachComments, isOwnLine, pipeStages, type Anchor, type AttachedComments } from "./comments.js";
+import { attachComments, isOwnLine, pipeStages, topLevel, type Anchor, type AttachedComments } from "./comments.js";
 
 type Doc = doc.builders.Doc;
 const { breakParent, fill, group, hardline, indent, join, line, lineSuffix, softline } = doc.builders;
@@ -55,16 +67,21 @@ class Printer {
   }
 
   file(): Doc {
-    const { models } = this.root.file;
+    const items = topLevel(this.root.file);
     const dangling = this.attached.dangling.get(this.root.file) ?? [];
-    if (models.length === 0) return dangling.length > 0 ? [this.commentLines(dangling), hardline] : "";
+    if (items.length === 0) return dangling.length > 0 ? [this.commentLines(dangling), hardline] : "";
     return [
       join(
         [hardline, hardline],
-        models.map((m) => this.anchor(m, this.model(m))),
+        items.map((item) => this.anchor(item, item.kind === "Edition" ? this.edition(item) : this.model(item))),
       ),
       hardline,
     ];
+  }
+
+  /** `keras 3`, the number as written (a wrong one is the checker's to report). */
+  private edition(e: EditionDecl): Doc {
+    return e.number ? `keras ${e.number.text}` : "keras";
   }
 
   // -------------------------------------------------------------------------------------------

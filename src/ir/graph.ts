@@ -107,6 +107,8 @@ export type Op =
   | { kind: "maskNotZero" }
   /** The steps that every input's mask keeps. */
   | { kind: "maskAnd" }
+  /** The steps that some input's mask keeps (the `keras 3` edition's merges). */
+  | { kind: "maskOr" }
   /** [B,F] → [B,n,F]. */
   | { kind: "repeat"; n: number }
   /** Row `index` of a matrix [R,C] → [C]. */
@@ -115,7 +117,77 @@ export type Op =
   | { kind: "mergeTime" }
   /** [B·T,...] → [B,T,...]; the second input supplies B and T. */
   | { kind: "splitTime" }
-  | RecurrentOp;
+  | RecurrentOp
+  // ---- layers-a: masking, layer_norm, conv1d, global pooling, flatten ----
+  /** Keras's Masking mask: x [..., F] → bool [...], true where some feature differs from `value`. */
+  | { kind: "maskNotEqual"; value: number }
+  /** x [..., F] times its mask [...] (Masking's output: masked steps become zeros). */
+  | { kind: "applyMask" }
+  /** Normalises the last axis: (x - mean) / sqrt(var + epsilon), then · gamma, + beta. Inputs: x, gamma (or NONE), beta (or NONE). */
+  | { kind: "layerNorm"; epsilon: number }
+  /**
+   * Conv1D's patches: x [B,T,F] → [B,T',k·F], patch t holding steps t·strides + j·dilation - padLeft
+   * for j < k (zeros outside x), so that conv1d is this times the kernel [k·F, filters].
+   */
+  | Im2ColOp
+  /** [B,T,F] → [B,F]: the mean (over the steps the mask keeps, if a mask is given) or the max. Inputs: x, mask? */
+  | { kind: "poolTime"; mode: "avg" | "max" }
+  /** [B, ...] → [B, product of the rest]. */
+  | { kind: "flatten" }
+  // ---- attention and the element-wise merges (multiply, average, maximum) ----
+  /** Element-wise maximum over inputs of one shape. */
+  | { kind: "maximum" }
+  /** Element-wise `x / divisor` (Keras's Average divides the sum; a product by 1/n would round differently). */
+  | { kind: "divide"; divisor: number }
+  | AttentionOp;
+
+export interface Im2ColOp {
+  kind: "im2col";
+  kernelSize: number;
+  strides: number;
+  dilation: number;
+  padding: "valid" | "same" | "causal";
+}
+
+/** Conv1D's output length and left padding for T input steps (TensorFlow's rules for "same"). */
+export function convGeometry(op: Im2ColOp, steps: number): { outSteps: number; padLeft: number } {
+  const span = (op.kernelSize - 1) * op.dilation + 1;
+  switch (op.padding) {
+    case "valid":
+      return { outSteps: Math.max(0, Math.floor((steps - span) / op.strides) + 1), padLeft: 0 };
+    case "causal":
+      return { outSteps: Math.floor((steps - 1) / op.strides) + 1, padLeft: span - 1 };
+    case "same": {
+      const outSteps = Math.ceil(steps / op.strides);
+      const total = Math.max(0, (outSteps - 1) * op.strides + span - steps);
+      return { outSteps, padLeft: Math.floor(total / 2) };
+    }
+  }
+}
+
+/** Whether a conv1d keeps its input's length whatever it is (so a named T stays T). */
+export function convKeepsLength(op: Omit<Im2ColOp, "kind">): boolean {
+  return op.strides === 1 && (op.padding !== "valid" || op.kernelSize === 1);
+}
+
+/** How an attention op scores a query step against a key step. */
+export type AttentionScore = "dot" | "concat" | "additive";
+
+/**
+ * Keras's Attention / AdditiveAttention at inference. Inputs, in this order, NONE where absent:
+ * query [B,Tq,D], key [B,Tv,D], value [B,Tv,Dv], scale ([] — dot, concat — or [D] — additive),
+ * concat_score_weight [] (concat), query mask [B,Tq], value mask [B,Tv]. Outputs: the attended
+ * values [B,Tq,Dv] and the attention distribution [B,Tq,Tv].
+ */
+export interface AttentionOp {
+  kind: "attention";
+  score: AttentionScore;
+  /** Step i attends to steps j ≤ i only (Keras's use_causal_mask). */
+  causal: boolean;
+}
+
+/** The positions of an attention node's inputs. */
+export const ATTENTION_INPUTS = { query: 0, key: 1, value: 2, scale: 3, concatWeight: 4, queryMask: 5, valueMask: 6 } as const;
 
 export const NONE = -1;
 

@@ -1,7 +1,8 @@
 // Add tensors of one shape, element by element.
 import { Codes } from "../source/catalog.js";
 import { formatType, sameDims } from "../types/types.js";
-import { combineMasks, type LayerDefinition } from "./layer.js";
+import type { LayerDefinition } from "./layer.js";
+import { mergedHasMask, mergeMasks } from "./merge-masks.js";
 import { nameParam } from "./recurrent.js";
 
 export const addLayer: LayerDefinition<Record<string, never>> = {
@@ -38,7 +39,7 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
       }
     }
     if (!ok) return undefined;
-    return { items: [{ type: first.type, mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
+    return { items: [{ type: first.type, mask: mergedHasMask(ctx.edition, args.inputs), label: "output" }], tuple: false };
   },
   weights: () => [],
   initialWeights: () => [],
@@ -49,7 +50,7 @@ export const addLayer: LayerDefinition<Record<string, never>> = {
         args.inputs.map((i) => i.value),
         "add",
       ),
-      mask: combineMasks(ctx, args.inputs),
+      mask: mergeMasks(ctx, args.inputs),
     },
   ],
   describe: () => "add()",

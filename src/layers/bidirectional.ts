@@ -12,6 +12,7 @@ import {
   checkRecurrentInput,
   configureRecurrent,
   describeRecurrent,
+  carriedMask,
   effectiveMask,
   initialCellWeights,
   layerNameOf,
@@ -147,7 +148,7 @@ function defineBidirectional(
     lower(layer, args, ctx) {
       const { recurrent, merge } = layer.config;
       const b = ctx.builder;
-      const mask = effectiveMask(args);
+      const mask = effectiveMask(args, ctx.edition);
       const initial = args.keywords.get("initial") ?? [];
       const half = initial.length / 2;
       // Keras forces zero_output_for_mask = return_sequences on both copies inside Bidirectional.
@@ -162,7 +163,7 @@ function defineBidirectional(
         sequenceInTimeOrder: true,
       });
       const backward = bwd.output;
-      const outMask = recurrent.returnSequences ? mask : NONE;
+      const outMask = recurrent.returnSequences ? carriedMask(args) : NONE;
       const outputs: LoweredTensor[] =
         merge === null
           ? [
@@ -225,7 +226,8 @@ function defineShorthand(cell: CellKind, name: string, wrapped: string): LayerDe
     } values). Params: twice the ${wrapped}'s.`,
     [...params, mergeParam, nameParam],
     (args: ReadonlyMap<string, ParamValue>, ctx) => {
-      const recurrent = configureRecurrent(cell, args);
+      const recurrent = configureRecurrent(cell, args, ctx);
+      if (!recurrent) return undefined;
       if (recurrent.stateful) {
         ctx.error("stateful", Codes.StatefulBidirectional, statefulBidirectionalMessage(`${name}()`));
         return undefined;

@@ -1,7 +1,8 @@
 // Concatenate tensors along an axis (default the last); the other dims must agree.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor, type Dim } from "../types/types.js";
-import { combineMasks, type LayerDefinition } from "./layer.js";
+import type { LayerDefinition } from "./layer.js";
+import { mergedHasMask, mergeMasks } from "./merge-masks.js";
 import { nameParam } from "./recurrent.js";
 
 export interface ConcatConfig {
@@ -28,6 +29,15 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
         Codes.AxisOutOfRange,
         layer.argRanges?.get("axis") ?? layer.constructorCall.range,
         `concat axis ${layer.config.axis} is outside the non-batch axes of ${formatType(first!.type)} (1..${r - 1}, or -1..-${r - 1}).`,
+      );
+      return undefined;
+    }
+    if (axis === 1 && r >= 3 && args.inputs.some((i) => i.mask)) {
+      // Keras joins the masks along time here; rnnc's masks are combined step by step (merge-masks.ts).
+      ctx.report(
+        Codes.BadArgumentValue,
+        layer.argRanges?.get("axis") ?? layer.constructorCall.range,
+        `concat along the time axis (axis ${layer.config.axis}) of masked sequences would join their masks along time, which rnnc does not do; concat along the features (axis=-1), or leave the inputs unmasked.`,
       );
       return undefined;
     }
@@ -79,7 +89,10 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
       total += d;
     }
     const dims = first!.type.dims.map((d, i) => (i === axis ? total : d));
-    return { items: [{ type: tensor(first!.type.dtype, dims), mask: args.inputs.some((i) => i.mask), label: "output" }], tuple: false };
+    return {
+      items: [{ type: tensor(first!.type.dtype, dims), mask: mergedHasMask(ctx.edition, args.inputs), label: "output" }],
+      tuple: false,
+    };
   },
   weights: () => [],
   initialWeights: () => [],
@@ -90,7 +103,7 @@ export const concatLayer: LayerDefinition<ConcatConfig> = {
         args.inputs.map((i) => i.value),
         "concat",
       ),
-      mask: combineMasks(ctx, args.inputs),
+      mask: mergeMasks(ctx, args.inputs),
     },
   ],
   describe: (c) => `concat(axis=${c.axis})`,

@@ -1,7 +1,7 @@
 // Dense on the last axis of a tensor of any rank ≥ 2, as Keras's Dense does.
 import { Codes } from "../source/catalog.js";
 import { formatType, tensor } from "../types/types.js";
-import type { Activation } from "../types/activations.js";
+import { activationName, type Activation } from "../types/activations.js";
 import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
 import type { LayerDefinition } from "./layer.js";
@@ -18,7 +18,7 @@ export interface DenseConfig {
 
 function describeDense(c: DenseConfig): string {
   const parts = [String(c.units)];
-  if (c.activation !== "linear") parts.push(`activation=${c.activation}`);
+  if (c.activation !== "linear") parts.push(`activation=${activationName(c.activation)}`);
   if (!c.useBias) parts.push("use_bias=false");
   if (c.kernelInitializer.kind !== "glorot_uniform" || c.kernelInitializer.seed !== undefined)
     parts.push(`kernel=${formatInitializer(c.kernelInitializer)}`);

@@ -4,10 +4,11 @@
 import type { CatalogEntry } from "../source/catalog.js";
 import type { Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
-import { NONE, type GraphBuilder } from "../ir/graph.js";
+import type { GraphBuilder } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import type { TensorType } from "../types/types.js";
 import type { Activation } from "../types/activations.js";
+import type { Edition } from "../types/edition.js";
 import type { Initializer } from "./initializers.js";
 import type { WeightRecipe } from "./weight-recipe.js";
 
@@ -15,11 +16,14 @@ export type ParamKind =
   | "int" // a positive integer: units, vocabulary size, repeat count
   | "axis" // an integer, negative counts from the end
   | "rate" // a number in [0, 1)
+  | "number" // any finite number: mask_value, epsilon
   | "bool"
   | "activation"
   | "initializer"
   | "merge" // concat | sum | mul | ave | none
   | "string"
+  | "regularizer" // l1(0.01), l2, none: accepted, no effect at inference
+  | "constraint" // max_norm(2), non_neg, none: accepted, no effect at inference
   | "layer"; // a layer value, for wrappers
 
 export type Merge = "concat" | "sum" | "mul" | "ave" | null;
@@ -98,6 +102,8 @@ export interface LowerArgs {
 }
 
 export interface LowerContext {
+  /** The file's Keras edition (merges' mask rule, recurrent layers given `initial=`). */
+  edition: Edition;
   builder: GraphBuilder;
   /** The layer's i-th weight (Keras get_weights() order), as a constant of the graph. */
   weight(index: number): number;
@@ -111,6 +117,8 @@ export interface ConfigureContext {
 }
 
 export interface ApplyContext {
+  /** The file's Keras edition (merges' mask rule, recurrent layers given `initial=`). */
+  edition: Edition;
   report(entry: CatalogEntry, range: Range, message: string, extra?: { fix?: Fix; related?: { range: Range; message: string }[] }): void;
   /** A fix that sets `keyword=value` on a layer's constructor call (replacing it if present). */
   fixSetKeyword(call: CallExpr, keyword: string, value: string): Fix;
@@ -137,6 +145,8 @@ export interface LayerDefinition<C = unknown> {
   inputs: { min: number; max: number };
   /** Called with tensors directly, like `concat(a, b)`: built from its keywords and applied at once. */
   appliesDirectly?: boolean;
+  /** What its positional tensors are, for signature help, when not `a, b, …`: `query, value, key` (the last ones optional). */
+  inputNames?: readonly string[];
   configure(args: ReadonlyMap<string, ParamValue>, ctx: ConfigureContext): C | undefined;
   apply(layer: LayerInstance<C>, args: ApplyArgs, ctx: ApplyContext): LayerOutput | undefined;
   /** Weights in Keras `get_weights()` order, for an input of this type (already accepted by apply). */
@@ -203,14 +213,18 @@ export function paramCount(weights: readonly WeightSpec[]): number {
 
 /** A valid call of a layer with its required arguments, for messages: `lstm(64)`, `dropout(0.5)`, `add()`. */
 export function exampleCall(def: LayerDefinition): string {
-  const sample: Partial<Record<ParamKind, string>> = { int: "64", rate: "0.5", layer: "lstm(64)", axis: "-1", bool: "true" };
+  const sample: Partial<Record<ParamKind, string>> = {
+    int: "64",
+    rate: "0.5",
+    layer: "lstm(64)",
+    axis: "-1",
+    bool: "true",
+    number: "0.0",
+    activation: "relu",
+  };
   const args = def.params.filter((p) => p.required).map((p) => sample[p.kind] ?? "…");
   return `${def.name}(${args.join(", ")})`;
 }
 
-/** Keras's merge layers keep a step only where every input that has a mask keeps it. */
-export function combineMasks(ctx: LowerContext, inputs: readonly LoweredTensor[]): number {
-  const masks = inputs.map((i) => i.mask).filter((m) => m !== NONE);
-  if (masks.length === 0) return NONE;
-  return masks.length === 1 ? masks[0]! : ctx.builder.op({ kind: "maskAnd" }, masks, "mask", "bool");
-}
+/** The merges' mask rule under the name merge layers called before editions; new code calls merge-masks.ts. */
+export { mergeMasks as combineMasks } from "./merge-masks.js";

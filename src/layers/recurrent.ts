@@ -6,14 +6,17 @@ import { NONE, type CellKind, type RecurrentOp } from "../ir/graph.js";
 import type { CallExpr } from "../syntax/ast.js";
 import { Codes } from "../source/catalog.js";
 import { formatDims, formatType, tensor, type TensorType } from "../types/types.js";
-import type { Activation } from "../types/activations.js";
+import { activationName, type Activation } from "../types/activations.js";
+import type { Edition } from "../types/edition.js";
 import { formatInitializer, type Initializer } from "./initializers.js";
 import { deriveSeed } from "./random.js";
+import { trainingOnlyParams } from "./training-only.js";
 import { drawn, pieces, type WeightRecipe } from "./weight-recipe.js";
 import type {
   ApplyArgs,
   ApplyContext,
   CallKeywordSpec,
+  ConfigureContext,
   LayerDefinition,
   LayerInstance,
   LowerArgs,
@@ -44,8 +47,8 @@ export interface RecurrentConfig {
   unitForgetBias: boolean;
   /** GRU: reset gate applied after the recurrent matmul; bias `[2, 3u]` (Keras's default). */
   resetAfter: boolean;
-  dropout: number;
-  recurrentDropout: number;
+  /** Masked steps output zeros (Keras `zero_output_for_mask`); a bidirectional layer overrides it with `seq`. */
+  zeroOutputForMask: boolean;
   /** Keras `stateful`: the final states carry over to the next call (model.step). */
   stateful: boolean;
 }
@@ -163,8 +166,13 @@ export function recurrentParams(cell: CellKind): ParamSpec[] {
     });
   }
   params.push(
-    { name: "dropout", kind: "rate", default: 0, doc: "Input dropout rate while training; no effect at inference." },
-    { name: "recurrent_dropout", kind: "rate", default: 0, doc: "Recurrent dropout rate while training; no effect at inference." },
+    {
+      name: "zero_output_for_mask",
+      kind: "bool",
+      default: false,
+      doc: "Keras `zero_output_for_mask`: a masked step outputs zeros instead of repeating the previous output. Inside `bidirectional` Keras sets it to `seq` whatever is given.",
+    },
+    ...trainingOnlyParams,
     nameParam,
   );
   // Streaming (LANGUAGE.md §9).
@@ -187,7 +195,26 @@ export const recurrentCallKeywords: readonly CallKeywordSpec[] = [
   { name: "mask", kind: "tensor", doc: "A `bool[B,T]` mask, true where a step is used. A masked step keeps the previous state." },
 ];
 
-export function configureRecurrent(cell: CellKind, args: ReadonlyMap<string, ParamValue>): RecurrentConfig {
+/** The configuration of `args`; undefined when a keyword asks for what inference cannot do (reported). */
+export function configureRecurrent(
+  cell: CellKind,
+  args: ReadonlyMap<string, ParamValue>,
+  ctx: ConfigureContext,
+): RecurrentConfig | undefined {
+  if (args.get("time_major") === true) {
+    const message = `time_major=true means inputs laid out [T,B,F]; rnnc's recurrent inputs are batch-major [B,T,F]. Remove time_major (or set it to false) and feed [B,T,F].`;
+    ctx.error("time_major", Codes.BadArgumentValue, message);
+    return undefined;
+  }
+  const implementation = args.get("implementation");
+  if (implementation !== 1 && implementation !== 2) {
+    ctx.error(
+      "implementation",
+      Codes.BadArgumentValue,
+      `implementation must be 1 or 2 (Keras's two forms of the same formula); found ${String(implementation)}.`,
+    );
+    return undefined;
+  }
   return {
     cell,
     units: args.get("units") as number,
@@ -202,8 +229,7 @@ export function configureRecurrent(cell: CellKind, args: ReadonlyMap<string, Par
     biasInitializer: args.get("bias") as Initializer,
     unitForgetBias: (args.get("unit_forget_bias") as boolean | undefined) ?? true,
     resetAfter: (args.get("reset_after") as boolean | undefined) ?? true,
-    dropout: args.get("dropout") as number,
-    recurrentDropout: args.get("recurrent_dropout") as number,
+    zeroOutputForMask: args.get("zero_output_for_mask") as boolean,
     stateful: (args.get("stateful") as boolean | undefined) ?? false,
   };
 }
@@ -227,9 +253,9 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.returnSequences) parts.push("seq=true");
   if (config.returnState) parts.push("state=true");
   if (config.goBackwards) parts.push("backwards=true");
-  if (config.activation !== "tanh") parts.push(`activation=${config.activation}`);
+  if (config.activation !== "tanh") parts.push(`activation=${activationName(config.activation)}`);
   if (config.cell !== "simple_rnn" && config.recurrentActivation !== "sigmoid")
-    parts.push(`recurrent_activation=${config.recurrentActivation}`);
+    parts.push(`recurrent_activation=${activationName(config.recurrentActivation)}`);
   if (!config.useBias) parts.push("use_bias=false");
   if (config.kernelInitializer.kind !== "glorot_uniform" || config.kernelInitializer.seed !== undefined)
     parts.push(`kernel=${formatInitializer(config.kernelInitializer)}`);
@@ -238,6 +264,7 @@ export function describeRecurrent(name: string, config: RecurrentConfig, extra: 
   if (config.biasInitializer.kind !== "zeros") parts.push(`bias=${formatInitializer(config.biasInitializer)}`);
   if (config.cell === "lstm" && !config.unitForgetBias) parts.push("unit_forget_bias=false");
   if (config.cell === "gru" && !config.resetAfter) parts.push("reset_after=false");
+  if (config.zeroOutputForMask) parts.push("zero_output_for_mask=true");
   if (config.stateful) parts.push("stateful=true");
   return `${name}(${[...parts, ...extra].join(", ")})`;
 }
@@ -480,9 +507,18 @@ function carriedStates(ctx: LowerContext, layer: LayerInstance<RecurrentConfig>,
   return spec.stateNames.map((state) => ({ value: ctx.builder.carriedInput(`${name}/${state}`, batch, layer.config.units), mask: NONE }));
 }
 
-/** The mask reaching a recurrent layer: `mask=` if given, else the one riding on its input. */
-export function effectiveMask(args: LowerArgs): number {
+/** The mask a recurrent layer passes on (with `seq=true`): `mask=` if given, else the one riding on its input. */
+export function carriedMask(args: LowerArgs): number {
   return args.keywords.get("mask")?.[0]?.value ?? args.inputs[0]!.mask;
+}
+
+/**
+ * The mask the steps honour: the carried one, except that under `keras 3` a layer given `initial=`
+ * and no `mask=` ignores the mask riding on its input, as Keras 3.15 does (LANGUAGE.md §6).
+ */
+export function effectiveMask(args: LowerArgs, edition: Edition): number {
+  if (edition === 3 && args.keywords.has("initial") && !args.keywords.has("mask")) return NONE;
+  return carriedMask(args);
 }
 
 /** The definition of a plain recurrent layer; simple-rnn.ts, gru.ts and lstm.ts each give their cell. */
@@ -503,7 +539,8 @@ export function defineRecurrentLayer(
     inputs: { min: 1, max: 1 },
     recurrent: { stateNames: spec.stateNames },
     configure: (args, ctx) => {
-      const config = configureRecurrent(spec.kind, args);
+      const config = configureRecurrent(spec.kind, args, ctx);
+      if (!config) return undefined;
       if (config.stateful && config.goBackwards) {
         ctx.error(
           "stateful",
@@ -537,15 +574,25 @@ export function defineRecurrentLayer(
     }),
     lower(layer, args, ctx) {
       const config = layer.config;
-      const mask = effectiveMask(args);
+      const mask = effectiveMask(args, ctx.edition);
       const given = args.keywords.get("initial") ?? [];
       // A stateful layer starts from its carried states, unless initial= gives them (Keras 3: docs/decisions.md).
       const carried = config.stateful && given.length === 0 ? carriedStates(ctx, layer, spec) : [];
       const initial = carried.length > 0 ? carried : given;
-      const x = args.inputs[0]!;
-      const { output, states } = lowerRecurrent(ctx, config, 0, x, mask, initial, config.goBackwards, false, undefined, carried.length > 0);
+      const { output, states } = lowerRecurrent(
+        ctx,
+        config,
+        0,
+        args.inputs[0]!,
+        mask,
+        initial,
+        config.goBackwards,
+        config.zeroOutputForMask,
+        undefined,
+        carried.length > 0,
+      );
       carried.forEach((state, i) => ctx.builder.carry(state.value, states[i]!));
-      const out: LoweredTensor = { value: output, mask: config.returnSequences ? mask : NONE };
+      const out: LoweredTensor = { value: output, mask: config.returnSequences ? carriedMask(args) : NONE };
       return config.returnState ? [out, ...states.map((value) => ({ value, mask: NONE }))] : [out];
     },
     describe: (config) => describeRecurrent(spec.layerName, config),

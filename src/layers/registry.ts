@@ -11,6 +11,19 @@ import { lstmLayer } from "./lstm.js";
 import { repeatVectorLayer } from "./repeat-vector.js";
 import { simpleRnnLayer } from "./simple-rnn.js";
 import { timeDistributedLayer } from "./time-distributed.js";
+// layers-a
+import { activationLayer } from "./activation.js";
+import { conv1dLayer } from "./conv1d.js";
+import { flattenLayer } from "./flatten.js";
+import { globalAvgPool1dLayer, globalMaxPool1dLayer } from "./global-pooling.js";
+import { layerNormLayer } from "./layer-norm.js";
+import { maskingLayer } from "./masking.js";
+// layers-b
+import { attentionLayer } from "./attention.js";
+import { additiveAttentionLayer } from "./additive-attention.js";
+import { multiplyLayer } from "./multiply.js";
+import { averageLayer } from "./average.js";
+import { maximumLayer } from "./maximum.js";
 
 // Each definition is generic in its own config; the registry holds them side by side.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +44,20 @@ export const LAYERS: readonly AnyLayerDefinition[] = [
   repeatVectorLayer,
   concatLayer,
   addLayer,
+  // layers-a
+  maskingLayer,
+  activationLayer,
+  layerNormLayer,
+  conv1dLayer,
+  globalAvgPool1dLayer,
+  globalMaxPool1dLayer,
+  flattenLayer,
+  // attention and the element-wise merges (layers-b)
+  attentionLayer,
+  additiveAttentionLayer,
+  multiplyLayer,
+  averageLayer,
+  maximumLayer,
 ];
 
 // Canonical names first, so that "did you mean" prefers them to aliases.

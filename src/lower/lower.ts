@@ -5,13 +5,14 @@
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import { GraphBuilder, NONE, type Graph } from "../ir/graph.js";
 import type { LayerInstance, LoweredTensor } from "../layers/layer.js";
+import type { Edition } from "../types/edition.js";
 import type { TensorData } from "../types/tensor-data.js";
 
 /** Lowers `model` of `checked` (which must have checked clean) with its bound weights, keyed by layer path. */
 export function lowerModel(checked: CheckedFile, model: CheckedModel, weights: ReadonlyMap<string, TensorData[]>): Graph {
   const builder = new GraphBuilder();
   const inputs = model.inputs.map((i) => ({ value: builder.input(i.name, i.type.dtype, [...i.type.dims]), mask: NONE }));
-  const lowerer = new Lowerer(builder, weights);
+  const lowerer = new Lowerer(builder, weights, checked.edition);
   const returned = lowerer.lowerBody(model, inputs, "").map((t) => t.value);
   // Carried states' new values come after the model's outputs: who runs the graph keeps them (ir/states.ts).
   builder.graph.outputs = [...returned, ...builder.graph.states.map((s) => s.final)];
@@ -25,6 +26,7 @@ class Lowerer {
   constructor(
     private readonly builder: GraphBuilder,
     private readonly weights: ReadonlyMap<string, TensorData[]>,
+    private readonly edition: Edition,
   ) {}
 
   /** Lowers a model's applications in order; `args` are its inputs, which are its values 0, 1, …. */
@@ -58,6 +60,7 @@ class Lowerer {
       { inputs, keywords },
       {
         builder: this.builder,
+        edition: this.edition,
         weight: (index) => this.weightConstant(path, index, layer),
         lowerInner: (inner, input) => this.lowerLayer(inner, [input], new Map(), path),
       },

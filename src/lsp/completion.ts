@@ -1,6 +1,7 @@
 // Completion: layer names (with their docs), the keyword arguments of the call under the cursor (not
 // the ones already given, Keras aliases noted), the names in scope at the cursor, dim names inside an
-// input type, dtype words, and the values of `activation=`, `kernel=`, `merge=`, bool parameters.
+// input type, dtype words, the values of `activation=`, `kernel=`, `merge=`, bool, regularizer and
+// constraint parameters, and `keras 2` / `keras 3` where a file starts.
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -8,7 +9,18 @@ import {
   type CompletionList,
   type CompletionParams,
 } from "vscode-languageserver/node";
-import { ACTIVATIONS, formatType, INITIALIZERS, LAYERS, type Binding, type LayerDefinition, type ParamSpec } from "../index.js";
+import {
+  ACTIVATIONS,
+  CONSTRAINTS,
+  EDITION_DOCS,
+  REGULARIZERS,
+  formatType,
+  INITIALIZERS,
+  LAYERS,
+  type Binding,
+  type LayerDefinition,
+  type ParamSpec,
+} from "../index.js";
 import { bindingsInScope, callSite, callTarget, cursorContext, typeName, type CallSite, type CursorContext } from "./cursor-context.js";
 import type { CheckedDocument } from "./documents.js";
 import { modelSignature } from "./hover.js";
@@ -45,7 +57,11 @@ function completionItems(doc: CheckedDocument, ctx: CursorContext): CompletionIt
   if (ctx.inert) return [];
   const before = typeName(ctx.before);
   const opener = typeName(ctx.opener);
-  if (!ctx.opener) return before === "Model" ? [] : [modelSnippet()];
+  if (!ctx.opener) {
+    if (before === "Keras") return editionItems("");
+    if (before === undefined) return [...editionItems("keras "), modelSnippet()];
+    return before === "Model" ? [] : [modelSnippet()];
+  }
   if (opener === "LBracket") return dimItems(doc, ctx);
   if (opener === "LParen") {
     const target = callTarget(doc, ctx);
@@ -88,6 +104,17 @@ function modelSnippet(): CompletionItem {
     insertTextFormat: InsertTextFormat.Snippet,
     sortText: SORT.statement,
   };
+}
+
+/** `keras 2` / `keras 3`, offered where a file starts (or just the number after `keras`). */
+function editionItems(prefix: string): CompletionItem[] {
+  return ([2, 3] as const).map((edition) => ({
+    label: `${prefix}${edition}`,
+    kind: CompletionItemKind.Keyword,
+    detail: `the file follows Keras ${edition}${edition === 2 ? " (the default)" : ""}`,
+    documentation: { kind: "markdown", value: EDITION_DOCS[edition] },
+    sortText: `${SORT.keyword}${edition}`,
+  }));
 }
 
 function statementItems(): CompletionItem[] {
@@ -218,7 +245,7 @@ function inTargetList(doc: CheckedDocument, ctx: CursorContext): boolean {
 }
 
 function takesNamedValue(p: ParamSpec): boolean {
-  return p.kind === "activation" || p.kind === "initializer" || p.kind === "merge" || p.kind === "bool" || p.kind === "layer";
+  return ["activation", "initializer", "merge", "bool", "layer", "regularizer", "constraint"].includes(p.kind);
 }
 
 /** After `kw=`: the values that parameter takes. */
@@ -269,6 +296,14 @@ function keywordValueItems(
       }));
     case "bool":
       return ["true", "false"].map((v) => ({ label: v, kind: CompletionItemKind.Value, ...mark(v) }));
+    case "regularizer":
+    case "constraint":
+      return ["none", ...(param.kind === "regularizer" ? REGULARIZERS : CONSTRAINTS)].map((name) => ({
+        label: name,
+        kind: CompletionItemKind.EnumMember,
+        detail: `${param.kind}: no effect at inference`,
+        ...mark(name),
+      }));
     case "layer":
       return layerItems(layersFor(target.def));
     default:

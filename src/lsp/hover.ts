@@ -2,7 +2,16 @@
 // count and what `seq`/`state` mean for it, a keyword argument's doc, a model's signature, and the
 // values of activation/initializer/merge parameters. Types are the checker's, printed by formatType.
 import type { Hover, HoverParams } from "vscode-languageserver/node";
-import { formatType, isLayerRow, type Ast, type Binding, type CheckedModel, type LayerDefinition, type LayerInstance } from "../index.js";
+import {
+  EDITION_DOCS,
+  formatType,
+  isLayerRow,
+  type Ast,
+  type Binding,
+  type CheckedModel,
+  type LayerDefinition,
+  type LayerInstance,
+} from "../index.js";
 import { toLspRange, type CheckedDocument } from "./documents.js";
 import {
   anyParamDoc,
@@ -18,6 +27,8 @@ import { layerOfBinding, resolve, type Resolved } from "./resolve.js";
 
 export function hover(doc: CheckedDocument, params: HoverParams): Hover | null {
   const offset = doc.offsetAt(params.position);
+  const edition = doc.checked.parse.file.editions.find((e) => e.range.start.offset <= offset && offset <= e.range.end.offset);
+  if (edition) return { contents: { kind: "markdown", value: editionHover(doc, edition) }, range: toLspRange(edition.range) };
   const occurrence = doc.index.at(offset, true);
   if (!occurrence) return null;
   const value = hoverText(doc, resolve(doc, occurrence));
@@ -52,6 +63,35 @@ function hoverText(doc: CheckedDocument, r: Resolved): string | undefined {
   }
 }
 
+/** What `keras N` means, and whether this statement is the one in effect. */
+function editionHover(doc: CheckedDocument, decl: Ast.EditionDecl): string {
+  const n = decl.number?.value;
+  if (n !== 2 && n !== 3) return `Keras edition: \`keras 2\` or \`keras 3\`.\n\n- ${EDITION_DOCS[2]}\n- ${EDITION_DOCS[3]}`;
+  const inEffect = doc.checked.parse.file.editions[0] === decl && doc.checked.edition === n;
+  return [
+    `\`\`\`rnn\nkeras ${n}\n\`\`\``,
+    EDITION_DOCS[n],
+    ...(inEffect ? [] : [`Not in effect: this file follows keras ${doc.checked.edition}.`]),
+  ].join("\n\n");
+}
+
+/** The line a layer's hover adds when the file's edition changes what it computes. */
+function editionNote(doc: CheckedDocument, layer: LayerInstance): string | undefined {
+  const edition = doc.checked.edition;
+  if (layer.def.appliesDirectly && layer.def.inputs.max > 1) {
+    return edition === 3
+      ? "Under `keras 3` the inputs' masks are ORed; an input without a mask leaves the output unmasked."
+      : "Under `keras 2` the inputs' masks are ANDed (`keras 3` ORs them).";
+  }
+  if (layer.def.describe(layer.config).includes("hard_sigmoid")) {
+    return `Under \`keras ${edition}\`, hard_sigmoid is ${edition === 3 ? "relu6(x + 3) / 6" : "clip(0.2x + 0.5, 0, 1)"}.`;
+  }
+  if (layer.def.recurrent && edition === 3) {
+    return "Under `keras 3`, applied with `initial=` and no `mask=`, it ignores the mask flowing in (its output still carries it).";
+  }
+  return undefined;
+}
+
 /** `fh: f32[1,3]`, then where it comes from. */
 export function bindingHover(doc: CheckedDocument, binding: Binding, model: CheckedModel): string {
   const lines = [`\`\`\`rnn\n${binding.name}: ${formatType(binding.type)}\n\`\`\``];
@@ -75,7 +115,7 @@ export function bindingHover(doc: CheckedDocument, binding: Binding, model: Chec
 export function modelHover(doc: CheckedDocument, decl: Ast.ModelDecl, model: CheckedModel | undefined): string {
   const signature = model ? modelSignature(model) : `model ${decl.name.name}(${decl.inputs.map((i) => i.name.name).join(", ")})`;
   const lines = [`\`\`\`rnn\n${signature}\n\`\`\``];
-  if (model) lines.push(`${model.params.toLocaleString("en-US")} params${model.ok ? "" : " · has errors"}`);
+  if (model) lines.push(`${model.params.toLocaleString("en-US")} params · keras ${doc.checked.edition}${model.ok ? "" : " · has errors"}`);
   const comment = leadingComment(doc, decl);
   if (comment) lines.push(comment);
   return lines.join("\n\n");
@@ -117,6 +157,8 @@ export function layerInstanceHover(doc: CheckedDocument, layer: LayerInstance): 
   lines.push(def.doc);
   const flags = seqAndState(layer);
   if (flags.length) lines.push(flags.join("\n"));
+  const note = editionNote(doc, layer);
+  if (note) lines.push(note);
   lines.push(`Signature: \`${layerSignature(def)}\``);
   return lines.join("\n\n");
 }

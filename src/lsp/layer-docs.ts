@@ -1,7 +1,7 @@
 // The words hover, completion and signature help show for layers, their parameters and the values a
 // parameter takes. All of it comes from the layer registry's own docs (src/layers/), never retyped here.
 import { ACTIVATIONS, INITIALIZERS, LAYERS, type LayerDefinition, type ParamSpec } from "../index.js";
-import { ACTIVATION_DOCS, type Activation } from "../types/activations.js";
+import { ACTIVATION_DOCS, type ActivationName } from "../types/activations.js";
 import { formatInitializer, type Initializer } from "../layers/initializers.js";
 import type { CallKeywordSpec, ParamValue } from "../layers/layer.js";
 
@@ -39,6 +39,8 @@ export function formatDefault(value: ParamValue | undefined): string | undefined
 /** One parameter in a signature: `units`, `seq=false`, `name=…`. */
 export function paramLabel(p: ParamSpec): string {
   if (p.required) return p.name;
+  // A string parameter is written quoted (`score_mode="dot"`); the others' values are bare words.
+  if (p.kind === "string" && typeof p.default === "string") return `${p.name}=${JSON.stringify(p.default)}`;
   return `${p.name}=${formatDefault(p.default) ?? "…"}`;
 }
 
@@ -78,7 +80,7 @@ export function layerMarkdown(def: LayerDefinition): string {
 }
 
 export function activationDoc(name: string): string | undefined {
-  return (ACTIVATIONS as readonly string[]).includes(name) ? ACTIVATION_DOCS[name as Activation] : undefined;
+  return (ACTIVATIONS as readonly string[]).includes(name) ? ACTIVATION_DOCS[name as ActivationName] : undefined;
 }
 
 export type InitializerSpec = (typeof INITIALIZERS)[number];

@@ -99,6 +99,7 @@ function activeConstructorParam(def: LayerDefinition, site: CallSite): number {
 }
 
 function inputLabels(def: LayerDefinition): string[] {
+  if (def.inputNames) return def.inputNames.map((name, i) => (i < def.inputs.min ? name : `${name}?`));
   if (def.inputs.max === 1) return ["x"];
   const names = ["a", "b", "c"].slice(0, Math.max(def.inputs.min, 2));
   return def.inputs.max === Infinity ? [...names, "…"] : names;

@@ -89,6 +89,10 @@ export const Codes = {
   // Resources: what lowering would expand past rnnc's limits (docs/decisions.md).
   TooManyApplications: entry("RNN070", "error", "A model expands to more layer applications than rnnc's limit (model calls inlined)."),
   ModelsNestedTooDeep: entry("RNN071", "error", "Model calls nested deeper than rnnc's limit."),
+
+  // Editions (LANGUAGE.md §6).
+  UnknownEdition: entry("RNN080", "error", "A `keras N` edition other than keras 2 or keras 3."),
+  EditionNotFirst: entry("RNN081", "error", "A `keras N` edition statement that is not the file's first statement."),
 } as const;
 
 export type CodeName = keyof typeof Codes;
@@ -345,6 +349,18 @@ export const Messages = {
     Codes.DuplicateLayerName,
     (a: { model: string; name: string }) =>
       `Another layer of ${a.model} is already named "${a.name}"; weights files match layers by name, so names must be unique.`,
+  ),
+
+  // Editions.
+  unknownEdition: message(
+    Codes.UnknownEdition,
+    (a: { found: string; nearest: 2 | 3 }) =>
+      `There is no Keras edition ${a.found}: write keras 2 (tf.keras, tfjs-layers; the default) or keras 3. Did you mean keras ${a.nearest}?`,
+  ),
+  editionNotFirst: message(
+    Codes.EditionNotFirst,
+    (a: { after: string; duplicate: boolean }) =>
+      `The edition must be the file's first statement; this one comes after ${a.after}. ${a.duplicate ? "A file has one edition: remove this one." : "Move it to the top."}`,
   ),
 
   // Warnings.

@@ -14,6 +14,15 @@ export interface Identifier {
 export interface File {
   kind: "File";
   models: ModelDecl[];
+  /** Every `keras N` statement in source order; the checker accepts one, before the first model. */
+  editions: EditionDecl[];
+  range: Range;
+}
+
+/** `keras 3`: the Keras edition the file follows. The number is as written; the checker judges it. */
+export interface EditionDecl {
+  kind: "Edition";
+  number: { value: number; text: string; range: Range } | undefined;
   range: Range;
 }
 
@@ -126,4 +135,4 @@ export interface ErrorExpr {
   range: Range;
 }
 
-export type Node = File | ModelDecl | InputDecl | TensorTypeExpr | Statement | Expr | Argument | Identifier;
+export type Node = File | EditionDecl | ModelDecl | InputDecl | TensorTypeExpr | Statement | Expr | Argument | Identifier;

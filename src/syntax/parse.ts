@@ -57,7 +57,7 @@ export function parse(text: string): ParseResult {
     const reason = error instanceof Error ? error.message : String(error);
     const range = lineIndex.range(0, 0);
     diagnostics.push(makeDiagnostic(Codes.SyntaxError, range, `the parser could not read this file (${reason})`));
-    file = { kind: "File", models: [], range: lineIndex.range(0, text.length) };
+    file = { kind: "File", models: [], editions: [], range: lineIndex.range(0, text.length) };
   }
 
   const comments = (lexed.groups["comments"] ?? []).map((t) => ({

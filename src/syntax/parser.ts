@@ -8,6 +8,7 @@ import {
   Equals,
   FalseKw,
   Identifier,
+  KerasKw,
   LBrace,
   LBracket,
   LParen,
@@ -76,8 +77,18 @@ export class RnnParser extends CstParser {
   // See MAX_SYNTAX_ERRORS. (`errors` returns a copy, but a short one.)
   private readonly withinErrorBudget = () => this.errors.length < MAX_SYNTAX_ERRORS;
 
+  // An edition may stand anywhere between models: the checker says it belongs first (RNN081).
   readonly file = this.RULE("file", () => {
-    this.MANY({ GATE: this.withinErrorBudget, DEF: () => this.SUBRULE(this.model) });
+    this.MANY({
+      GATE: this.withinErrorBudget,
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.edition) }]),
+    });
+  });
+
+  /** `keras 2` or `keras 3`; the checker judges the number (RNN080). */
+  readonly edition = this.RULE("edition", () => {
+    this.CONSUME(KerasKw);
+    this.CONSUME(NumberLit);
   });
 
   readonly model = this.RULE("model", () => {

@@ -11,6 +11,7 @@ import type {
   Argument,
   Assignment,
   DimExpr,
+  EditionDecl,
   Expr,
   File,
   Identifier as IdentifierNode,
@@ -26,6 +27,7 @@ import {
   Equals,
   FalseKw,
   Identifier,
+  KerasKw,
   LBrace,
   LBracket,
   LParen,
@@ -91,7 +93,16 @@ class AstBuilder {
 
   file(cst: CstNode): File {
     const models = childNodes(cst, "model").flatMap((node) => this.model(node) ?? []);
-    return { kind: "File", models, range: this.lines.range(0, this.lines.text.length) };
+    const editions = childNodes(cst, "edition").flatMap((node) => this.edition(node) ?? []);
+    return { kind: "File", models, editions, range: this.lines.range(0, this.lines.text.length) };
+  }
+
+  private edition(cst: CstNode): EditionDecl | undefined {
+    const keyword = firstToken(cst, KerasKw.name);
+    if (!keyword) return undefined;
+    const token = firstToken(cst, NumberLit.name);
+    const number = token && { value: Number(token.image), text: token.image, range: this.range(token.startOffset, tokenEnd(token)) };
+    return { kind: "Edition", number, range: this.range(keyword.startOffset, token ? tokenEnd(token) : tokenEnd(keyword)) };
   }
 
   private range(start: number, end: number): Range {

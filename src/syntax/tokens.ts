@@ -28,6 +28,8 @@ export const ModelKw = keyword("model");
 export const ReturnKw = keyword("return");
 export const TrueKw = keyword("true");
 export const FalseKw = keyword("false");
+/** `keras 2` / `keras 3`: the Keras edition a file follows (LANGUAGE.md §6). */
+export const KerasKw = keyword("keras");
 
 // The sign is part of the literal: the language has no binary minus, so `axis=-1` is one token.
 export const NumberLit = createToken({
@@ -72,6 +74,7 @@ export const allTokens: TokenType[] = [
   ReturnKw,
   TrueKw,
   FalseKw,
+  KerasKw,
   Identifier,
   NumberLit,
   StringLit,
@@ -99,6 +102,7 @@ const categories = new Map<TokenType, TokenCategory>([
   [ReturnKw, "keyword"],
   [TrueKw, "keyword"],
   [FalseKw, "keyword"],
+  [KerasKw, "keyword"],
   [Identifier, "identifier"],
   [NumberLit, "number"],
   [StringLit, "string"],

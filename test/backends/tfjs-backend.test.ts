@@ -15,7 +15,7 @@ import { tf, useTfjsBackend, type TfjsBackendName } from "./tfjs-setup.js";
 const core: TfjsCore = tf;
 
 const TOLERANCE = 1e-5;
-const EXAMPLES = ["seed.rnn", "tagger.rnn", "stacked.rnn", "seq2seq.rnn"];
+const EXAMPLES = ["seed.rnn", "tagger.rnn", "stacked.rnn", "seq2seq.rnn", "attention-seq2seq.rnn"];
 const example = (file: string) => readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8");
 
 /** Random inputs for a model's declared types: named dims from `sizes`, ids in 0…49 with some padding 0s. */

@@ -540,6 +540,8 @@ describe("every code from RNN010 up is covered here", () => {
       "RNN060",
       "RNN070", // test/guard/budget.test.ts
       "RNN071", // test/guard/budget.test.ts
+      "RNN080", // test/check/editions.test.ts
+      "RNN081", // test/check/editions.test.ts
     ]);
   });
 });

@@ -167,6 +167,8 @@ describe("the TextMate grammar", () => {
         ?.scopes.at(-1);
     const header = "model Tagger(tokens: int[B, T]) {";
     expect(scopeOf(header, "model")).toBe("keyword.other.model.rnn");
+    expect(scopeOf("keras 3", "keras")).toBe("keyword.other.edition.rnn");
+    expect(scopeOf("keras 3", "3")).toBe("constant.numeric.rnn");
     expect(scopeOf(header, "Tagger")).toBe("entity.name.type.model.rnn");
     expect(scopeOf(header, "tokens")).toBe("variable.parameter.input.rnn");
     expect(scopeOf(header, "int")).toBe("storage.type.dtype.rnn");

@@ -40,7 +40,7 @@ for (const job of jobs) {
       );
       try {
         const outputs = model.run(inputs);
-        runs.push({ outputs: outputs.map((o) => ({ shape: o.shape, kind: o.data.constructor.name, data: Array.from(o.data) })) });
+        runs.push({ outputs: outputs.map((o) => ({ shape: o.shape, kind: o.data.constructor.name, data: Array.from(o.data, (v) => (Object.is(v, -0) ? "-0" : v)) })) });
       } catch (e) {
         runs.push({ error: String(e && e.message) });
       }
@@ -120,9 +120,11 @@ export function weightsJson(set: WeightSet): Record<string, unknown> {
   );
 }
 
-export function toTensorData(o: { shape: number[]; kind: string; data: number[] }): TensorData {
+export function toTensorData(o: { shape: number[]; kind: string; data: (number | "-0")[] }): TensorData {
+  // JSON has no -0: the runner sends it as "-0" (Masking with a negative mask_value outputs -0, as Keras's x·0 does).
+  const values = o.data.map((v) => (v === "-0" ? -0 : v));
   const data =
-    o.kind === "Int32Array" ? Int32Array.from(o.data) : o.kind === "Uint8Array" ? Uint8Array.from(o.data) : Float32Array.from(o.data);
+    o.kind === "Int32Array" ? Int32Array.from(values) : o.kind === "Uint8Array" ? Uint8Array.from(values) : Float32Array.from(values);
   return { shape: o.shape, data };
 }
 

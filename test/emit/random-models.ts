@@ -1,6 +1,6 @@
 // Random models that check clean, for comparing compiled modules with the interpreter: chains of
 // every layer (all cells, directions, merges, activations, initializers), masks from embeddings and
-// from inputs, initial states, shared layers, called models, named and numbered dims.
+// from inputs, initial states, shared layers, called models, named and numbered dims, both editions.
 import { Rng } from "../parity/generate.js";
 
 interface Tensor {
@@ -160,15 +160,24 @@ export function randomModel(seed: number): RandomModel {
       tensors.push({ name: out, seq: true, width: u, time: "T" }, { name: again, seq: true, width: u, time: "T" });
       continue;
     }
-    // concat or add of two tensors of one shape (but the last axis, for concat).
+    // concat, or a merge of two tensors of one shape (but the last axis, for concat).
     const a = pick(tensors);
     const partners = tensors.filter((t) => t.seq === a.seq && t.time === a.time);
-    const b = pick(partners);
+    // An element-wise merge takes a partner of a's width (a itself, at least).
+    const b = pick(choice === 8 ? partners : partners.filter((t) => t.width === a.width));
     if (choice === 8 || a.width !== b.width) {
       lines.push(`${out} = concat(${a.name}, ${b.name})`);
       tensors.push({ ...a, name: out, width: a.width + b.width });
     } else {
-      lines.push(`${out} = add(${a.name}, ${b.name})${chance(0.3) ? " |> dropout(0.25)" : ""}`);
+      // add, or another element-wise merge, or (on sequences) attention of one over the other.
+      const merge = pick(["add", "multiply", "average", "maximum", "attention", "attention"]);
+      if (merge === "attention" && a.seq) {
+        const additive = chance(0.3);
+        const mode = pick(["", ", use_scale=true", additive ? ", use_scale=false" : ', score_mode="concat"', ", use_causal_mask=true"]);
+        lines.push(`${out} = ${additive ? "additive_attention" : "attention"}(${a.name}, ${b.name}${mode})`);
+      } else {
+        lines.push(`${out} = ${merge === "attention" ? "add" : merge}(${a.name}, ${b.name})${chance(0.3) ? " |> dropout(0.25)" : ""}`);
+      }
       tensors.push({ ...a, name: out });
     }
   }
@@ -177,8 +186,11 @@ export function randomModel(seed: number): RandomModel {
     produced.length === 0
       ? [tensors[0]!]
       : [...new Set([produced[produced.length - 1]!, pick(produced), ...(chance(0.5) ? [pick(produced)] : [])])];
+  // Drawn last, so that the models drawn before editions existed stay as they were.
+  const edition = chance(0.3) ? ["keras 3", ""] : [];
   const source = [
     `# random model ${seed}`,
+    ...edition,
     ...helperLines,
     `model R(${inputs.join(", ")}) {`,
     ...lines.map((l) => `  ${l}`),

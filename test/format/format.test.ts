@@ -126,6 +126,15 @@ describe("layout", () => {
     );
   });
 
+  it("prints the edition on its own line, a blank line before the first model, comments kept", async () => {
+    expect(fmt("keras   3 model A(x: [1]) { return x }")).toBe("keras 3\n\nmodel A(x: [1]) {\n  return x\n}\n");
+    expect(await formatChecked("# file\nkeras 2 # the default\n\n\nmodel A(x: [1]) { return x }\n")).toBe(
+      "# file\nkeras 2 # the default\n\nmodel A(x: [1]) {\n  return x\n}\n",
+    );
+    // Misplaced or wrong editions are the checker's business: printed where and as they are.
+    expect(fmt("model A(x: [1]) { return x }\nkeras 4")).toBe("model A(x: [1]) {\n  return x\n}\n\nkeras 4\n");
+  });
+
   it("keeps at most one blank line between statements, none at the edges of a body", () => {
     expect(fmt("model A(x: [1]) {\n\n  a = x\n\n\n\n  b = a\n  c = b\n\n}\n")).toBe("model A(x: [1]) {\n  a = x\n\n  b = a\n  c = b\n}\n");
   });

@@ -148,6 +148,7 @@ export const EXAMPLES: readonly { name: string; text: string }[] = readdirSync(e
 /** The language's own tokens (and some near misses), from which token soups are made. */
 export const TOKENS = [
   "model",
+  "keras",
   "(",
   ")",
   "[",
@@ -325,8 +326,10 @@ const modelArb = fc
   .tuple(fc.constantFrom(...MODEL_NAMES), fc.array(inputArb, { maxLength: 3 }), fc.array(statementArb, { maxLength: 6 }))
   .map(([name, inputs, body]) => `model ${name}(${inputs.join(", ")}) {\n${body.map((s) => `  ${s}\n`).join("")}}\n`);
 
-/** A file of one to three syntactically valid models, mostly meaningless. */
-export const programArb: fc.Arbitrary<string> = fc.array(modelArb, { minLength: 1, maxLength: 3 }).map((models) => models.join("\n"));
+/** A file of one to three syntactically valid models, mostly meaningless, often after an edition (not always a real one). */
+export const programArb: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom("", "", "keras 2\n", "keras 3\n\n", "keras 4\n"), fc.array(modelArb, { minLength: 1, maxLength: 3 }))
+  .map(([edition, models]) => edition + models.join("\n"));
 
 // A plausible program: inputs of the usual shapes, and each statement a layer applied to an input or
 // an earlier binding, with arguments that are mostly right. It reaches the layers' shape rules (and

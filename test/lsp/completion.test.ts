@@ -63,8 +63,12 @@ describe("completion of names in scope", () => {
     expect(labels).toEqual(expect.arrayContaining(["return", "a", "x"]));
   });
 
-  it("offers the model snippet at the top level", async () => {
-    expect(await client.completionLabels("<|>")).toEqual(["model"]);
+  it("offers the model snippet at the top level, and the editions where the file starts", async () => {
+    expect(await client.completionLabels("<|>")).toEqual(["keras 2", "keras 3", "model"]);
+    expect(await client.completionLabels("# a model\n<|>")).toEqual(["keras 2", "keras 3", "model"]);
+    expect(await client.completionLabels("model A(x: [1]) {\n  return x\n}\n<|>")).toEqual(["model"]);
+    expect(await client.completionLabels("keras 3\n<|>")).toEqual(["model"]);
+    expect(await client.completionLabels("keras <|>")).toEqual(["2", "3"]);
   });
 });
 
@@ -106,6 +110,17 @@ describe("completion of keyword arguments", () => {
 });
 
 describe("completion of values", () => {
+  it("offers the regularizers and constraints Keras has, none first", async () => {
+    expect(await client.completionLabels(inModel("b = gru(8, kernel_regularizer=<|>)(a)"))).toEqual([
+      "none",
+      "l1",
+      "l2",
+      "l1_l2",
+      "orthogonal_regularizer",
+    ]);
+    expect(await client.completionLabels(inModel("b = bilstm(8, bias_constraint=<|>)(a)"))).toContain("max_norm");
+  });
+
   it("offers the activations after activation=", async () => {
     expect(await client.completionLabels(inModel("b = lstm(8, activation=<|>)(a)"))).toEqual([
       "tanh",
@@ -202,6 +217,12 @@ describe("signature help", () => {
     const signature = help!.signatures[0]!;
     expect(signature.label).toBe("concat(a, b, …, axis=-1, name=…)");
     expect(help!.activeParameter).toBe(1);
+  });
+
+  it("names attention's tensors: query, value and the optional key", async () => {
+    const help = await client.signatureHelp(inModel("b = attention(a, a, <|>)"));
+    expect(help!.signatures[0]!.label).toMatch(/^attention\(query, value, key\?, use_scale=false, score_mode="dot", /);
+    expect(help!.activeParameter).toBe(2);
   });
 
   it("shows an initializer's arguments", async () => {

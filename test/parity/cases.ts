@@ -26,6 +26,7 @@ import {
   tfjsOutputs,
   tfjsSupports,
   weightSet,
+  initialNames,
   type RecurrentSpec,
 } from "./generate.js";
 import {
@@ -44,6 +45,8 @@ import {
   type Weight,
 } from "./reference.js";
 import { runTfjsDense, runTfjsRecurrent, tfjsReady } from "./tfjs.js";
+import { attentionCases, mergeCases } from "./attention-cases.js";
+import { sequenceLayerCases } from "./sequence-cases.js";
 
 /** Absolute tolerance of every comparison (float32 backends against float64 and float32 oracles). */
 export const TOLERANCE = 1e-5;
@@ -275,7 +278,7 @@ function embeddingCases(): ParityCase[] {
 // ---------------------------------------------------------------------------------------------
 // Dense.
 
-function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: boolean): ParityCase {
+function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: boolean, edition: 2 | 3 = 2): ParityCase {
   const rng = new Rng(seedOf(name));
   const B = rng.int(1, 3);
   const T = rng.int(1, 5);
@@ -294,12 +297,18 @@ function denseCase(name: string, rank: 2 | 3, activation: Activation, useBias: b
   return {
     name: `${name} [B${B}${rank === 3 ? ` T${T}` : ""} F${F} u${u}]`,
     group: "dense",
-    source: `model M(x: [${dims}]) {\n  return dense(${args.join(", ")})(x)\n}\n`,
+    source: `${edition === 3 ? editionLine(3) : ""}model M(x: [${dims}]) {\n  return dense(${args.join(", ")})(x)\n}\n`,
     model: "M",
     weights: weightSet({ d: weights }),
     inputs: { x: tensorF32(input) },
-    reference: memo(() => [rank === 3 ? denseSeq(x, weights, activation) : denseRows(input as Mat, weights, activation)]),
-    tfjs: async () => [await runTfjsDense(u, activation, useBias, weights, tensorF32(input))],
+    reference: memo(() => {
+      const computed = edition === 3 && activation === "hard_sigmoid" ? "hard_sigmoid3" : activation;
+      return [rank === 3 ? denseSeq(x, weights, computed) : denseRows(input as Mat, weights, computed)];
+    }),
+    // tfjs-layers' hard_sigmoid is Keras 2's.
+    ...(edition === 3 && activation === "hard_sigmoid"
+      ? {}
+      : { tfjs: async () => [await runTfjsDense(u, activation, useBias, weights, tensorF32(input))] }),
   };
 }
 
@@ -310,6 +319,8 @@ function denseCases(): ParityCase[] {
     denseCase("dense rank 3 softmax", 3, "softmax", true),
     denseCase("dense rank 3 tanh use_bias=false", 3, "tanh", false),
     denseCase("dense rank 2 sigmoid", 2, "sigmoid", true),
+    denseCase("dense rank 3 hard_sigmoid", 3, "hard_sigmoid", true),
+    denseCase("keras 3 dense rank 3 hard_sigmoid", 3, "hard_sigmoid", true, 3),
   ];
 }
 
@@ -589,8 +600,152 @@ function seedCases(): ParityCase[] {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Editions (LANGUAGE.md §6) and zero_output_for_mask.
+
+function editionCases(): ParityCase[] {
+  const cases: ParityCase[] = [];
+  const [, lstm] = VARIANTS as [Variant, Variant, Variant, Variant];
+  // Keras 3's hard_sigmoid as the output and the gates' activation, plain and bidirectional.
+  for (const v of VARIANTS) {
+    const name = `keras 3 ${v.label} hard_sigmoid`;
+    const rng = new Rng(seedOf(name));
+    const fixed: Partial<RecurrentSpec> = {
+      edition: 3,
+      activation: "hard_sigmoid",
+      recurrentActivation: "hard_sigmoid",
+      seq: true,
+      state: true,
+    };
+    cases.push(recurrentCase("keras 3", name, spec(rng, v, { ...fixed, initial: rng.bool(0.5) })));
+  }
+  const biName = "keras 3 bilstm recurrent_activation=hard_sigmoid";
+  cases.push(
+    recurrentCase(
+      "keras 3",
+      biName,
+      spec(new Rng(seedOf(biName)), lstm, { edition: 3, recurrentActivation: "hard_sigmoid", seq: true, merge: "concat" }),
+    ),
+  );
+  // zero_output_for_mask on every plain cell: masked steps output zeros (states still carried).
+  for (const v of VARIANTS) {
+    for (const seq of [true, false]) {
+      const name = `zero_output_for_mask ${v.label} seq=${seq}`;
+      const rng = new Rng(seedOf(name));
+      cases.push(
+        recurrentCase(
+          "zero_output_for_mask",
+          name,
+          spec(rng, v, { zeroOutputForMask: true, mask: true, seq, state: true, initial: true, B: 3, T: rng.int(2, 6) }),
+        ),
+      );
+    }
+  }
+  for (const edition of [2, 3] as const) {
+    for (const merge of [undefined, "concat"] as const) cases.push(initialWithMaskCase(edition, merge));
+    for (const merge of ["add", "concat"] as const) {
+      cases.push(mergedMaskCase(edition, merge, true));
+      cases.push(mergedMaskCase(edition, merge, false));
+    }
+  }
+  return cases;
+}
+
+/** `keras N` as a file's first line, for sources built here. */
+const editionLine = (edition: 2 | 3) => `keras ${edition}\n`;
+
+/** A mask from embedding(mask_zero=true) reaching a layer applied with initial=: honoured under keras 2, ignored under keras 3. */
+function initialWithMaskCase(edition: 2 | 3, merge: "concat" | undefined): ParityCase {
+  const name = `keras ${edition} initial= with an incoming mask${merge ? " bidirectional" : ""}`;
+  const rng = new Rng(seedOf(name));
+  const vocab = rng.int(3, 10);
+  const D = rng.int(1, 4);
+  const s = spec(rng, VARIANTS[1]!, { seq: true, state: true, initial: true, F: D, B: 3, T: rng.int(2, 6), ...(merge ? { merge } : {}) });
+  const table = randomWeight(rng, [vocab, D], -1, 1);
+  const ids = randomMask(rng, s.B, s.T, 1).map((row) => row.map((used) => (used ? rng.int(1, vocab - 1) : 0)));
+  const data = randomData({ ...s, mask: false }, rng);
+  const init = initialNames(s);
+  const outs = Array.from({ length: outputCount(s) }, (_, i) => `o${i}`);
+  const source =
+    editionLine(edition) +
+    `model M(ids: int[${s.B}, ${s.T}], ${init.map((n) => `${n}: [${s.B}, ${s.units}]`).join(", ")}) {\n` +
+    `  e = embedding(${vocab}, ${D}, mask_zero=true, name="emb")(ids)\n` +
+    `  ${outs.join(", ")} = ${layerText(s)}(e, initial=(${init.join(", ")}))\n` +
+    `  return ${outs.join(", ")}\n}\n`;
+  const { x: _x, ...initialInputs } = recurrentInputs(s, data);
+  return {
+    name: `${name} [${sizes(s)}]`,
+    group: "keras 3 masks",
+    source,
+    model: "M",
+    weights: weightSet({ emb: [table], [LAYER_NAME]: data.weights }),
+    inputs: { ids: tensorI32(ids), ...initialInputs },
+    reference: memo(() => {
+      const e = embedding(ids, table);
+      return referenceOutputs(s, { ...data, x: e.output, ...(edition === 2 ? { mask: e.mask } : {}) });
+    }),
+  };
+}
+
+/**
+ * A merge of a masked embedding with another masked embedding (`bothMasked`) or an unmasked tensor,
+ * into an LSTM: keras 2 ANDs the masks there are, keras 3 ORs them and drops the mask when an input has none.
+ */
+function mergedMaskCase(edition: 2 | 3, merge: "add" | "concat", bothMasked: boolean): ParityCase {
+  const name = `keras ${edition} ${merge} of ${bothMasked ? "two masked inputs" : "a masked and an unmasked input"}`;
+  const rng = new Rng(seedOf(name));
+  const vocab = rng.int(3, 10);
+  const D = rng.int(1, 4);
+  const F = merge === "concat" ? 2 * D : D;
+  const s = spec(rng, VARIANTS[1]!, { seq: true, state: true, F, B: 5, T: rng.int(3, 6) });
+  const tables = [randomWeight(rng, [vocab, D], -1, 1), randomWeight(rng, [vocab, D], -1, 1)];
+  const idsOf = (offset: number) => randomMask(rng, s.B, s.T, offset).map((row) => row.map((used) => (used ? rng.int(1, vocab - 1) : 0)));
+  const ids = [idsOf(0), idsOf(2)];
+  const other = randomSeq(rng, s.B, s.T, D);
+  const data = randomData({ ...s, mask: false, initial: false }, rng);
+  const secondInput = bothMasked ? `ids2: int[${s.B}, ${s.T}]` : `z: [${s.B}, ${s.T}, ${D}]`;
+  const second = bothMasked ? `embedding(${vocab}, ${D}, mask_zero=true, name="emb2")(ids2)` : "z";
+  const source =
+    editionLine(edition) +
+    `model M(ids1: int[${s.B}, ${s.T}], ${secondInput}) {\n` +
+    `  e = embedding(${vocab}, ${D}, mask_zero=true, name="emb1")(ids1)\n` +
+    `  o0, o1, o2 = ${layerText(s)}(${merge}(e, ${second}))\n` +
+    `  return o0, o1, o2\n}\n`;
+  return {
+    name: `${name} [${sizes(s)}]`,
+    group: "keras 3 masks",
+    source,
+    model: "M",
+    weights: weightSet({ emb1: [tables[0]!], ...(bothMasked ? { emb2: [tables[1]!] } : {}), [LAYER_NAME]: data.weights }),
+    inputs: { ids1: tensorI32(ids[0]!), ...(bothMasked ? { ids2: tensorI32(ids[1]!) } : { z: tensorF32(other) }) },
+    reference: memo(() => {
+      const a = embedding(ids[0]!, tables[0]!);
+      const b = bothMasked ? embedding(ids[1]!, tables[1]!) : { output: other, mask: undefined };
+      const x = a.output.map((steps, i) =>
+        steps.map((row, t) => (merge === "add" ? row.map((v, k) => v + b.output[i]![t]![k]!) : [...row, ...b.output[i]![t]!])),
+      );
+      const masks = [a.mask, ...(b.mask ? [b.mask] : [])];
+      const combine = (i: number, t: number) => (edition === 2 ? masks.every((m) => m[i]![t]) : masks.some((m) => m[i]![t]));
+      const mask = edition === 3 && !b.mask ? undefined : a.mask.map((row, i) => row.map((_, t) => combine(i, t)));
+      return referenceOutputs(s, { ...data, x, ...(mask ? { mask } : {}) });
+    }),
+  };
+}
+
 /** Every parity case, in a stable order. */
-export const CASES: readonly ParityCase[] = [...recurrentCases(), ...embeddingCases(), ...denseCases(), ...stackedCases(), ...seedCases()];
+export const CASES: readonly ParityCase[] = [
+  ...recurrentCases(),
+  ...embeddingCases(),
+  ...denseCases(),
+  ...stackedCases(),
+  ...seedCases(),
+  // layers-a: masking, activation, layer_norm, conv1d, global pooling, flatten
+  ...sequenceLayerCases(),
+  // attention and the element-wise merges (attention-cases.ts)
+  ...attentionCases(),
+  ...mergeCases(),
+  ...editionCases(),
+];
 
 export interface RunCasesOptions {
   /** Also compare with tfjs-layers where a case has it (default true). */

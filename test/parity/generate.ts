@@ -121,6 +121,15 @@ export interface RecurrentSpec {
   F: number;
   initial: boolean;
   mask: boolean;
+  /** The file's edition (`keras 3` as its first statement); absent: keras 2, the default. */
+  edition?: 3;
+  /** Keras `zero_output_for_mask` on a plain layer. */
+  zeroOutputForMask?: boolean;
+}
+
+/** An activation as the spec's edition computes it: `hard_sigmoid` is Keras 3's under `keras 3`. */
+function editionActivation(spec: RecurrentSpec, a: Activation): Activation {
+  return spec.edition === 3 && a === "hard_sigmoid" ? "hard_sigmoid3" : a;
 }
 
 export interface RecurrentData {
@@ -161,7 +170,7 @@ export function randomData(spec: RecurrentSpec, rng: Rng): RecurrentData {
   return data;
 }
 
-function initialNames(spec: RecurrentSpec): string[] {
+export function initialNames(spec: RecurrentSpec): string[] {
   const names = STATE_NAMES[spec.cell];
   if (spec.merge === undefined) return names.map((n) => `${n}0`);
   return [...names.map((n) => `f${n}0`), ...names.map((n) => `b${n}0`)];
@@ -182,6 +191,7 @@ export function layerText(spec: RecurrentSpec, name = LAYER_NAME): string {
   if (spec.cell !== "simple_rnn" && spec.recurrentActivation !== "sigmoid") args.push(`recurrent_activation=${spec.recurrentActivation}`);
   if (!spec.useBias) args.push("use_bias=false");
   if (spec.cell === "gru" && !spec.resetAfter) args.push("reset_after=false");
+  if (spec.zeroOutputForMask) args.push("zero_output_for_mask=true");
   const cell = DSL_CELL[spec.cell];
   if (spec.merge === undefined) return `${cell}(${[...args, `name="${name}"`].join(", ")})`;
   if (spec.shorthand) return `bi${cell}(${[...args, `merge=${spec.merge}`, `name="${name}"`].join(", ")})`;
@@ -199,7 +209,7 @@ export function recurrentSource(spec: RecurrentSpec): string {
   else if (init.length > 1) callArgs.push(`initial=(${init.join(", ")})`);
   if (spec.mask) callArgs.push("mask=m");
   const outs = Array.from({ length: outputCount(spec) }, (_, i) => `o${i}`);
-  return `model M(${params.join(", ")}) {\n  ${outs.join(", ")} = ${layerText(spec)}(${callArgs.join(", ")})\n  return ${outs.join(", ")}\n}\n`;
+  return `${spec.edition === 3 ? "keras 3\n\n" : ""}model M(${params.join(", ")}) {\n  ${outs.join(", ")} = ${layerText(spec)}(${callArgs.join(", ")})\n  return ${outs.join(", ")}\n}\n`;
 }
 
 export function tensorF32(v: Nested): TensorData {
@@ -235,21 +245,25 @@ export function referenceOutputs(spec: RecurrentSpec, data: RecurrentData, maskS
   const cell = {
     kind: spec.cell,
     units: spec.units,
-    activation: spec.activation,
-    recurrentActivation: spec.recurrentActivation,
+    activation: editionActivation(spec, spec.activation),
+    recurrentActivation: editionActivation(spec, spec.recurrentActivation),
     useBias: spec.useBias,
     resetAfter: spec.resetAfter,
     returnSequences: spec.seq,
     returnState: spec.state,
     maskSemantics,
   };
-  if (spec.merge === undefined) return rnnLayer({ ...cell, goBackwards: spec.backwards }, data.weights, data.x, data.initial, data.mask);
+  if (spec.merge === undefined) {
+    const plain = { ...cell, goBackwards: spec.backwards, zeroOutputForMask: spec.zeroOutputForMask === true };
+    return rnnLayer(plain, data.weights, data.x, data.initial, data.mask);
+  }
   return bidirectionalLayer({ ...cell, merge: spec.merge }, data.weights, data.x, data.initial, data.mask);
 }
 
-/** Whether tfjs-layers can run this layer at all (its GRU has no reset_after=true). */
+/** Whether tfjs-layers can run this layer at all (its GRU has no reset_after=true, its hard_sigmoid is Keras 2's). */
 export function tfjsSupports(spec: RecurrentSpec): boolean {
-  return !(spec.cell === "gru" && spec.resetAfter);
+  const keras3HardSigmoid = spec.edition === 3 && [spec.activation, spec.recurrentActivation].includes("hard_sigmoid");
+  return !(spec.cell === "gru" && spec.resetAfter) && !keras3HardSigmoid;
 }
 
 export function tfjsOutputs(spec: RecurrentSpec, data: RecurrentData): Promise<TfjsOutput[]> {

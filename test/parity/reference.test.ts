@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compareOutputs } from "./compare.js";
 import { maskAgreement, randomData, referenceOutputs, Rng, seedOf, tfjsOutputs, type RecurrentSpec } from "./generate.js";
-import { activate, denseSeq, flatten, type Activation, type CellKind, type Merge } from "./reference.js";
+import { activate, conv1d, denseSeq, flatten, type Activation, type CellKind, type Merge } from "./reference.js";
+import { sequenceLayerCases } from "./sequence-cases.js";
 import { runTfjsDense, tfjsReady, tfjsTensorCount } from "./tfjs.js";
 
 const TOL = 1e-5;
@@ -227,11 +228,45 @@ describe("the float64 reference agrees with tfjs-layers", () => {
     expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
   });
 
+  it("Keras 3's hard_sigmoid is relu6(x + 3) / 6, i.e. clip(x/6 + 0.5, 0, 1)", () => {
+    expect(activate("hard_sigmoid3", [-4, -3, -1.5, 0, 1.5, 3, 4])).toEqual([0, 0, 0.25, 0.5, 0.75, 1, 1]);
+  });
+
   it("the harness leaves no tensor behind", async () => {
     const before = tfjsTensorCount();
     const { spec } = unmasked[0]!;
     await tfjsOutputs(spec, randomData(spec, new Rng(1)));
     await tfjsOutputs(masked[3]!.spec, randomData(masked[3]!.spec, new Rng(1)));
     expect(tfjsTensorCount()).toBe(before);
+  });
+});
+
+// The reference's masking, activation, layer_norm, conv1d, pooling and flatten, against tfjs-layers on
+// every case of sequence-cases.ts that tfjs computes (masks aside: tfjs's recurrent masking differs).
+describe("the sequence layers' reference against tfjs-layers", () => {
+  beforeAll(async () => {
+    await tfjsReady();
+  });
+  const cases = sequenceLayerCases().filter((c) => c.tfjs !== undefined);
+
+  it("covers every layer tfjs-layers has", () => {
+    expect(new Set(cases.map((c) => c.group))).toEqual(
+      new Set(["conv1d", "layer_norm", "activation layer", "global pooling", "flatten", "masking"]),
+    );
+  });
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      expect(compareOutputs(await c.tfjs!(), c.reference(), TOL)).toEqual([]);
+    });
+  }
+
+  it("a causal conv1d is a valid one on the input with (k-1)·d zero steps in front", () => {
+    const x = [[[1], [2], [3]]];
+    const kernel = { shape: [2, 1, 1], data: [10, 1] };
+    const cfg = { kernelSize: 2, strides: 1, dilation: 1, activation: "linear" as const };
+    expect(conv1d(x, [kernel], { ...cfg, padding: "causal" })).toEqual([[[1], [12], [23]]]);
+    expect(conv1d(x, [kernel], { ...cfg, padding: "valid" })).toEqual([[[12], [23]]]);
+    expect(conv1d(x, [kernel], { ...cfg, padding: "same" })).toEqual([[[12], [23], [30]]]);
   });
 });

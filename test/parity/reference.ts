@@ -6,7 +6,8 @@
 // of sequences `number[][][]` ([B][T][n]). Weights are in Keras `get_weights()` layout (§3), given as
 // flat row-major arrays with their shapes.
 
-export type Activation = "tanh" | "sigmoid" | "relu" | "softmax" | "linear" | "hard_sigmoid";
+/** `hard_sigmoid3` is Keras 3's hard_sigmoid, what `hard_sigmoid` means in a `keras 3` file (LANGUAGE.md §6). */
+export type Activation = "tanh" | "sigmoid" | "relu" | "softmax" | "linear" | "hard_sigmoid" | "hard_sigmoid3";
 export type CellKind = "simple_rnn" | "gru" | "lstm";
 export type Merge = "concat" | "sum" | "mul" | "ave" | "none";
 
@@ -36,6 +37,9 @@ export function activate(kind: Activation, v: Vec): Vec {
       return v.slice();
     case "hard_sigmoid":
       return v.map((x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)));
+    case "hard_sigmoid3":
+      // Keras 3: relu6(x + 3) / 6.
+      return v.map((x) => Math.min(6, Math.max(0, x + 3)) / 6);
     case "softmax": {
       const m = Math.max(...v);
       const e = v.map((x) => Math.exp(x - m));
@@ -390,4 +394,172 @@ export function unflatten(data: ArrayLike<number>, shape: readonly number[]): Ne
     return Array.from({ length: shape[axis]! }, () => build(axis + 1));
   };
   return build(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking, Activation, LayerNormalization, Conv1D, global pooling, Flatten (LANGUAGE.md §7), from
+// Keras's definitions: written from the formulas, not from rnnc's kernels.
+
+/** Keras Masking: the mask (some feature ≠ value) and the input with masked steps zeroed. */
+export function masking(x: Seq, value: number): { output: Seq; mask: boolean[][] } {
+  const mask = x.map((steps) => steps.map((v) => v.some((f) => f !== value)));
+  return { output: x.map((steps, b) => steps.map((v, t) => (mask[b]![t] ? v.slice() : v.map(() => 0)))), mask };
+}
+
+/** An activation on every vector of the last axis, whatever the rank. */
+export function activateNested(kind: Activation, x: Nested): Nested {
+  if (!Array.isArray(x)) throw new Error("activate: a scalar");
+  if (x.length === 0 || !Array.isArray(x[0])) return activate(kind, x as Vec);
+  return x.map((inner) => activateNested(kind, inner));
+}
+
+/** LayerNormalization over the last axis: (v - mean) / sqrt(var + epsilon) · gamma + beta. */
+export function layerNorm(x: Nested, epsilon: number, gamma: Weight | undefined, beta: Weight | undefined): Nested {
+  if (!Array.isArray(x)) throw new Error("layer_norm: a scalar");
+  if (x.length > 0 && Array.isArray(x[0])) return x.map((inner) => layerNorm(inner, epsilon, gamma, beta));
+  const v = x as Vec;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
+  const sd = Math.sqrt(variance + epsilon);
+  return v.map((f, i) => ((f - mean) / sd) * (gamma ? gamma.data[i]! : 1) + (beta ? beta.data[i]! : 0));
+}
+
+export interface Conv1dConfig {
+  kernelSize: number;
+  strides: number;
+  dilation: number;
+  padding: "valid" | "same" | "causal";
+  activation: Activation;
+}
+
+/**
+ * Keras Conv1D, channels last: out[t] = act(bias + Σ_j x[t·s + j·d − left] · K[j]), zeros outside x.
+ * "valid": no padding; "causal": (k−1)·d zeros on the left; "same" (TensorFlow's rule): out length
+ * ceil(T/s), total padding max((out−1)·s + (k−1)·d + 1 − T, 0), its floor half on the left.
+ */
+export function conv1d(x: Seq, weights: readonly Weight[], cfg: Conv1dConfig): Seq {
+  const [k, F, filters] = weights[0]!.shape as [number, number, number];
+  const K = weights[0]!.data;
+  const bias = weights[1]?.data;
+  const T = x[0]?.length ?? 0;
+  const span = (k - 1) * cfg.dilation + 1;
+  let outT: number;
+  let left: number;
+  if (cfg.padding === "valid") {
+    outT = Math.floor((T - span) / cfg.strides) + 1;
+    left = 0;
+  } else if (cfg.padding === "causal") {
+    outT = Math.floor((T - 1) / cfg.strides) + 1;
+    left = span - 1;
+  } else {
+    outT = Math.ceil(T / cfg.strides);
+    left = Math.floor(Math.max((outT - 1) * cfg.strides + span - T, 0) / 2);
+  }
+  return x.map((steps) =>
+    Array.from({ length: outT }, (_, t) => {
+      const acc = Array.from({ length: filters }, (_, o) => (bias ? bias[o]! : 0));
+      for (let j = 0; j < k; j++) {
+        const s = t * cfg.strides + j * cfg.dilation - left;
+        if (s < 0 || s >= T) continue;
+        for (let f = 0; f < F; f++) for (let o = 0; o < filters; o++) acc[o]! += steps[s]![f]! * K[(j * F + f) * filters + o]!;
+      }
+      return activate(cfg.activation, acc);
+    }),
+  );
+}
+
+/** GlobalAveragePooling1D: the mean over time, over the kept steps with a mask (0/0 = NaN when none). */
+export function globalAvgPool(x: Seq, mask?: readonly (readonly boolean[])[]): Mat {
+  return x.map((steps, b) => {
+    const kept = steps.filter((_, t) => !mask || mask[b]![t]);
+    const F = steps[0]?.length ?? 0;
+    return Array.from({ length: F }, (_, f) => kept.reduce((a, v) => a + v[f]!, 0) / kept.length);
+  });
+}
+
+/** GlobalMaxPooling1D: the max over every step (Keras's takes no mask). */
+export function globalMaxPool(x: Seq): Mat {
+  return x.map((steps) => steps[0]!.map((_, f) => Math.max(...steps.map((v) => v[f]!))));
+}
+
+/** Flatten: every axis after the batch into one. */
+export function flattenLayer(x: Nested[]): Mat {
+  return x.map((sample) => flatten(sample).data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attention and the element-wise merges, written from Keras 3.15's source
+// (keras/src/layers/attention/attention.py, additive_attention.py, merging/*.py); tfjs-layers has no
+// Attention layer to check against.
+
+export interface AttentionRefConfig {
+  /** "dot": q·k; "concat": cw · Σ tanh(scale · (q + k)); "additive": Σ scale_d · tanh(q_d + k_d). */
+  score: "dot" | "concat" | "additive";
+  /** dot, concat: the scalar `scale` (use_scale); additive: the vector `scale` [D]; absent: none. */
+  scale?: number | Vec;
+  /** concat: `concat_score_weight`. */
+  concatWeight?: number;
+  causal?: boolean;
+}
+
+/**
+ * Keras's Attention / AdditiveAttention: `q` [B][Tq][D], `v` [B][Tv][Dv], `k` [B][Tv][D] (v when
+ * absent), masks [B][T] (true = used). Returns the output [B][Tq][Dv] and the weights [B][Tq][Tv].
+ */
+export function attentionRef(
+  cfg: AttentionRefConfig,
+  q: Seq,
+  v: Seq,
+  k: Seq = v,
+  qMask?: readonly (readonly boolean[])[],
+  vMask?: readonly (readonly boolean[])[],
+): { output: Seq; weights: Seq } {
+  const output: Seq = [];
+  const weights: Seq = [];
+  q.forEach((steps, b) => {
+    const outRows: Mat = [];
+    const weightRows: Mat = [];
+    steps.forEach((qi, i) => {
+      const scores = k[b]!.map((kj, j) => {
+        let s: number;
+        if (cfg.score === "dot") {
+          s = qi.reduce((acc, x, d) => acc + x * kj[d]!, 0);
+          if (cfg.scale !== undefined) s *= cfg.scale as number;
+        } else if (cfg.score === "concat") {
+          const c = (cfg.scale as number | undefined) ?? 1;
+          s = cfg.concatWeight! * qi.reduce((acc, x, d) => acc + Math.tanh(c * (x + kj[d]!)), 0);
+        } else {
+          const scale = cfg.scale as Vec | undefined;
+          s = qi.reduce((acc, x, d) => acc + (scale ? scale[d]! : 1) * Math.tanh(x + kj[d]!), 0);
+        }
+        const hidden = (vMask !== undefined && !vMask[b]![j]) || (cfg.causal === true && j > i);
+        // Keras computes in float32: `score - 1e9` there loses the score (it rounds to a multiple of
+        // 64), so a query whose every value step is hidden weighs them all equally.
+        return hidden ? Math.fround(Math.fround(s) - 1e9) : s;
+      });
+      const w = activate("softmax", scores);
+      weightRows.push(w);
+      const used = qMask === undefined || qMask[b]![i]!;
+      const dv = v[b]![0]?.length ?? 0;
+      outRows.push(Array.from({ length: dv }, (_, e) => (used ? w.reduce((acc, wj, j) => acc + wj * v[b]![j]![e]!, 0) : 0)));
+    });
+    output.push(outRows);
+    weights.push(weightRows);
+  });
+  return { output, weights };
+}
+
+/** Keras's Multiply, Average, Maximum over tensors of one shape (values only: masks do not change them in Keras 2). */
+export function mergeRef(kind: "multiply" | "average" | "maximum", inputs: readonly Nested[]): Nested {
+  const combine = (values: number[]): number =>
+    kind === "multiply"
+      ? values.reduce((a, b) => a * b)
+      : kind === "maximum"
+        ? Math.max(...values)
+        : values.reduce((a, b) => a + b) / values.length;
+  const walk = (items: readonly Nested[]): Nested =>
+    Array.isArray(items[0])
+      ? (items[0] as Nested[]).map((_, i) => walk(items.map((x) => (x as Nested[])[i]!)))
+      : combine(items as number[]);
+  return walk(inputs);
 }

@@ -29,6 +29,8 @@ const TFJS_ACTIVATION: Record<Activation, string> = {
   softmax: "softmax",
   linear: "linear",
   hard_sigmoid: "hardSigmoid",
+  // tfjs-layers has only Keras 2's: this name makes it throw, were it ever asked (generate.ts tfjsSupports).
+  hard_sigmoid3: "keras3HardSigmoidIsNotInTfjs",
 };
 
 export interface TfjsRecurrentSpec {
@@ -174,4 +176,95 @@ export async function runTfjsDense(
 /** The number of tensors tfjs holds: a test can check the harness leaks none. */
 export function tfjsTensorCount(): number {
   return tf.memory().numTensors;
+}
+
+/** The tfjs-layers layer for an rnnc layer of LANGUAGE.md §7 (options passed explicitly, as Keras's defaults). */
+export type TfjsSequenceLayer =
+  | {
+      kind: "conv1d";
+      filters: number;
+      kernelSize: number;
+      strides: number;
+      padding: "valid" | "same" | "causal";
+      dilation: number;
+      activation: Activation;
+      useBias: boolean;
+    }
+  | { kind: "layer_norm"; epsilon: number; center: boolean; scale: boolean }
+  | { kind: "masking"; maskValue: number }
+  | { kind: "activation"; activation: Activation }
+  | { kind: "global_avg_pool1d" }
+  | { kind: "global_max_pool1d" }
+  | { kind: "flatten" };
+
+function sequenceLayer(spec: TfjsSequenceLayer): tf.layers.Layer {
+  switch (spec.kind) {
+    case "conv1d":
+      return tf.layers.conv1d({
+        filters: spec.filters,
+        kernelSize: spec.kernelSize,
+        strides: spec.strides,
+        padding: spec.padding,
+        dilationRate: spec.dilation,
+        activation: TFJS_ACTIVATION[spec.activation] as "linear",
+        useBias: spec.useBias,
+      });
+    case "layer_norm":
+      return tf.layers.layerNormalization({ axis: -1, epsilon: spec.epsilon, center: spec.center, scale: spec.scale });
+    case "masking":
+      return tf.layers.masking({ maskValue: spec.maskValue });
+    case "activation":
+      return tf.layers.activation({ activation: TFJS_ACTIVATION[spec.activation] as "linear" });
+    case "global_avg_pool1d":
+      return tf.layers.globalAveragePooling1d();
+    case "global_max_pool1d":
+      return tf.layers.globalMaxPooling1d();
+    case "flatten":
+      return tf.layers.flatten();
+  }
+}
+
+/** One tfjs-layers layer of LANGUAGE.md §7 on `x` (flat data and shape) with Keras-layout weights. */
+export async function runTfjsSequenceLayer(
+  spec: TfjsSequenceLayer,
+  weights: readonly Weight[],
+  x: { shape: number[]; data: ArrayLike<number> },
+): Promise<TfjsOutput> {
+  await tfjsReady();
+  const tensors: tf.Tensor[] = [];
+  const track = <T extends tf.Tensor>(t: T): T => {
+    tensors.push(t);
+    return t;
+  };
+  try {
+    const layer = sequenceLayer(spec);
+    const input = track(tf.tensor(Float32Array.from(x.data), x.shape, "float32"));
+    track(layer.apply(input) as tf.Tensor);
+    if (weights.length > 0) layer.setWeights(weights.map((w) => track(toTensor(w))));
+    const result = track(layer.apply(input) as tf.Tensor);
+    const [out] = await collect(result);
+    layer.dispose();
+    return out!;
+  } finally {
+    for (const t of tensors) if (!t.isDisposed) t.dispose();
+  }
+}
+
+/** tf.layers.multiply / average / maximum on tensors of one shape. */
+export async function runTfjsMerge(
+  kind: "multiply" | "average" | "maximum",
+  inputs: readonly { shape: number[]; data: ArrayLike<number> }[],
+): Promise<TfjsOutput> {
+  await tfjsReady();
+  const tensors = inputs.map((x) => tf.tensor(Float32Array.from(x.data), x.shape, "float32"));
+  try {
+    const layer = tf.layers[kind]({});
+    const result = layer.apply(tensors) as tf.Tensor;
+    tensors.push(result);
+    const [out] = await collect(result);
+    layer.dispose();
+    return out!;
+  } finally {
+    for (const t of tensors) if (!t.isDisposed) t.dispose();
+  }
 }

@@ -1,15 +1,17 @@
 // The CPU backend: plans a graph for concrete input shapes — every value's shape, one buffer per
 // value, one closure per node — then runs the closures. A run allocates nothing but its results;
 // a new set of input shapes gets (and caches) a new plan.
-import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
+import { ATTENTION_INPUTS, convGeometry, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { inferShapes, numbers } from "../../ir/shapes.js";
 import { prepareGraph } from "../../ir/passes.js";
 import { DataError, sizeOf, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import { activateInPlace } from "./kernels/activations.js";
+import { attention, type AttentionBuffers } from "./kernels/attention.js";
 import { RecurrentStep, type RecurrentBuffers } from "./kernels/recurrent.js";
 import * as ops from "./kernels/tensor-ops.js";
+import * as sequenceOps from "./kernels/sequence-ops.js";
 import { Arena } from "./wasm/arena.js";
 
 type Buffer = ops.Buffer;
@@ -261,6 +263,12 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
           node.inputs.map((v) => buffers[v] as Uint8Array),
           out as Uint8Array,
         );
+    case "maskOr":
+      return () =>
+        ops.maskOr(
+          node.inputs.map((v) => buffers[v] as Uint8Array),
+          out as Uint8Array,
+        );
     case "repeat": {
       const [b, f] = shape(0);
       return () => ops.repeat(buf(0), b!, f!, op.n, out);
@@ -273,9 +281,62 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
     case "splitTime":
       // The same row-major data under another shape.
       return () => out.set(buf(0));
+    // ---- layers-a ----
+    case "maskNotEqual": {
+      const s = shape(0);
+      return () => sequenceOps.maskNotEqual(f32(0), s[s.length - 1]!, op.value, out as Uint8Array);
+    }
+    case "applyMask": {
+      const s = shape(0);
+      return () => sequenceOps.applyMask(f32(0), buf(1) as Uint8Array, s[s.length - 1]!, outF32);
+    }
+    case "layerNorm": {
+      const s = shape(0);
+      const gamma = node.inputs[1] !== NONE ? f32(1) : undefined;
+      const beta = node.inputs[2] !== NONE ? f32(2) : undefined;
+      return () => sequenceOps.layerNorm(f32(0), s[s.length - 1]!, op.epsilon, gamma, beta, outF32);
+    }
+    case "im2col": {
+      const [b, t, f] = shape(0);
+      const { outSteps, padLeft } = convGeometry(op, t!);
+      return () => sequenceOps.im2col(f32(0), b!, t!, f!, op.kernelSize, op.strides, op.dilation, padLeft, outSteps, outF32);
+    }
+    case "poolTime": {
+      const [b, t, f] = shape(0);
+      const mask = node.inputs.length > 1 && node.inputs[1] !== NONE ? (buf(1) as Uint8Array) : undefined;
+      return () => sequenceOps.poolTime(f32(0), b!, t!, f!, op.mode, mask, outF32);
+    }
+    case "flatten":
+      // The same row-major data under another shape.
+      return () => out.set(buf(0));
     case "recurrent":
     case "input":
     case "const":
       throw new Error(`${op.kind} has no kernel of its own`);
+    case "maximum":
+      return () =>
+        ops.maximum(
+          node.inputs.map((v) => buffers[v] as Float32Array),
+          outF32,
+        );
+    case "divide":
+      return () => ops.divide(f32(0), op.divisor, outF32);
+    case "attention": {
+      const at = ATTENTION_INPUTS;
+      const [batch, tq, dim] = shape(at.query);
+      const [, tv, valueDim] = shape(at.value);
+      const io: AttentionBuffers = {
+        query: f32(at.query),
+        key: f32(at.key),
+        value: f32(at.value),
+        scale: inputBuffers[at.scale] as Float32Array | undefined,
+        concatWeight: inputBuffers[at.concatWeight] as Float32Array | undefined,
+        queryMask: inputBuffers[at.queryMask] as Uint8Array | undefined,
+        valueMask: inputBuffers[at.valueMask] as Uint8Array | undefined,
+        output: outF32,
+        weights: buffers[node.outputs[1]!] as Float32Array,
+      };
+      return () => attention(op.score, op.causal, batch!, tq!, tv!, dim!, valueDim!, io);
+    }
   }
 }

@@ -26,6 +26,9 @@ export function activate(ctx: TfContext, fn: Activation, x: TfTensor, unitsFirst
     case "hard_sigmoid":
       // clip(0.2x + 0.5, 0, 1), tf.keras 2's and tfjs's definition.
       return tf.clipByValue(tf.add(tf.mul(x, ctx.scalar(0.2)), ctx.scalar(0.5)), 0, 1);
+    case "hard_sigmoid3":
+      // relu6(x + 3) / 6, Keras 3's definition (the `keras 3` edition's hard_sigmoid).
+      return tf.div(tf.clipByValue(tf.add(x, ctx.scalar(3)), 0, 6), ctx.scalar(6));
     case "softmax":
       return unitsFirst ? tf.transpose(tf.softmax(tf.transpose(x, [1, 0])), [1, 0]) : tf.softmax(x);
   }

@@ -3,7 +3,7 @@
 // are uploaded once and kept until dispose(); a run makes its input tensors, runs every op inside one
 // tf.tidy, copies the outputs out with dataSync() and releases every tensor it made.
 import { evaluateNode } from "../cpu/executor.js";
-import { NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
+import { ATTENTION_INPUTS, convGeometry, NONE, recurrentInputs, type Graph, type Node } from "../../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../../ir/inputs.js";
 import { prepareGraph } from "../../ir/passes.js";
 import { DataError, type TensorData } from "../../types/tensor-data.js";
@@ -91,8 +91,8 @@ export class TfjsBackend {
       this.constants[node.outputs[0]!] = ctx.upload(data, shape, TF_DTYPE[graph.values[node.outputs[0]!]!.dtype]);
     }
 
-    // The scalars of hard_sigmoid and of masking, made now so that runs make no kept tensor.
-    for (const value of [0.2, 0.5, 1]) ctx.scalar(value);
+    // The scalars of hard_sigmoid (both editions') and of masking, made now so that runs make no kept tensor.
+    for (const value of [0.2, 0.5, 1, 3, 6]) ctx.scalar(value);
 
     // The recurrent ops, with their constant weights.
     const lanes = new Map<Node, { lane: Lane; features: number }>();
@@ -226,6 +226,8 @@ export class TfjsBackend {
       }
       case "maskAnd":
         return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalAnd(m, env[v]!), env[a]!));
+      case "maskOr":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.logicalOr(m, env[v]!), env[a]!));
       case "repeat":
         return (env) => {
           const [batch, features] = env[a]!.shape as [number, number];
@@ -247,12 +249,131 @@ export class TfjsBackend {
           const [batch, time] = env[b]!.shape as [number, number];
           env[out] = tf.reshape(env[a]!, [batch, time, ...rest]);
         };
+      // ---- layers-a ----
+      case "maskNotEqual": {
+        const masked = ctx.scalar(op.value);
+        return (env) => (env[out] = tf.any(tf.notEqual(env[a]!, masked), -1));
+      }
+      case "applyMask":
+        return (env) => {
+          const mask = tf.cast(env[b]!, "float32");
+          env[out] = tf.mul(env[a]!, tf.reshape(mask, [...mask.shape, 1]));
+        };
+      case "layerNorm": {
+        const [, gamma, beta] = node.inputs as [number, number, number];
+        const epsilon = ctx.scalar(op.epsilon);
+        return (env) => {
+          // Keras's arithmetic: inv = gamma / sqrt(var + epsilon), then x·inv − mean·inv + beta.
+          const x = env[a]!;
+          const mean = tf.mean(x, -1, true);
+          const centered = tf.sub(x, mean);
+          const variance = tf.mean(tf.mul(centered, centered), -1, true);
+          let inv = tf.rsqrt(tf.add(variance, epsilon));
+          if (gamma !== NONE) inv = tf.mul(inv, env[gamma]!);
+          const y = tf.sub(tf.mul(x, inv), tf.mul(mean, inv));
+          env[out] = beta !== NONE ? tf.add(y, env[beta]!) : y;
+        };
+      }
+      case "im2col":
+        return (env) => {
+          const x = env[a]!;
+          const [batch, steps, features] = x.shape as [number, number, number];
+          const { outSteps, padLeft } = convGeometry(op, steps);
+          // Step steps of the padded input is a zero row: every position outside x reads it.
+          const padded = tf.pad(x, [
+            [0, 0],
+            [0, 1],
+            [0, 0],
+          ]);
+          const positions = new Int32Array(outSteps * op.kernelSize);
+          for (let t = 0; t < outSteps; t++) {
+            for (let j = 0; j < op.kernelSize; j++) {
+              const s = t * op.strides + j * op.dilation - padLeft;
+              positions[t * op.kernelSize + j] = s < 0 || s >= steps ? steps : s;
+            }
+          }
+          const patches = tf.gather(padded, tf.tensor(positions, [positions.length], "int32"), 1);
+          env[out] = tf.reshape(patches, [batch, outSteps, op.kernelSize * features]);
+        };
+      case "poolTime": {
+        const mask = node.inputs.length > 1 ? node.inputs[1]! : NONE;
+        if (op.mode === "max") return (env) => (env[out] = tf.max(env[a]!, 1));
+        if (mask === NONE) return (env) => (env[out] = tf.mean(env[a]!, 1));
+        return (env) => {
+          const m = tf.cast(env[mask]!, "float32");
+          const kept = tf.mul(env[a]!, tf.reshape(m, [...m.shape, 1]));
+          env[out] = tf.div(tf.sum(kept, 1), tf.reshape(tf.sum(m, 1), [m.shape[0]!, 1]));
+        };
+      }
+      case "flatten":
+        return (env) => {
+          const [batch, ...rest] = env[a]!.shape;
+          env[out] = tf.reshape(env[a]!, [batch!, rest.reduce((p, d) => p * d, 1)]);
+        };
       case "input":
       case "const":
       case "recurrent":
         throw new Error(`${op.kind} has no step of its own`);
+      case "maximum":
+        return (env) => (env[out] = node.inputs.slice(1).reduce((m, v) => tf.maximum(m, env[v]!), env[a]!));
+      case "divide": {
+        const divisor = ctx.scalar(op.divisor);
+        return (env) => (env[out] = tf.div(env[a]!, divisor));
+      }
+      case "attention":
+        return attentionStep(ctx, node);
     }
   }
+}
+
+/** Keras's Attention on tfjs ops: scores, hidden steps at `score - 1e9`, softmax, the weighted values, masked queries zeroed. */
+function attentionStep(ctx: TfContext, node: Node): Step {
+  const { tf } = ctx;
+  const op = node.op;
+  if (op.kind !== "attention") throw new Error("not an attention node");
+  const at = ATTENTION_INPUTS;
+  const input = (i: number) => (node.inputs[i] === undefined || node.inputs[i] === NONE ? undefined : node.inputs[i]!);
+  const [scaleV, weightV, queryMaskV, valueMaskV] = [at.scale, at.concatWeight, at.queryMask, at.valueMask].map(input);
+  const hidden = ctx.scalar(1e9);
+  const one = ctx.scalar(1);
+  return (env) => {
+    const q = env[node.inputs[at.query]!]!;
+    const k = env[node.inputs[at.key]!]!;
+    const v = env[node.inputs[at.value]!]!;
+    const [batch, tq, dim] = q.shape as [number, number, number];
+    const tv = k.shape[1]!;
+    const scale = scaleV === undefined ? undefined : env[scaleV]!;
+    let scores: TfTensor;
+    if (op.score === "dot") {
+      scores = tf.matMul(q, k, false, true);
+      if (scale) scores = tf.mul(scores, scale);
+    } else {
+      // [B, Tq, 1, D] + [B, 1, Tv, D]
+      let sum = tf.add(tf.reshape(q, [batch, tq, 1, dim]), tf.reshape(k, [batch, 1, tv, dim]));
+      if (op.score === "concat") {
+        if (scale) sum = tf.mul(scale, sum);
+        scores = tf.mul(env[weightV!]!, tf.sum(tf.tanh(sum), -1));
+      } else {
+        const t = tf.tanh(sum);
+        scores = tf.sum(scale ? tf.mul(scale, t) : t, -1);
+      }
+    }
+    // 1 where a step is hidden from a query: the value mask's false steps, the causal mask's future.
+    let hide: TfTensor | undefined;
+    if (valueMaskV !== undefined) hide = tf.sub(one, tf.reshape(tf.cast(env[valueMaskV]!, "float32"), [batch, 1, tv]));
+    if (op.causal) {
+      const future = new Float32Array(tq * tv);
+      for (let i = 0; i < tq; i++) for (let j = i + 1; j < tv; j++) future[i * tv + j] = 1;
+      const causal = tf.tensor(future, [1, tq, tv], "float32");
+      hide = hide ? tf.maximum(hide, causal) : causal;
+    }
+    if (hide) scores = tf.sub(scores, tf.mul(hide, hidden));
+    const weights = tf.softmax(scores);
+    let output = tf.matMul(weights, v);
+    if (queryMaskV !== undefined) output = tf.mul(output, tf.reshape(tf.cast(env[queryMaskV]!, "float32"), [batch, tq, 1]));
+    env[node.outputs[0]!] = output;
+    env[node.outputs[1]!] = weights;
+  };
 }
 
 /** Token ids must index the embedding table (the CPU backend's message). */

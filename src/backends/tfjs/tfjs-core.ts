@@ -38,6 +38,7 @@ export interface TfjsOps<T = TfTensor> {
   addN(tensors: T[]): T;
   sub(a: T, b: T): T;
   mul(a: T, b: T): T;
+  div(a: T, b: T): T;
   sigmoid(x: T): T;
   tanh(x: T): T;
   relu(x: T): T;
@@ -47,6 +48,7 @@ export interface TfjsOps<T = TfTensor> {
   cast(x: T, dtype: TfDType): T;
   notEqual(a: T, b: T): T;
   logicalAnd(a: T, b: T): T;
+  logicalOr(a: T, b: T): T;
 
   reshape(x: T, shape: number[]): T;
   transpose(x: T, perm: number[]): T;
@@ -58,4 +60,14 @@ export interface TfjsOps<T = TfTensor> {
   stack(tensors: T[], axis: number): T;
   unstack(x: T, axis: number): T[];
   gather(x: T, indices: T, axis: number): T;
+  // layers-a: masking, layer_norm, conv1d, global pooling
+  any(x: T, axis: number, keepDims?: boolean): T;
+  mean(x: T, axis: number, keepDims?: boolean): T;
+  sum(x: T, axis?: number | number[], keepDims?: boolean): T;
+  max(x: T, axis: number, keepDims?: boolean): T;
+  div(a: T, b: T): T;
+  rsqrt(x: T): T;
+  pad(x: T, paddings: [number, number][]): T;
+  // layers-b: attention and the merges multiply/average/maximum
+  maximum(a: T, b: T): T;
 }

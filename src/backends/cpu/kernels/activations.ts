@@ -14,6 +14,9 @@ export function activateInPlace(fn: Activation, a: Float32Array, start: number, 
     case "hard_sigmoid":
       for (let i = start; i < end; i++) a[i] = hardSigmoid(a[i]!);
       return;
+    case "hard_sigmoid3":
+      for (let i = start; i < end; i++) a[i] = hardSigmoid3(a[i]!);
+      return;
     case "relu":
       for (let i = start; i < end; i++) if (a[i]! < 0) a[i] = 0;
       return;
@@ -55,6 +58,12 @@ export function tanh(x: number): number {
 export function hardSigmoid(x: number): number {
   const y = 0.2 * x + 0.5;
   return y <= 0 ? 0 : y >= 1 ? 1 : y;
+}
+
+/** Keras 3's definition, relu6(x + 3) / 6 (LANGUAGE.md §6: the `keras 3` edition's hard_sigmoid). */
+export function hardSigmoid3(x: number): number {
+  const y = x + 3;
+  return y <= 0 ? 0 : y >= 6 ? 1 : y / 6;
 }
 
 /** Softmax over one row, shifted by its maximum so that exp cannot overflow. */

@@ -7,7 +7,25 @@ import { SMALL_MATMUL } from "../wasm/arena.js";
 
 /** The names of src/emit/runtime.ts that generated code may call, each bound to `$name`. */
 export type RuntimeName =
-  "defineModel" | "Arena" | "f32" | "i32" | "u8" | "align" | "fastExp" | "hardSigmoid" | "activateInPlace" | "DataError";
+  | "defineModel"
+  | "Arena"
+  | "f32"
+  | "i32"
+  | "u8"
+  | "align"
+  | "fastExp"
+  | "hardSigmoid"
+  | "hardSigmoid3"
+  | "activateInPlace"
+  | "DataError"
+  // sequence-ops.ts's kernels (layers-a)
+  | "maskNotEqual"
+  | "applyMask"
+  | "layerNorm"
+  | "im2col"
+  | "poolTime"
+  // attention.ts (layers-b)
+  | "attention";
 
 /** `$name` for a runtime function, recording that the code needs it. */
 export type Runtime = (name: RuntimeName) => string;
@@ -57,6 +75,8 @@ export function scalar(rt: Runtime, fn: Activation, x: string): string {
       return `(1 / (1 + ${rt("fastExp")}(-${operand(x)})))`;
     case "hard_sigmoid":
       return `${rt("hardSigmoid")}(${x})`;
+    case "hard_sigmoid3":
+      return `${rt("hardSigmoid3")}(${x})`;
     // (Every case is one operand: a call, or parenthesised, so that `a * f(x)` multiplies by f(x).)
     case "relu":
       return `(${x} > 0 ? ${x} : 0)`;

@@ -5,7 +5,7 @@
 import { gateCount } from "../../../ir/cells.js";
 import type { RecurrentOp } from "../../../ir/graph.js";
 import { Arena } from "../wasm/arena.js";
-import { activateInPlace, fastExp, hardSigmoid } from "./activations.js";
+import { activateInPlace, fastExp, hardSigmoid, hardSigmoid3 } from "./activations.js";
 import type { RuntimeName } from "./js-code.js";
 import { renderRecurrent, type RecurrentSite, type ScratchLength } from "./recurrent-code.js";
 
@@ -28,7 +28,7 @@ export interface RecurrentBuffers {
 }
 
 /** What the rendered text may call, by the names it calls them. */
-const RUNTIME: Partial<Record<RuntimeName, unknown>> = { fastExp, hardSigmoid, activateInPlace };
+const RUNTIME: Partial<Record<RuntimeName, unknown>> = { fastExp, hardSigmoid, hardSigmoid3, activateInPlace };
 const RUNTIME_NAMES = Object.keys(RUNTIME) as RuntimeName[];
 
 /** The buffers' names in the text. */

@@ -49,6 +49,14 @@ export function maskNotZero(ids: Int32Array, out: Uint8Array): void {
   for (let i = 0; i < ids.length; i++) out[i] = ids[i] !== 0 ? 1 : 0;
 }
 
+export function maskOr(inputs: readonly Uint8Array[], out: Uint8Array): void {
+  out.set(inputs[0]!);
+  for (let k = 1; k < inputs.length; k++) {
+    const m = inputs[k]!;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! | m[i]!;
+  }
+}
+
 export function maskAnd(inputs: readonly Uint8Array[], out: Uint8Array): void {
   out.set(inputs[0]!);
   for (let k = 1; k < inputs.length; k++) {
@@ -63,4 +71,20 @@ export function repeat(input: Buffer, batch: number, features: number, n: number
     const row = input.subarray(b * features, (b + 1) * features);
     for (let k = 0; k < n; k++) out.set(row, (b * n + k) * features);
   }
+}
+
+// ---- the merges multiply/average/maximum ----
+
+/** Element-wise maximum, folded left to right as Keras's Maximum does. */
+export function maximum(inputs: readonly Float32Array[], out: Float32Array): void {
+  out.set(inputs[0]!);
+  for (let k = 1; k < inputs.length; k++) {
+    const a = inputs[k]!;
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i]!, a[i]!);
+  }
+}
+
+/** x / divisor, element by element. */
+export function divide(a: Float32Array, divisor: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! / divisor;
 }

@@ -1,0 +1,105 @@
+// Parity with real Keras 3: every fixture of test/fixtures/keras3/ (written by
+// scripts/keras-fixtures.py from Keras 3.15.1 on TensorFlow 2.21) is checked with rnnc's `check`,
+// run on the CPU backend with Keras's weights and inputs, and compared with Keras's own outputs to
+// the fixture's tolerance. Streaming fixtures are also fed chunk after chunk through `step()`.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { check, loadModel, parseKerasWeights, type RunnableModel, type TensorData } from "../../src/index.js";
+import type { TensorInput } from "../../src/ir/inputs.js";
+import { compareOutputs, type Flat } from "./compare.js";
+
+interface FixtureTensor {
+  shape: number[];
+  data: number[];
+}
+
+interface FixtureChunk {
+  inputs: Record<string, FixtureTensor>;
+  outputs: FixtureTensor[];
+}
+
+interface Fixture {
+  name: string;
+  keras: string;
+  edition: number;
+  source: string;
+  model: string;
+  weights: Record<string, FixtureTensor[]>;
+  inputs: Record<string, FixtureTensor>;
+  outputs: FixtureTensor[];
+  chunks?: FixtureChunk[];
+  tolerance: number;
+}
+
+/** A model that can also be stepped (LANGUAGE.md §9); `step`/`reset` are absent where rnnc has no streaming. */
+type MaybeStreaming = RunnableModel & {
+  step?: (inputs: Readonly<Record<string, TensorInput>>) => TensorData[];
+  reset?: () => void;
+};
+
+const FOLDER = join(import.meta.dirname, "..", "fixtures", "keras3");
+const LIST = JSON.parse(readFileSync(join(FOLDER, "cases.json"), "utf8")) as { keras: string; tensorflow: string; cases: string[] };
+
+function readFixture(name: string): Fixture {
+  return JSON.parse(readFileSync(join(FOLDER, `${name}.json`), "utf8")) as Fixture;
+}
+
+function inputsOf(tensors: Record<string, FixtureTensor>): Record<string, TensorInput> {
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, { shape: t.shape, data: t.data }]));
+}
+
+/** The checked model, loaded with the fixture's weights; fails on any error diagnostic, naming it. */
+function load(fixture: Fixture): MaybeStreaming {
+  const checked = check(fixture.source);
+  const errors = checked.diagnostics.filter((d) => d.severity === "error");
+  const report = errors.map((d) => `line ${d.range.start.line + 1}: ${d.code} ${d.message}`).join("\n");
+  expect(report, `rnnc check of ${fixture.name}:\n${fixture.source}`).toBe("");
+  return loadModel(checked, { model: fixture.model, weights: parseKerasWeights(fixture.weights, `${fixture.name}.json`) });
+}
+
+function expectClose(actual: readonly Flat[], expected: readonly Flat[], tolerance: number, what: string): void {
+  expect(compareOutputs(actual, expected, tolerance), what).toEqual([]);
+}
+
+describe("the Keras 3 fixtures", () => {
+  it("are listed in cases.json, one file each, all written by the same Keras", () => {
+    const files = readdirSync(FOLDER)
+      .filter((f) => f.endsWith(".json") && f !== "cases.json")
+      .map((f) => f.slice(0, -".json".length));
+    expect([...files].sort()).toEqual([...LIST.cases].sort());
+    expect(new Set(LIST.cases).size).toBe(LIST.cases.length);
+    for (const name of LIST.cases) {
+      const fixture = readFixture(name);
+      expect([fixture.name, fixture.keras, fixture.edition]).toEqual([name, LIST.keras, 3]);
+      expect(fixture.source.startsWith("keras 3\n")).toBe(true);
+      expect(fixture.tolerance).toBeGreaterThan(0);
+      expect(fixture.tolerance).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
+
+describe("rnnc (cpu backend) against Keras 3", () => {
+  for (const name of LIST.cases) {
+    const fixture = readFixture(name);
+    it(name, () => {
+      const model = load(fixture);
+      if (!fixture.chunks) {
+        expectClose(model.run(inputsOf(fixture.inputs)), fixture.outputs, fixture.tolerance, `${name}: outputs`);
+        return;
+      }
+      // A stateful model: the whole sequence from fresh states, then the same sequence in chunks.
+      const step = model.step?.bind(model);
+      const reset = model.reset?.bind(model);
+      if (typeof step !== "function" || typeof reset !== "function") {
+        throw new Error(`${name}: the loaded model has no step()/reset() (stateful models, LANGUAGE.md §9)`);
+      }
+      reset();
+      expectClose(step(inputsOf(fixture.inputs)), fixture.outputs, fixture.tolerance, `${name}: the whole sequence`);
+      reset();
+      fixture.chunks.forEach((chunk, i) => {
+        expectClose(step(inputsOf(chunk.inputs)), chunk.outputs, fixture.tolerance, `${name}: chunk ${i}`);
+      });
+    });
+  }
+});
