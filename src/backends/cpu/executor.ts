@@ -321,6 +321,11 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
         );
     case "divide":
       return () => ops.divide(f32(0), op.divisor, outF32);
+    case "where": {
+      const s = shape(0);
+      const y = op.fill === undefined ? f32(2) : undefined;
+      return () => sequenceOps.where(f32(0), buf(1) as Uint8Array, s[s.length - 1]!, y, op.fill ?? 0, outF32);
+    }
     case "attention": {
       const at = ATTENTION_INPUTS;
       const [batch, tq, dim] = shape(at.query);

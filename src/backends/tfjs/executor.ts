@@ -320,6 +320,15 @@ export class TfjsBackend {
         const divisor = ctx.scalar(op.divisor);
         return (env) => (env[out] = tf.div(env[a]!, divisor));
       }
+      case "where": {
+        const fill = op.fill === undefined ? undefined : ctx.scalar(op.fill);
+        const otherwise = node.inputs[2];
+        return (env) => {
+          const x = env[a]!;
+          const mask = tf.broadcastTo(tf.reshape(env[b]!, [...env[b]!.shape, 1]), x.shape);
+          env[out] = tf.where(mask, x, fill ? tf.broadcastTo(fill, x.shape) : env[otherwise!]!);
+        };
+      }
       case "attention":
         return attentionStep(ctx, node);
     }
