@@ -489,9 +489,9 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
     case "divide":
       return loop("i", n, [`${out}[i] = ${input(0)}[i] / ${numberCode(op.divisor)};`]);
     case "where": {
-      const s = e.shape(node.inputs[0]!);
+      const block = product(e.shape(node.inputs[0]!).slice(e.shape(node.inputs[1]!).length));
       const y = op.fill === undefined ? input(2) : "undefined";
-      return [`${e.rt("where")}(${input(0)}, ${input(1)}, ${code(s[s.length - 1]!)}, ${y}, ${numberCode(op.fill ?? 0)}, ${out});`];
+      return [`${e.rt("where")}(${input(0)}, ${input(1)}, ${code(block)}, ${y}, ${numberCode(op.fill ?? 0)}, ${out});`];
     }
   }
 }

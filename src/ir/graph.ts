@@ -141,8 +141,8 @@ export type Op =
   | { kind: "divide"; divisor: number }
   /**
    * Step by step, `x` where the mask keeps the step, else `y` (or the number `fill`): Keras 3's
-   * `ops.where(mask, x, y)` on a mask broadcast over the last axis. Inputs: x [..., F], mask [...],
-   * y [..., F] (absent with `fill`).
+   * `ops.where(mask, x, y)` on a mask broadcast over the axes it lacks. Inputs: x [B, T, ...], mask
+   * [B, T] (any leading axes of x), y of x's shape (absent with `fill`).
    */
   | { kind: "where"; fill?: number }
   | AttentionOp;

@@ -325,7 +325,8 @@ export class TfjsBackend {
         const otherwise = node.inputs[2];
         return (env) => {
           const x = env[a]!;
-          const mask = tf.broadcastTo(tf.reshape(env[b]!, [...env[b]!.shape, 1]), x.shape);
+          const m = env[b]!;
+          const mask = tf.broadcastTo(tf.reshape(m, [...m.shape, ...x.shape.slice(m.shape.length).map(() => 1)]), x.shape);
           env[out] = tf.where(mask, x, fill ? tf.broadcastTo(fill, x.shape) : env[otherwise!]!);
         };
       }
