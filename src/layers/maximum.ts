@@ -15,20 +15,20 @@ export const maximumLayer = elementwiseMerge({
   // masks so far, or none once an input has no mask.
   combineMasked: (inputs, _outputMask, builder) => {
     let output = inputs[0]!.value;
-    let outputMask = inputs[0]!.mask;
-    inputs.slice(1).forEach((input, i) => {
+    let runningMask = inputs[0]!.mask;
+    for (let i = 1; i < inputs.length; i++) {
+      const input = inputs[i]!;
       const x =
         input.mask === NONE ? input.value : builder.op({ kind: "where" }, [input.value, input.mask, output], "masked as the result so far");
-      if (outputMask !== NONE) output = builder.op({ kind: "where" }, [output, outputMask, x], "hidden as the input");
-      const last = i === inputs.length - 2;
-      outputMask =
-        input.mask === NONE || outputMask === NONE
-          ? NONE
-          : last
-            ? NONE
-            : builder.op({ kind: "maskOr" }, [outputMask, input.mask], "mask", "bool");
+      if (runningMask !== NONE) output = builder.op({ kind: "where" }, [output, runningMask, x], "hidden as the input");
+      // Only a further input reads the running mask (the output's is merge-masks.ts's).
+      const further = i < inputs.length - 1;
+      runningMask =
+        input.mask !== NONE && runningMask !== NONE && further
+          ? builder.op({ kind: "maskOr" }, [runningMask, input.mask], "mask", "bool")
+          : NONE;
       output = builder.op({ kind: "maximum" }, [output, x], "maximum");
-    });
+    }
     return output;
   },
 });
