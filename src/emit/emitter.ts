@@ -488,6 +488,11 @@ function emitOp(e: ModelEmitter, node: Node, out: string, index: number): string
     }
     case "divide":
       return loop("i", n, [`${out}[i] = ${input(0)}[i] / ${numberCode(op.divisor)};`]);
+    case "where": {
+      const block = product(e.shape(node.inputs[0]!).slice(e.shape(node.inputs[1]!).length));
+      const y = op.fill === undefined ? input(2) : "undefined";
+      return [`${e.rt("where")}(${input(0)}, ${input(1)}, ${code(block)}, ${y}, ${numberCode(op.fill ?? 0)}, ${out});`];
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import { parseKerasWeights } from "../weights/keras-json.js";
 
 export { activateInPlace, fastExp, hardSigmoid, hardSigmoid3 } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
-export { applyMask, im2col, layerNorm, maskNotEqual, poolTime } from "../backends/cpu/kernels/sequence-ops.js";
+export { applyMask, im2col, layerNorm, maskNotEqual, poolTime, where } from "../backends/cpu/kernels/sequence-ops.js";
 export { attention } from "../backends/cpu/kernels/attention.js";
 export { DataError } from "../types/tensor-data.js";
 

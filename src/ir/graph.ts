@@ -139,6 +139,12 @@ export type Op =
   | { kind: "maximum" }
   /** Element-wise `x / divisor` (Keras's Average divides the sum; a product by 1/n would round differently). */
   | { kind: "divide"; divisor: number }
+  /**
+   * Step by step, `x` where the mask keeps the step, else `y` (or the number `fill`): Keras 3's
+   * `ops.where(mask, x, y)` on a mask broadcast over the axes it lacks. Inputs: x [B, T, ...], mask
+   * [B, T] (any leading axes of x), y of x's shape (absent with `fill`).
+   */
+  | { kind: "where"; fill?: number }
   | AttentionOp;
 
 export interface Im2ColOp {

@@ -88,6 +88,7 @@ export function inferShapes<S>(node: Node, shapes: readonly (readonly S[])[], ar
     // ---- layers-b ----
     case "maximum":
     case "divide":
+    case "where":
       return [[...inShape(0)]];
     case "attention": {
       const [b, tq] = inShape(ATTENTION_INPUTS.query);

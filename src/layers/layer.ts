@@ -225,6 +225,3 @@ export function exampleCall(def: LayerDefinition): string {
   const args = def.params.filter((p) => p.required).map((p) => sample[p.kind] ?? "…");
   return `${def.name}(${args.join(", ")})`;
 }
-
-/** The merges' mask rule under the name merge layers called before editions; new code calls merge-masks.ts. */
-export { mergeMasks as combineMasks } from "./merge-masks.js";

@@ -13,7 +13,6 @@ import {
   rnnLayer,
   type AttentionRefConfig,
   type Nested,
-  type Seq,
   type Vec,
   type Weight,
 } from "./reference.js";
@@ -241,35 +240,63 @@ function mergeCase(kind: MergeKind, count: number, rank: 2 | 3): ParityCase {
   };
 }
 
-/** Merged sequences with masks from embeddings flow into an LSTM: Keras 2's rule, a step kept where both inputs keep it. */
-function maskedMergeCase(kind: MergeKind): ParityCase {
-  const name = `${kind} of masked sequences`;
+/** Which inputs of a masked merge case carry a mask (from an embedding with mask_zero) and which are plain f32 inputs. */
+type MergeInput = "masked" | "plain";
+
+/**
+ * Merged sequences, some masked by embeddings (mask_zero): under Keras 2 the masks only decide the
+ * output mask; under `keras 3` they change multiply's and maximum's values (reference.ts mergeRef).
+ */
+function maskedMergeCase(kind: MergeKind, edition: 2 | 3, layout: readonly MergeInput[]): ParityCase {
+  // The two-masked case keeps its name (and so its seed) from before editions.
+  const allMasked = layout.every((l) => l === "masked");
+  const what = allMasked ? `${layout.length === 2 ? "" : `${layout.length} `}masked sequences` : `${layout.join(", ")} sequences`;
+  const name = `${kind} of ${what}${edition === 3 ? ", keras 3" : ""}`;
   const rng = new Rng(seedOf(name));
   const B = 5;
   const T = rng.int(2, 5);
   const vocab = rng.int(3, 8);
   const D = rng.int(1, 4);
   const ids = (offset: number) => randomMask(rng, B, T, offset).map((row) => row.map((used) => (used ? rng.int(1, vocab - 1) : 0)));
-  const a = ids(0);
-  const b = ids(2);
-  const ta = randomWeight(rng, [vocab, D], -1.5, 1.5);
-  const tb = randomWeight(rng, [vocab, D], -1.5, 1.5);
-  const ea = embedding(a, ta);
-  const eb = embedding(b, tb);
+  const idsOf = layout.map((l, i) => (l === "masked" ? ids(2 * i) : undefined));
+  const tables = layout.map((l) => (l === "masked" ? randomWeight(rng, [vocab, D], -1.5, 1.5) : undefined));
+  const plain = layout.map((l) => (l === "plain" ? randomSeq(rng, B, T, D, -2, 2) : undefined));
+  const embedded = layout.map((_, i) => (idsOf[i] ? embedding(idsOf[i], tables[i]!) : undefined));
+  const names = layout.map((l, i) => `${l === "masked" ? "ids" : "p"}${i}`);
+  const lines = layout.map((l, i) =>
+    l === "masked" ? `  x${i} = embedding(${vocab}, ${D}, mask_zero=true, name="e${i}")(${names[i]})\n` : `  x${i} = ${names[i]}\n`,
+  );
+  const params = layout.map((l, i) => (l === "masked" ? `${names[i]}: int[${B}, ${T}]` : `${names[i]}: [${B}, ${T}, ${D}]`));
   return {
     name: `${name} [B${B} T${T} V${vocab} D${D}]`,
     group: "merges",
     source:
-      `model M(a: int[${B}, ${T}], b: int[${B}, ${T}]) {\n  x = embedding(${vocab}, ${D}, mask_zero=true, name="ea")(a)\n` +
-      `  y = embedding(${vocab}, ${D}, mask_zero=true, name="eb")(b)\n  return ${kind}(x, y)\n}\n`,
+      `${edition === 3 ? "keras 3\n\n" : ""}model M(${params.join(", ")}) {\n${lines.join("")}` +
+      `  return ${kind}(${layout.map((_, i) => `x${i}`).join(", ")})\n}\n`,
     model: "M",
-    weights: weightSet({ ea: [ta], eb: [tb] }),
-    inputs: { a: tensorI32(a), b: tensorI32(b) },
-    reference: once(() => [mergeRef(kind, [ea.output, eb.output] as Seq[])]),
+    weights: weightSet(Object.fromEntries(tables.flatMap((t, i) => (t ? [[`e${i}`, [t]]] : [])))),
+    inputs: Object.fromEntries(layout.map((_, i) => [names[i]!, idsOf[i] ? tensorI32(idsOf[i]) : tensorF32(plain[i]!)])),
+    reference: once(() => [
+      mergeRef(
+        kind,
+        layout.map((_, i) => embedded[i]?.output ?? plain[i]!),
+        { edition, masks: embedded.map((e) => e?.mask) },
+      ),
+    ]),
   };
 }
 
 export function mergeCases(): ParityCase[] {
   const kinds: MergeKind[] = ["multiply", "average", "maximum"];
-  return [...kinds.flatMap((kind) => [mergeCase(kind, 2, 3), mergeCase(kind, 3, 2), mergeCase(kind, 4, 3)]), ...kinds.map(maskedMergeCase)];
+  const layouts: MergeInput[][] = [
+    ["masked", "masked"],
+    ["masked", "masked", "masked"],
+    ["masked", "plain"],
+    ["plain", "masked", "masked"],
+    ["masked", "plain", "masked"],
+  ];
+  return [
+    ...kinds.flatMap((kind) => [mergeCase(kind, 2, 3), mergeCase(kind, 3, 2), mergeCase(kind, 4, 3)]),
+    ...kinds.flatMap((kind) => layouts.flatMap((layout) => [maskedMergeCase(kind, 2, layout), maskedMergeCase(kind, 3, layout)])),
+  ];
 }

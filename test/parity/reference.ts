@@ -549,8 +549,16 @@ export function attentionRef(
   return { output, weights };
 }
 
-/** Keras's Multiply, Average, Maximum over tensors of one shape (values only: masks do not change them in Keras 2). */
-export function mergeRef(kind: "multiply" | "average" | "maximum", inputs: readonly Nested[]): Nested {
+/**
+ * Keras's Multiply, Average, Maximum over tensors of one shape. Keras 2 (tf.keras) never lets masks
+ * change the values; Keras 3.15 does for sequences [B][T][F] given `masks` ([B][T] per input, undefined
+ * for an unmasked one) under edition 3: see maskedMergeStep.
+ */
+export function mergeRef(
+  kind: "multiply" | "average" | "maximum",
+  inputs: readonly Nested[],
+  masked?: { edition: 2 | 3; masks: readonly (readonly (readonly boolean[])[] | undefined)[] },
+): Nested {
   const combine = (values: number[]): number =>
     kind === "multiply"
       ? values.reduce((a, b) => a * b)
@@ -561,5 +569,33 @@ export function mergeRef(kind: "multiply" | "average" | "maximum", inputs: reado
     Array.isArray(items[0])
       ? (items[0] as Nested[]).map((_, i) => walk(items.map((x) => (x as Nested[])[i]!)))
       : combine(items as number[]);
-  return walk(inputs);
+  if (masked?.edition !== 3 || kind === "average" || masked.masks.every((m) => m === undefined)) return walk(inputs);
+  const seqs = inputs as readonly Seq[];
+  return seqs[0]!.map((steps, b) =>
+    steps.map((_, t) =>
+      maskedMergeStep(
+        kind,
+        seqs.map((x) => x[b]![t]!),
+        masked.masks.map((m) => (m === undefined ? undefined : m[b]![t]!)),
+      ),
+    ),
+  );
+}
+
+/**
+ * One step of Keras 3.15's Multiply or Maximum where some input has a mask (`kept[i]` undefined: input
+ * i has none). Multiply (multiply.py): a step an input's mask hides counts as 1, and when every input
+ * has a mask and none keeps the step it is 0. Maximum (base_merge.py): the maximum over the inputs
+ * that keep the step (an unmasked one keeps every step); a step no input keeps is the first input's.
+ */
+function maskedMergeStep(kind: "multiply" | "maximum", rows: readonly Vec[], kept: readonly (boolean | undefined)[]): Vec {
+  const keeps = (i: number) => kept[i] !== false;
+  if (kind === "multiply") {
+    const everyMasked = kept.every((k) => k !== undefined);
+    if (everyMasked && !kept.some((k) => k)) return rows[0]!.map(() => 0);
+    return rows[0]!.map((_, f) => rows.reduce((p, row, i) => p * (keeps(i) ? row[f]! : 1), 1));
+  }
+  const used = rows.filter((_, i) => keeps(i));
+  if (used.length === 0) return rows[0]!.slice();
+  return rows[0]!.map((_, f) => Math.max(...used.map((row) => row[f]!)));
 }

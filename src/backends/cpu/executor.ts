@@ -321,6 +321,14 @@ function kernelFor(node: Node, shapes: number[][], buffers: (Buffer | undefined)
         );
     case "divide":
       return () => ops.divide(f32(0), op.divisor, outF32);
+    case "where": {
+      // The mask covers x's leading axes; each of its entries chooses the block of x's other axes.
+      const block = shape(0)
+        .slice(shape(1).length)
+        .reduce((p, d) => p * d, 1);
+      const y = op.fill === undefined ? f32(2) : undefined;
+      return () => sequenceOps.where(f32(0), buf(1) as Uint8Array, block, y, op.fill ?? 0, outF32);
+    }
     case "attention": {
       const at = ATTENTION_INPUTS;
       const [batch, tq, dim] = shape(at.query);

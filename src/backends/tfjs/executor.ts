@@ -320,6 +320,16 @@ export class TfjsBackend {
         const divisor = ctx.scalar(op.divisor);
         return (env) => (env[out] = tf.div(env[a]!, divisor));
       }
+      case "where": {
+        const fill = op.fill === undefined ? undefined : ctx.scalar(op.fill);
+        const otherwise = node.inputs[2];
+        return (env) => {
+          const x = env[a]!;
+          const m = env[b]!;
+          const mask = tf.broadcastTo(tf.reshape(m, [...m.shape, ...x.shape.slice(m.shape.length).map(() => 1)]), x.shape);
+          env[out] = tf.where(mask, x, fill ? tf.broadcastTo(fill, x.shape) : env[otherwise!]!);
+        };
+      }
       case "attention":
         return attentionStep(ctx, node);
     }

@@ -70,4 +70,8 @@ export interface TfjsOps<T = TfTensor> {
   pad(x: T, paddings: [number, number][]): T;
   // layers-b: attention and the merges multiply/average/maximum
   maximum(a: T, b: T): T;
+  // merges: Keras 3's masked values
+  /** a where condition (bool, of a's shape) is true, else b. */
+  where(condition: T, a: T, b: T): T;
+  broadcastTo(x: T, shape: number[]): T;
 }

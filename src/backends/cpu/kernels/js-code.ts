@@ -24,6 +24,7 @@ export type RuntimeName =
   | "layerNorm"
   | "im2col"
   | "poolTime"
+  | "where"
   // attention.ts (layers-b)
   | "attention";
 

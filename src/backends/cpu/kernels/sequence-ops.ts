@@ -16,6 +16,21 @@ export function maskNotEqual(x: Float32Array, features: number, value: number, o
   }
 }
 
+/** Row by row, x's row where the mask keeps it, else y's row (or `fill` everywhere in it): Keras 3's masked merges. */
+export function where(
+  x: Float32Array,
+  mask: Uint8Array,
+  features: number,
+  y: Float32Array | undefined,
+  fill: number,
+  out: Float32Array,
+): void {
+  for (let r = 0; r < mask.length; r++) {
+    const from = mask[r] ? x : y;
+    for (let f = r * features; f < (r + 1) * features; f++) out[f] = from ? from[f]! : fill;
+  }
+}
+
 /** x times its mask, row by row (Keras Masking multiplies by the mask cast to float: masked rows become ±0). */
 export function applyMask(x: Float32Array, mask: Uint8Array, features: number, out: Float32Array): void {
   for (let r = 0; r < mask.length; r++) {
