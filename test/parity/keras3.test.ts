@@ -1,12 +1,15 @@
 // Parity with real Keras 3: every fixture of test/fixtures/keras3/ (written by
 // scripts/keras-fixtures.py from Keras 3.15.1 on TensorFlow 2.21) is checked with rnnc's `check`,
-// run on the CPU backend with Keras's weights and inputs, and compared with Keras's own outputs to
-// the fixture's tolerance. Streaming fixtures are also fed chunk after chunk through `step()`.
+// run on the CPU backend and on the tfjs backend (tfjs's cpu backend) with Keras's weights and
+// inputs, and compared with Keras's own outputs to the fixture's tolerance. Streaming fixtures are
+// also fed chunk after chunk through `step()`. (Compiled modules are bit-identical to the CPU
+// backend: test/emit/.)
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { check, loadModel, parseKerasWeights, type RunnableModel, type TensorData } from "../../src/index.js";
 import type { TensorInput } from "../../src/ir/inputs.js";
+import { tf, useTfjsBackend } from "../backends/tfjs-setup.js";
 import { compareOutputs, type Flat } from "./compare.js";
 
 interface FixtureTensor {
@@ -32,6 +35,8 @@ interface Fixture {
   tolerance: number;
 }
 
+type Backend = "cpu" | "tfjs-cpu";
+
 /** A model that can also be stepped (LANGUAGE.md §9); `step`/`reset` are absent where rnnc has no streaming. */
 type MaybeStreaming = RunnableModel & {
   step?: (inputs: Readonly<Record<string, TensorInput>>) => TensorData[];
@@ -50,12 +55,13 @@ function inputsOf(tensors: Record<string, FixtureTensor>): Record<string, Tensor
 }
 
 /** The checked model, loaded with the fixture's weights; fails on any error diagnostic, naming it. */
-function load(fixture: Fixture): MaybeStreaming {
+function load(fixture: Fixture, backend: Backend): MaybeStreaming {
   const checked = check(fixture.source);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   const report = errors.map((d) => `line ${d.range.start.line + 1}: ${d.code} ${d.message}`).join("\n");
   expect(report, `rnnc check of ${fixture.name}:\n${fixture.source}`).toBe("");
-  return loadModel(checked, { model: fixture.model, weights: parseKerasWeights(fixture.weights, `${fixture.name}.json`) });
+  const weights = parseKerasWeights(fixture.weights, `${fixture.name}.json`);
+  return loadModel(checked, { model: fixture.model, weights, ...(backend === "tfjs-cpu" ? { backend: "tfjs", tf } : {}) });
 }
 
 function expectClose(actual: readonly Flat[], expected: readonly Flat[], tolerance: number, what: string): void {
@@ -105,31 +111,35 @@ describe("the Keras 3 fixtures", () => {
   });
 });
 
-describe("rnnc (cpu backend) against Keras 3", () => {
-  for (const name of LIST.cases) {
-    const fixture = readFixture(name);
-    it(name, () => {
-      const model = load(fixture);
-      if (!fixture.chunks) {
-        expectClose(model.run(inputsOf(fixture.inputs)), fixture.outputs, fixture.tolerance, `${name}: outputs`);
-        return;
-      }
-      // A stateful model: the whole sequence from fresh states, then the same sequence in chunks.
-      const step = model.step?.bind(model);
-      const reset = model.reset?.bind(model);
-      if (typeof step !== "function" || typeof reset !== "function") {
-        throw new Error(`${name}: the loaded model has no step()/reset() (stateful models, LANGUAGE.md §9)`);
-      }
-      reset();
-      const whole = step(inputsOf(fixture.inputs));
-      expectClose(whole, fixture.outputs, fixture.tolerance, `${name}: the whole sequence`);
-      reset();
-      let start = 0;
-      fixture.chunks.forEach((chunk, i) => {
-        const got = step(inputsOf(chunk.inputs));
-        expectClose(got, keras3ChunkAsWhole(chunk.outputs, whole, start), fixture.tolerance, `${name}: chunk ${i}`);
-        start += Object.values(chunk.inputs)[0]!.shape[1]!;
+for (const backend of ["cpu", "tfjs-cpu"] as const) {
+  describe(`rnnc (${backend} backend) against Keras 3`, () => {
+    if (backend === "tfjs-cpu") beforeAll(() => useTfjsBackend("cpu"));
+    for (const name of LIST.cases) {
+      const fixture = readFixture(name);
+      it(name, () => {
+        const model = load(fixture, backend);
+        onTestFinished(() => model.dispose?.());
+        if (!fixture.chunks) {
+          expectClose(model.run(inputsOf(fixture.inputs)), fixture.outputs, fixture.tolerance, `${name}: outputs`);
+          return;
+        }
+        // A stateful model: the whole sequence from fresh states, then the same sequence in chunks.
+        const step = model.step?.bind(model);
+        const reset = model.reset?.bind(model);
+        if (typeof step !== "function" || typeof reset !== "function") {
+          throw new Error(`${name}: the loaded model has no step()/reset() (stateful models, LANGUAGE.md §9)`);
+        }
+        reset();
+        const whole = step(inputsOf(fixture.inputs));
+        expectClose(whole, fixture.outputs, fixture.tolerance, `${name}: the whole sequence`);
+        reset();
+        let start = 0;
+        fixture.chunks.forEach((chunk, i) => {
+          const got = step(inputsOf(chunk.inputs));
+          expectClose(got, keras3ChunkAsWhole(chunk.outputs, whole, start), fixture.tolerance, `${name}: chunk ${i}`);
+          start += Object.values(chunk.inputs)[0]!.shape[1]!;
+        });
       });
-    });
-  }
-});
+    }
+  });
+}
