@@ -50,6 +50,14 @@ type NameTarget =
 /** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
 const MAX_RANK = 32;
 
+/**
+ * How many names "did you mean" may measure in one file, over all its unknown names. Each unknown
+ * name is measured against every name in scope, so a file of thousands of bindings and unknown
+ * names would cost their product; past this budget (never reached by a file a person wrote)
+ * messages go without the suggestion, as TypeScript stops suggesting after its first few.
+ */
+export const SUGGESTION_BUDGET = 1_000_000;
+
 // A Map: a user-written dtype like `constructor` must not find Object.prototype's.
 const DTYPES = new Map<string, DType>(
   Object.entries({ f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" }),
@@ -71,6 +79,7 @@ class FileChecker {
   readonly budget = new ApplicationBudget((entry, range, message) => this.report(entry, range, message));
   /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
   private readonly brokenModels = new Set<ModelDecl>();
+  private suggestionBudget = SUGGESTION_BUDGET;
 
   constructor(readonly parse: ParseResult) {}
 
@@ -85,11 +94,7 @@ class FileChecker {
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
     }
-    for (const d of this.parse.diagnostics) {
-      for (const decl of file.models) {
-        if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
-      }
-    }
+    for (const decl of file.models) if (hasSyntaxErrorIn(this.parse.diagnostics, decl.range)) this.brokenModels.add(decl);
     for (const state of calleesFirst(this.models)) this.checkModel(state);
     // A second model of a name is no part of the program, but the editor still shows its types and
     // what its names refer to: it is checked quietly (its mistakes wait for the rename).
@@ -107,6 +112,14 @@ class FileChecker {
       resolved: this.resolved,
       layers: this.layers,
     };
+  }
+
+  /** " Did you mean 'x'?" among the candidates, or "" — also once the file's SUGGESTION_BUDGET is spent. */
+  suggest(word: string, candidates: () => string[]): string {
+    if (this.suggestionBudget <= 0) return "";
+    const list = candidates();
+    this.suggestionBudget -= list.length;
+    return didYouMean(word, list);
   }
 
   /** Reports one of the checker's messages. */
@@ -311,7 +324,7 @@ class ModelChecker {
     if (val.items.length !== targets.length) {
       const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
       const source = val.source?.text ?? "This expression";
-      const fix = rebindFix(targets, labels, new Set(this.scope.names()));
+      const fix = rebindFix(targets, labels, this.scope);
       const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
       this.file.say(Messages.tupleArity, range, { source, labels, targets: targets.length, rewrite: fix.edits[0]!.newText }, { fix });
       for (const t of targets) this.bind(t, ERROR, "binding");
@@ -398,11 +411,10 @@ class ModelChecker {
       if (found.kind === "model") return { kind: "model", model: found.model };
       return { kind: "constructor", def: found.def, name: ref.name };
     }
-    const candidates = [...this.scope.names(), ...this.file.models.keys(), ...layerNames()];
     this.file.say(Messages.unknownName, ref.range, {
       name: ref.name,
       model: this.decl.name.name,
-      suggestion: didYouMean(ref.name, candidates),
+      suggestion: this.file.suggest(ref.name, () => [...this.scope.names(), ...this.file.models.keys(), ...layerNames()]),
     });
     return ERROR;
   }
@@ -459,8 +471,8 @@ class ModelChecker {
     let callee: Val;
     const first = chain[0]!;
     if (e.kind === "Name" && this.resolveName(e) === undefined) {
-      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
-      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: didYouMean(e.name, candidates) });
+      const candidates = () => [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
+      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: this.file.suggest(e.name, candidates) });
       callee = ERROR;
     } else {
       callee = this.eval(e);
@@ -846,6 +858,19 @@ class ModelChecker {
     const def = call.callee.kind === "Name" ? findLayer(call.callee.name) : undefined;
     return setKeywordFix(this.file.parse.lineIndex, call, def, keyword, value);
   }
+}
+
+/** Whether a syntax diagnostic (sorted by start, as parse sorts them) starts within `range`: a binary search. */
+function hasSyntaxErrorIn(diagnostics: readonly Diagnostic[], range: Range): boolean {
+  let lo = 0;
+  let hi = diagnostics.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (diagnostics[mid]!.range.start.offset < range.start.offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = diagnostics[lo];
+  return first !== undefined && first.range.start.offset <= range.end.offset;
 }
 
 function outputLabels(model: CheckedModel): string[] {
