@@ -20,7 +20,7 @@ import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, PipeExpr, Statement } from "../syntax/ast.js";
-import type { ParseResult } from "../syntax/parse.js";
+import { drain, type ParseResult } from "../syntax/parse.js";
 import {
   describeType,
   errorType,
@@ -64,8 +64,19 @@ const DTYPES = new Map<string, DType>(
 );
 
 export function checkFile(parse: ParseResult): CheckedFile {
-  return new FileChecker(parse).run();
+  return drain(checkFileSteps(parse));
 }
+
+/**
+ * `checkFile`, in slices: it yields after each model and every STATEMENTS_PER_SLICE statements of a
+ * long one, so that a caller (the language server) can answer other requests in between, or stop.
+ */
+export function checkFileSteps(parse: ParseResult): Generator<void, CheckedFile> {
+  return new FileChecker(parse).steps();
+}
+
+/** How many statements of one model are checked between two yields of `checkFileSteps`. */
+const STATEMENTS_PER_SLICE = 512;
 
 class FileChecker {
   readonly diagnostics: Diagnostic[] = [];
@@ -83,7 +94,7 @@ class FileChecker {
 
   constructor(readonly parse: ParseResult) {}
 
-  run(): CheckedFile {
+  *steps(): Generator<void, CheckedFile> {
     const { file } = this.parse;
     const duplicates: ModelDecl[] = [];
     for (const decl of file.models) {
@@ -95,7 +106,10 @@ class FileChecker {
       this.models.set(decl.name.name, { decl, status: "pending" });
     }
     for (const decl of file.models) if (hasSyntaxErrorIn(this.parse.diagnostics, decl.range)) this.brokenModels.add(decl);
-    for (const state of calleesFirst(this.models)) this.checkModel(state);
+    for (const state of calleesFirst(this.models)) {
+      if (state.status !== "done") yield* this.checkModelSteps(state);
+      yield;
+    }
     // A second model of a name is no part of the program, but the editor still shows its types and
     // what its names refer to: it is checked quietly (its mistakes wait for the rename).
     for (const decl of duplicates) this.quietly(() => new ModelChecker(this, { decl, status: "checking" }).run());
@@ -134,9 +148,19 @@ class FileChecker {
 
   checkModel(state: ModelState): CheckedModel {
     if (state.status === "done") return state.result!;
+    return drain(this.checkModelSteps(state));
+  }
+
+  private *checkModelSteps(state: ModelState): Generator<void, CheckedModel> {
     state.status = "checking";
     const checker = new ModelChecker(this, state);
-    const result = this.brokenModels.has(state.decl) ? this.quietly(() => checker.run()) : checker.run();
+    let result: CheckedModel;
+    if (this.brokenModels.has(state.decl)) {
+      // Quietly, as `quietly` does, but in slices.
+      const before = this.diagnostics.length;
+      result = yield* checker.steps();
+      this.diagnostics.length = before;
+    } else result = yield* checker.steps();
     state.result = result;
     state.status = "done";
     return result;
@@ -222,10 +246,19 @@ class ModelChecker {
   }
 
   run(): CheckedModel {
+    return drain(this.steps());
+  }
+
+  *steps(): Generator<void, CheckedModel> {
     this.errorsAtStart = this.file.diagnostics.length;
     this.declareInputs();
     let returned: Statement | undefined;
+    let sinceYield = 0;
     for (const statement of this.decl.body) {
+      if (++sinceYield === STATEMENTS_PER_SLICE) {
+        sinceYield = 0;
+        yield;
+      }
       if (returned) {
         const line = returned.range.start.line + 1;
         if (statement.kind === "Return") this.file.say(Messages.secondReturn, statement.range, { model: this.decl.name.name, line });

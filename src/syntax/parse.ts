@@ -3,7 +3,7 @@ import type { ILexingError, IRecognitionException, IToken } from "chevrotain";
 import { Codes, makeDiagnostic } from "../source/catalog.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import { LineIndex, type Range } from "../source/range.js";
-import type { File } from "./ast.js";
+import type { File, ModelDecl } from "./ast.js";
 import { MAX_SYNTAX_ERRORS, parser } from "./parser.js";
 import { isRealToken, toAst, tokenEnd } from "./to-ast.js";
 import { lexer, LParen, RParen, UnterminatedString } from "./tokens.js";
@@ -30,15 +30,68 @@ export interface ParseResult {
  */
 export const MAX_PAREN_DEPTH = 100;
 
+/**
+ * The longest source rnnc reads, in characters (UTF-16 code units, as editors count): 8 Mi, over a
+ * hundred thousand lines. Checking costs memory in proportion to the tokens, so a longer file would
+ * run the process (or the language server) out of memory; it gets one RNN005 instead.
+ */
+export const MAX_SOURCE_LENGTH = 8 * 1024 * 1024;
+
+/** The most tokens rnnc reads: about 2 GB of syntax tree and types. A denser 8 Mi-character file gets RNN005. */
+export const MAX_TOKENS = 2_000_000;
+
+/**
+ * A longer text is lexed and parsed in pieces of about this many characters, each a run of whole
+ * models (a piece starts at a line beginning with `model`), so that `parseSteps` can yield between
+ * them. Shorter texts are read in one piece, as they always were.
+ */
+export const PIECE_LENGTH = 64 * 1024;
+
 export function parse(text: string): ParseResult {
+  return drain(parseSteps(text));
+}
+
+/** Runs a sliced computation to its end, without yielding. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `parse`, in slices: it yields after each piece of a long text (see PIECE_LENGTH), so that a caller
+ * (the language server) can answer other requests in between, or stop.
+ */
+export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator<void, ParseResult> {
   const lineIndex = new LineIndex(text);
-  const lexed = lexer.tokenize(text);
+  if (text.length > MAX_SOURCE_LENGTH) {
+    return tooLarge(
+      lineIndex,
+      `this file is ${count(text.length)} characters long, more than rnnc reads (${count(MAX_SOURCE_LENGTH)}); split it into several files`,
+    );
+  }
+  const starts = pieceStarts(text, pieceLength);
+  const lexedTokens: IToken[] = [];
+  const lexErrors: ILexingError[] = [];
+  const commentTokens: IToken[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const lexed = lexer.tokenize(starts.length === 1 ? text : text.slice(start, starts[i + 1] ?? text.length));
+    for (const t of lexed.tokens) lexedTokens.push(shift(t, start));
+    for (const e of lexed.errors) lexErrors.push({ ...e, offset: e.offset + start });
+    for (const t of lexed.groups["comments"] ?? []) commentTokens.push(shift(t, start));
+    if (lexedTokens.length > MAX_TOKENS) {
+      return tooLarge(lineIndex, `this file has more than ${count(MAX_TOKENS)} tokens, more than rnnc reads; split it into several files`);
+    }
+    if (starts.length > 1) yield;
+  }
   const diagnostics = [
-    ...unexpectedCharacters(lexed.errors, lineIndex),
-    ...lexed.tokens.filter((t) => t.tokenType === UnterminatedString).map((t) => unterminatedString(t, lineIndex)),
+    ...unexpectedCharacters(lexErrors, lineIndex),
+    ...lexedTokens.filter((t) => t.tokenType === UnterminatedString).map((t) => unterminatedString(t, lineIndex)),
   ];
 
-  const { tokens, regions } = limitNesting(lexed.tokens);
+  const { tokens, regions } = limitNesting(lexedTokens);
   const [firstTooDeep] = regions;
   if (firstTooDeep) {
     const range = lineIndex.range(firstTooDeep.start, firstTooDeep.start + 1);
@@ -48,10 +101,19 @@ export function parse(text: string): ParseResult {
 
   let file: File;
   try {
-    parser.input = tokens;
-    const cst = parser.file();
-    diagnostics.push(...syntaxErrors(parser.errors, regions, tokens, lineIndex));
-    file = toAst(cst, lineIndex);
+    const models: ModelDecl[] = [];
+    const errors: ParserError[] = [];
+    for (const chunk of tokenPieces(tokens, starts)) {
+      parser.input = chunk;
+      const cst = parser.file();
+      for (const error of parser.errors) errors.push({ error, tokens: chunk });
+      models.push(...toAst(cst, lineIndex).models);
+      // Past the error budget the parser reads no further models (see MAX_SYNTAX_ERRORS): neither do the pieces.
+      if (errors.length >= MAX_SYNTAX_ERRORS) break;
+      if (starts.length > 1) yield;
+    }
+    diagnostics.push(...syntaxErrors(errors, regions, lineIndex));
+    file = { kind: "File", models, range: lineIndex.range(0, text.length) };
   } catch (error) {
     // Only a bug (or an input defeating the nesting limit) gets here; still answer with a diagnostic.
     const reason = error instanceof Error ? error.message : String(error);
@@ -60,12 +122,71 @@ export function parse(text: string): ParseResult {
     file = { kind: "File", models: [], range: lineIndex.range(0, text.length) };
   }
 
-  const comments = (lexed.groups["comments"] ?? []).map((t) => ({
+  const comments = commentTokens.map((t) => ({
     text: t.image,
     range: lineIndex.range(t.startOffset, tokenEnd(t)),
   }));
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return { file, diagnostics, comments, tokens: lexed.tokens, lineIndex };
+  return { file, diagnostics, comments, tokens: lexedTokens, lineIndex };
+}
+
+/** A file refused whole: one RNN005 at its top, and nothing else read. */
+function tooLarge(lineIndex: LineIndex, message: string): ParseResult {
+  const file: File = { kind: "File", models: [], range: lineIndex.range(0, lineIndex.text.length) };
+  return { file, diagnostics: [makeDiagnostic(Codes.SourceTooLarge, lineIndex.range(0, 0), message)], comments: [], tokens: [], lineIndex };
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** A token of a piece, moved to its place in the whole text. */
+function shift(token: IToken, by: number): IToken {
+  if (by === 0) return token;
+  token.startOffset += by;
+  if (token.endOffset !== undefined && Number.isFinite(token.endOffset)) token.endOffset += by;
+  return token;
+}
+
+/**
+ * Where the pieces of a text start: 0, then every PIECE_LENGTH characters or so, at the next line
+ * that begins with the keyword `model`. No token spans such a line break (strings and comments end
+ * at the line's end), so the pieces lex exactly as the whole text does.
+ */
+function pieceStarts(text: string, pieceLength: number): number[] {
+  const starts = [0];
+  let at = pieceLength;
+  while (at < text.length) {
+    const found = text.indexOf("\nmodel", at);
+    if (found < 0) break;
+    const next = text[found + 6];
+    if (next === undefined || !/[A-Za-z0-9_]/.test(next)) {
+      starts.push(found + 1);
+      at = found + 1 + pieceLength;
+    } else at = found + 6;
+  }
+  return starts;
+}
+
+/** The tokens of each piece (each piece's first token is its `model`). */
+function tokenPieces(tokens: IToken[], starts: number[]): IToken[][] {
+  if (starts.length === 1) return [tokens];
+  const pieces: IToken[][] = [];
+  let from = 0;
+  for (let i = 1; i <= starts.length; i++) {
+    const end = starts[i] ?? Infinity;
+    let to = from;
+    while (to < tokens.length && tokens[to]!.startOffset < end) to++;
+    pieces.push(tokens.slice(from, to));
+    from = to;
+  }
+  return pieces.filter((p) => p.length > 0);
+}
+
+/** A parser error, with the tokens of the piece it was found in (for an error at the piece's end). */
+interface ParserError {
+  error: IRecognitionException;
+  tokens: IToken[];
 }
 
 /** One diagnostic per run of adjacent characters that start no token. */
@@ -94,21 +215,21 @@ function unterminatedString(token: IToken, lineIndex: LineIndex): Diagnostic {
 }
 
 /** RNN002 for each parser error, up to MAX_SYNTAX_ERRORS. */
-function syntaxErrors(errors: IRecognitionException[], regions: TooDeep[], tokens: IToken[], lineIndex: LineIndex): Diagnostic[] {
+function syntaxErrors(errors: ParserError[], regions: TooDeep[], lineIndex: LineIndex): Diagnostic[] {
   // What the parser trips over where parentheses were dropped is a consequence of RNN004.
   const inTooDeep = (e: IRecognitionException) =>
     isRealToken(e.token)
       ? regions.some((r) => r.start <= e.token.startOffset && e.token.startOffset < r.end)
       : regions.at(-1)?.end === Infinity;
-  const reported = errors.filter((e) => !inTooDeep(e));
+  const reported = errors.filter((e) => !inTooDeep(e.error));
   const diagnostics = reported
     .slice(0, MAX_SYNTAX_ERRORS)
-    .map((e) => makeDiagnostic(Codes.SyntaxError, errorRange(e, tokens, lineIndex), e.message));
+    .map((e) => makeDiagnostic(Codes.SyntaxError, errorRange(e.error, e.tokens, lineIndex), e.error.message));
   // Past the budget the parser skips ahead, and what it reports there is noise.
   const firstUnreported = reported[MAX_SYNTAX_ERRORS];
   if (firstUnreported) {
     const message = `more than ${MAX_SYNTAX_ERRORS} syntax errors; later ones are not reported`;
-    diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported, tokens, lineIndex), message));
+    diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported.error, firstUnreported.tokens, lineIndex), message));
   }
   return diagnostics;
 }

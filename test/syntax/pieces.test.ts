@@ -1,0 +1,58 @@
+// A long text is lexed and parsed in pieces of whole models (parseSteps); the result must be the one
+// a single pass gives, and the size limits answer with one diagnostic instead of running out of memory.
+import { describe, expect, it } from "vitest";
+import { check, checkSteps, MAX_SOURCE_LENGTH } from "../../src/index.js";
+import { drain, parseSteps, PIECE_LENGTH } from "../../src/syntax/parse.js";
+import { manyModels } from "../lsp/large-documents.js";
+
+/** A long file whose models carry a lexical, a syntax and a type error here and there, and comments. */
+function longFileWithMistakes(): string {
+  const models = manyModels(3000).split("\n\n");
+  for (let i = 7; i < models.length; i += 97) models[i] = models[i]!.replace("dense(8)(x)", "dense(8)(y) # no y here");
+  for (let i = 11; i < models.length; i += 301) models[i] = models[i]!.replace("return", "return $");
+  for (let i = 13; i < models.length; i += 499) models[i] = models[i]!.replace("h1 = ", "h1 = = ");
+  return models.join("\n\n");
+}
+
+describe("parsing in pieces", () => {
+  it("gives what one pass gives, for a long file with mistakes", () => {
+    const text = longFileWithMistakes();
+    expect(text.length).toBeGreaterThan(4 * PIECE_LENGTH);
+    const pieces = drain(parseSteps(text));
+    const whole = drain(parseSteps(text, Infinity));
+    expect(pieces.diagnostics).toEqual(whole.diagnostics);
+    expect(pieces.diagnostics.map((d) => d.code)).toContain("RNN001");
+    expect(pieces.diagnostics.map((d) => d.code)).toContain("RNN002");
+    expect(pieces.file).toEqual(whole.file);
+    expect(pieces.comments).toEqual(whole.comments);
+    expect(pieces.tokens.map((t) => [t.image, t.startOffset])).toEqual(whole.tokens.map((t) => [t.image, t.startOffset]));
+  });
+
+  it("checks in slices to the result check gives, yielding more than once", () => {
+    const text = longFileWithMistakes();
+    const steps = checkSteps(text);
+    let slices = 0;
+    let next = steps.next();
+    while (!next.done) {
+      slices++;
+      next = steps.next();
+    }
+    expect(slices).toBeGreaterThan(10);
+    expect(next.value.diagnostics).toEqual(check(text).diagnostics);
+  });
+});
+
+describe("size limits", () => {
+  it("a text longer than MAX_SOURCE_LENGTH is one RNN005 at its top", () => {
+    const checked = check(" ".repeat(MAX_SOURCE_LENGTH + 1));
+    expect(checked.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character])).toEqual([["RNN005", 0, 0]]);
+    expect(checked.diagnostics[0]!.message).toMatch(/8,388,609 characters long, more than rnnc reads \(8,388,608\)/);
+    expect(checked.models).toEqual([]);
+  });
+
+  it("a text of more than MAX_TOKENS tokens is one RNN005", () => {
+    const checked = check("x\n".repeat(2_000_001));
+    expect(checked.diagnostics.map((d) => d.code)).toEqual(["RNN005"]);
+    expect(checked.diagnostics[0]!.message).toMatch(/more than 2,000,000 tokens/);
+  });
+});
