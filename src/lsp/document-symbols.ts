@@ -24,7 +24,7 @@ export function documentSymbols(doc: CheckedDocument): DocumentSymbol[] {
 
 function bindingSymbol(doc: CheckedDocument, b: Binding): DocumentSymbol {
   const statement = doc.index.statementOfTarget.get(b.decl);
-  const input = b.kind === "input" ? doc.checked.parse.file.models.flatMap((m) => m.inputs).find((i) => i.name === b.decl) : undefined;
+  const input = b.kind === "input" ? doc.inputNamedBy(b.decl) : undefined;
   const range = statement?.range ?? input?.range ?? b.decl.range;
   return {
     name: b.name,
