@@ -12,7 +12,7 @@ export function documentSymbols(doc: CheckedDocument): DocumentSymbol[] {
     const children = (model?.bindings ?? []).map((b) => bindingSymbol(doc, b));
     symbols.push({
       name: decl.name.name,
-      detail: model ? modelSignature(model).replace(/^model \w+/, "") : "",
+      detail: model ? modelSignature(model).replace(/^model [^(]*/, "") : "",
       kind: SymbolKind.Function,
       range: toLspRange(decl.range),
       selectionRange: toLspRange(decl.name.range),
