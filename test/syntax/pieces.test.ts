@@ -1,6 +1,10 @@
 // A long text is lexed and parsed in pieces of whole models (parseSteps); the result must be the one
 // a single pass gives, and the size limits answer with one diagnostic instead of running out of memory.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rnnc } from "../cli-process.js";
 import { check, checkSteps, MAX_SOURCE_LENGTH } from "../../src/index.js";
 import { drain, parseSteps, PIECE_LENGTH } from "../../src/syntax/parse.js";
 import { manyModels } from "../lsp/large-documents.js";
@@ -54,5 +58,21 @@ describe("size limits", () => {
     const checked = check("x\n".repeat(2_000_001));
     expect(checked.diagnostics.map((d) => d.code)).toEqual(["RNN005"]);
     expect(checked.diagnostics[0]!.message).toMatch(/more than 2,000,000 tokens/);
+  });
+
+  it("rnnc check on a 50 MB file ends with RNN005 and exit 1, not a V8 abort", { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "rnnc-large-"));
+    try {
+      const file = join(dir, "huge.rnn");
+      const text = manyModels(500_000);
+      expect(text.length).toBeGreaterThan(50_000_000);
+      writeFileSync(file, text);
+      const r = rnnc("check", file);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/huge\.rnn:1:1: error RNN005: this file is [\d,]+ characters long, more than rnnc reads \(8,388,608\)/);
+      expect(r.stderr).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
