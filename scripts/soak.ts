@@ -23,11 +23,7 @@ const MAX_IN_FLIGHT = 16;
 const RSS_GROWTH_LIMIT = 1.25;
 const RSS_SLACK_MB = 32;
 /** Cancellations are what an editor causes by moving on; they are not failures. */
-const CANCELLED = new Set<number>([
-  LSPErrorCodes.RequestCancelled,
-  LSPErrorCodes.ContentModified,
-  LSPErrorCodes.ServerCancelled,
-]);
+const CANCELLED = new Set<number>([LSPErrorCodes.RequestCancelled, LSPErrorCodes.ContentModified, LSPErrorCodes.ServerCancelled]);
 
 /** xorshift32: the same seed makes the same soak. */
 function random(seed: number) {
