@@ -6,7 +6,23 @@ import { LineIndex, type Range } from "../source/range.js";
 import type { File, ModelDecl } from "./ast.js";
 import { MAX_SYNTAX_ERRORS, parser } from "./parser.js";
 import { isRealToken, toAst, tokenEnd } from "./to-ast.js";
-import { lexer, LParen, RParen, UnterminatedString } from "./tokens.js";
+import {
+  Comma,
+  Equals,
+  FalseKw,
+  Identifier,
+  LBrace,
+  lexer,
+  LParen,
+  ModelKw,
+  NumberLit,
+  RBrace,
+  RParen,
+  Semicolon,
+  StringLit,
+  TrueKw,
+  UnterminatedString,
+} from "./tokens.js";
 
 export interface Comment {
   /** The comment's text, from `#` to the end of its line. */
@@ -72,19 +88,20 @@ export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator
     );
   }
   const starts = pieceStarts(text, pieceLength);
+  const lexStarts = lineStarts(text, pieceLength);
   const lexedTokens: IToken[] = [];
   const lexErrors: ILexingError[] = [];
   const commentTokens: IToken[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    const start = starts[i]!;
-    const lexed = lexer.tokenize(starts.length === 1 ? text : text.slice(start, starts[i + 1] ?? text.length));
+  for (let i = 0; i < lexStarts.length; i++) {
+    const start = lexStarts[i]!;
+    const lexed = lexer.tokenize(lexStarts.length === 1 ? text : text.slice(start, lexStarts[i + 1] ?? text.length));
     for (const t of lexed.tokens) lexedTokens.push(shift(t, start));
     for (const e of lexed.errors) lexErrors.push({ ...e, offset: e.offset + start });
     for (const t of lexed.groups["comments"] ?? []) commentTokens.push(shift(t, start));
     if (lexedTokens.length > MAX_TOKENS) {
       return tooLarge(lineIndex, `this file has more than ${count(MAX_TOKENS)} tokens, more than rnnc reads; split it into several files`);
     }
-    if (starts.length > 1) yield;
+    if (lexStarts.length > 1) yield;
   }
   const diagnostics = [
     ...unexpectedCharacters(lexErrors, lineIndex),
@@ -103,14 +120,23 @@ export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator
   try {
     const models: ModelDecl[] = [];
     const errors: ParserError[] = [];
-    for (const chunk of tokenPieces(tokens, starts)) {
+    // A text as long as a piece or shorter is parsed in one pass, as it always was.
+    const sliced = text.length > pieceLength;
+    for (const chunk of sliced ? isolateLongModels(tokenPieces(tokens, starts), text) : [tokens]) {
+      // A model of many statements alone in its piece: parsed a slice of statements at a time when it reads clean.
+      const long = sliced && chunk.length > MODEL_SLICE_TOKENS ? yield* parseModelInSlices(chunk, lineIndex) : undefined;
+      if (long) {
+        models.push(long);
+        yield;
+        continue;
+      }
       parser.input = chunk;
       const cst = parser.file();
       for (const error of parser.errors) errors.push({ error, tokens: chunk });
       models.push(...toAst(cst, lineIndex).models);
       // Past the error budget the parser reads no further models (see MAX_SYNTAX_ERRORS): neither do the pieces.
       if (errors.length >= MAX_SYNTAX_ERRORS) break;
-      if (starts.length > 1) yield;
+      if (sliced) yield;
     }
     diagnostics.push(...syntaxErrors(errors, regions, lineIndex));
     file = { kind: "File", models, range: lineIndex.range(0, text.length) };
@@ -154,18 +180,132 @@ function shift(token: IToken, by: number): IToken {
  * at the line's end), so the pieces lex exactly as the whole text does.
  */
 function pieceStarts(text: string, pieceLength: number): number[] {
+  return breaks(text, pieceLength, "\nmodel");
+}
+
+/**
+ * Where the text is cut for lexing: every PIECE_LENGTH characters or so, at the start of a line. No
+ * token spans a line break but whitespace (which is skipped, and not merged with anything), and a
+ * run of unexpected characters never includes one, so the pieces lex exactly as the whole text does.
+ */
+function lineStarts(text: string, pieceLength: number): number[] {
+  return breaks(text, pieceLength, "\n");
+}
+
+/** 0, then the offset after each `\n` of `needle` (not followed by a name character) found every `pieceLength` characters. */
+function breaks(text: string, pieceLength: number, needle: string): number[] {
   const starts = [0];
   let at = pieceLength;
   while (at < text.length) {
-    const found = text.indexOf("\nmodel", at);
+    const found = text.indexOf(needle, at);
     if (found < 0) break;
-    const next = text[found + 6];
-    if (next === undefined || !/[A-Za-z0-9_]/.test(next)) {
+    const next = text[found + needle.length];
+    if (needle === "\n" || next === undefined || !/[A-Za-z0-9_]/.test(next)) {
       starts.push(found + 1);
       at = found + 1 + pieceLength;
-    } else at = found + 6;
+    } else at = found + needle.length;
   }
   return starts;
+}
+
+/** A model of more tokens than this is parsed a slice of statements at a time (see parseModelInSlices). */
+export const MODEL_SLICE_TOKENS = 16_384;
+
+/**
+ * The pieces, with each model longer than MODEL_SLICE_TOKENS made a piece of its own (a model starts
+ * at a `model` token that begins its line, as pieces do).
+ */
+function isolateLongModels(pieces: IToken[][], text: string): IToken[][] {
+  const out: IToken[][] = [];
+  for (const piece of pieces) {
+    if (piece.length <= MODEL_SLICE_TOKENS) {
+      out.push(piece);
+      continue;
+    }
+    const starts = [];
+    for (let i = 0; i < piece.length; i++) {
+      const t = piece[i]!;
+      if (t.tokenType === ModelKw && (t.startOffset === 0 || text[t.startOffset - 1] === "\n")) starts.push(i);
+    }
+    if (starts[0] !== 0) starts.unshift(0);
+    let group = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k]!;
+      const to = starts[k + 1] ?? piece.length;
+      if (to - from <= MODEL_SLICE_TOKENS) continue;
+      if (from > group) out.push(piece.slice(group, from));
+      out.push(piece.slice(from, to));
+      group = to;
+    }
+    if (group < piece.length) out.push(piece.slice(group));
+  }
+  return out;
+}
+
+/**
+ * One long model, parsed a slice of statements at a time: each slice between the model's own header
+ * and closing brace, so that each is a whole model to the parser and its AST is the model's, with
+ * that slice's statements. A slice ends where the next statement starts: an identifier followed by
+ * `=` or `,`, outside parentheses, after a token that cannot continue an expression before it —
+ * there the whole parse starts a statement too. Undefined (and the model is parsed whole, as
+ * always) when any slice has a syntax error: recovery must see the whole model.
+ */
+function* parseModelInSlices(tokens: IToken[], lineIndex: LineIndex): Generator<void, ModelDecl | undefined> {
+  let depth = 0;
+  let brace = -1;
+  for (let i = 0; i < tokens.length && brace < 0; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen) depth++;
+    else if (type === RParen) depth--;
+    else if (type === LBrace && depth === 0) brace = i;
+  }
+  const last = tokens.length - 1;
+  if (tokens[0]!.tokenType !== ModelKw || brace < 0 || tokens[last]!.tokenType !== RBrace) return undefined;
+  // One model with no other brace: a piece of several models, or a body with a stray brace, is parsed whole.
+  for (let i = brace + 1; i < last; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === ModelKw || type === LBrace || type === RBrace) return undefined;
+  }
+  const header = tokens.slice(0, brace + 1);
+  const close = tokens[last]!;
+  const cuts = [brace + 1];
+  depth = 0;
+  for (let i = brace + 1; i < last; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen) depth++;
+    else if (type === RParen) depth--;
+    else if (depth === 0 && i - cuts.at(-1)! >= MODEL_SLICE_TOKENS && startsStatement(tokens, i)) cuts.push(i);
+  }
+  cuts.push(last);
+  let model: ModelDecl | undefined;
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    parser.input = [...header, ...tokens.slice(cuts[k], cuts[k + 1]), close];
+    const cst = parser.file();
+    if (parser.errors.length > 0) return undefined;
+    const [part] = toAst(cst, lineIndex).models;
+    if (!part) return undefined;
+    if (model) model.body.push(...part.body);
+    else model = part;
+    yield;
+  }
+  return model;
+}
+
+/** Whether token i starts an assignment for certain: `name =` or `name,` after the end of an expression or statement. */
+function startsStatement(tokens: IToken[], i: number): boolean {
+  const next = tokens[i + 1]?.tokenType;
+  const previous = tokens[i - 1]?.tokenType;
+  return (
+    tokens[i]!.tokenType === Identifier &&
+    (next === Equals || next === Comma) &&
+    (previous === Identifier ||
+      previous === RParen ||
+      previous === Semicolon ||
+      previous === NumberLit ||
+      previous === StringLit ||
+      previous === TrueKw ||
+      previous === FalseKw)
+  );
 }
 
 /** The tokens of each piece (each piece's first token is its `model`). */

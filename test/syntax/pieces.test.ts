@@ -32,6 +32,31 @@ describe("parsing in pieces", () => {
     expect(pieces.tokens.map((t) => [t.image, t.startOffset])).toEqual(whole.tokens.map((t) => [t.image, t.startOffset]));
   });
 
+  it("gives what one pass gives for a long model parsed in slices of statements, clean or broken", () => {
+    // Multi-line statements, destructuring, pipes, tuples, keyword arguments and `;` near the slice ends.
+    const statements = Array.from({ length: 8000 }, (_, s) =>
+      s % 5 === 0
+        ? `  a${s}, b${s} = lstm(\n    4,\n    state=true\n  )(x);`
+        : s % 5 === 1
+          ? `  p${s} = x\n    |> dense(8, name="d${s}")\n    |> dropout(0.1)`
+          : `  t${s} = (x, x)`,
+    );
+    const model = (body: string[]) => `model Long(x: [B, T, 8]) {\n${body.join("\n")}\n  return x\n}\n`;
+    const clean = `${manyModels(3)}\n${model(statements)}\n${manyModels(3).replaceAll("model M", "model N")}`;
+    const broken = clean.replace("t4002 = (x, x)", "t4002 = (x, = x)");
+    for (const text of [clean, broken]) {
+      const steps = parseSteps(text);
+      let slices = 0;
+      let next = steps.next();
+      for (; !next.done; next = steps.next()) slices++;
+      const whole = drain(parseSteps(text, Infinity));
+      expect(slices).toBeGreaterThan(5);
+      expect(next.value.diagnostics).toEqual(whole.diagnostics);
+      expect(next.value.file).toEqual(whole.file);
+    }
+    expect(drain(parseSteps(broken)).diagnostics.map((d) => d.code)).toContain("RNN002");
+  });
+
   it("checks in slices to the result check gives, yielding more than once", () => {
     const text = longFileWithMistakes();
     const steps = checkSteps(text);
