@@ -122,7 +122,9 @@ export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator
     const errors: ParserError[] = [];
     // A text as long as a piece or shorter is parsed in one pass, as it always was.
     const sliced = text.length > pieceLength;
-    for (const chunk of sliced ? isolateLongModels(tokenPieces(tokens, starts), text) : [tokens]) {
+    const chunks = sliced ? isolateLongModels(tokenPieces(tokens, starts), text) : [tokens];
+    for (let i = 0; i < chunks.length; i++) {
+      let chunk = chunks[i]!;
       // A model of many statements alone in its piece: parsed a slice of statements at a time when it reads clean.
       const long = sliced && chunk.length > MODEL_SLICE_TOKENS ? yield* parseModelInSlices(chunk, lineIndex) : undefined;
       if (long) {
@@ -131,7 +133,17 @@ export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator
         continue;
       }
       parser.input = chunk;
-      const cst = parser.file();
+      let cst = parser.file();
+      // An error in the last piece read (or at its end) could have been recovered from differently with
+      // the next piece in view, as one pass would: read the two together, and so on.
+      let lastPiece = chunk[0]!.startOffset;
+      while (i + 1 < chunks.length && endsInError(parser.errors, lastPiece)) {
+        const next = chunks[++i]!;
+        lastPiece = next[0]!.startOffset;
+        chunk = chunk.concat(next);
+        parser.input = chunk;
+        cst = parser.file();
+      }
       for (const error of parser.errors) errors.push({ error, tokens: chunk });
       models.push(...toAst(cst, lineIndex).models);
       // Past the error budget the parser reads no further models (see MAX_SYNTAX_ERRORS): neither do the pieces.
@@ -206,6 +218,12 @@ function breaks(text: string, pieceLength: number, needle: string): number[] {
     } else at = found + needle.length;
   }
   return starts;
+}
+
+/** Whether the parser's last error is in the piece starting at `lastPiece`, or at the end of the input. */
+function endsInError(errors: IRecognitionException[], lastPiece: number): boolean {
+  const last = errors.at(-1);
+  return last !== undefined && (!isRealToken(last.token) || last.token.startOffset >= lastPiece);
 }
 
 /** A model of more tokens than this is parsed a slice of statements at a time (see parseModelInSlices). */

@@ -15,6 +15,7 @@ function longFileWithMistakes(): string {
   for (let i = 7; i < models.length; i += 97) models[i] = models[i]!.replace("dense(8)(x)", "dense(8)(y) # no y here");
   for (let i = 11; i < models.length; i += 301) models[i] = models[i]!.replace("return", "return $");
   for (let i = 13; i < models.length; i += 499) models[i] = models[i]!.replace("h1 = ", "h1 = = ");
+  for (let i = 17; i < models.length; i += 211) models[i] = models[i]!.replace(/\n\}$/, "");
   return models.join("\n\n");
 }
 
@@ -30,6 +31,10 @@ describe("parsing in pieces", () => {
     expect(pieces.file).toEqual(whole.file);
     expect(pieces.comments).toEqual(whole.comments);
     expect(pieces.tokens.map((t) => [t.image, t.startOffset])).toEqual(whole.tokens.map((t) => [t.image, t.startOffset]));
+    // Small pieces put piece boundaries right after models that lack their `}`, and inside the errors' recovery.
+    const small = drain(parseSteps(text, 500));
+    expect(small.diagnostics).toEqual(whole.diagnostics);
+    expect(small.file).toEqual(whole.file);
   });
 
   it("gives what one pass gives for a long model parsed in slices of statements, clean or broken", () => {
