@@ -136,10 +136,10 @@ export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator
       let cst = parser.file();
       // An error in the last piece read (or at its end) could have been recovered from differently with
       // the next piece in view, as one pass would: read the two together, and so on.
-      let lastPiece = chunk[0]!.startOffset;
+      let lastPiece = chunk[0]?.startOffset ?? 0;
       while (i + 1 < chunks.length && endsInError(parser.errors, lastPiece)) {
         const next = chunks[++i]!;
-        lastPiece = next[0]!.startOffset;
+        lastPiece = next[0]?.startOffset ?? lastPiece;
         chunk = chunk.concat(next);
         parser.input = chunk;
         cst = parser.file();

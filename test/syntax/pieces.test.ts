@@ -76,6 +76,15 @@ describe("parsing in pieces", () => {
   });
 });
 
+describe("short texts", () => {
+  it("an empty file and a file of comments only parse to no models and no diagnostics", () => {
+    for (const text of ["", "# only a comment\n", "\n\n"]) {
+      const parsed = drain(parseSteps(text));
+      expect([parsed.file.models, parsed.diagnostics]).toEqual([[], []]);
+    }
+  });
+});
+
 describe("size limits", () => {
   it("a text longer than MAX_SOURCE_LENGTH is one RNN005 at its top", () => {
     const checked = check(" ".repeat(MAX_SOURCE_LENGTH + 1));
