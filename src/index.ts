@@ -1,9 +1,9 @@
 // The public API: what the CLI, the language server and users' code call.
-import { checkFile } from "./check/checker.js";
+import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
-import { parse } from "./syntax/parse.js";
+import { parse, parseSteps } from "./syntax/parse.js";
 
-export { parse, type ParseResult, type Comment } from "./syntax/parse.js";
+export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
 export { checkFile } from "./check/checker.js";
 export type { Binding, CheckedFile, CheckedModel, LayerRow, ModelRow } from "./check/program.js";
 export { isLayerRow } from "./check/program.js";
@@ -31,4 +31,14 @@ export { compileModule, type CompileOptions, type CompiledModule } from "./emit/
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {
   return checkFile(parse(text));
+}
+
+/**
+ * `check`, in slices: each `next()` does a bounded part of the work (a piece of a long text, a model,
+ * a few hundred statements) and the last returns the result. For a caller that must stay responsive
+ * (the language server) or be able to stop.
+ */
+export function* checkSteps(text: string): Generator<void, CheckedFile> {
+  const parsed = yield* parseSteps(text);
+  return yield* checkFileSteps(parsed);
 }

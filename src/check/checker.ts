@@ -20,7 +20,7 @@ import type { Diagnostic, Fix } from "../source/diagnostic.js";
 import type { Range } from "../source/range.js";
 import { didYouMean } from "../source/suggest.js";
 import type { Argument, CallExpr, Expr, Identifier, InputDecl, ModelDecl, NameRef, PipeExpr, Statement } from "../syntax/ast.js";
-import type { ParseResult } from "../syntax/parse.js";
+import { drain, type ParseResult } from "../syntax/parse.js";
 import {
   describeType,
   errorType,
@@ -52,14 +52,33 @@ type NameTarget =
 /** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
 const MAX_RANK = 32;
 
+/**
+ * How many names "did you mean" may measure in one file, over all its unknown names. Each unknown
+ * name is measured against every name in scope, so a file of thousands of bindings and unknown
+ * names would cost their product; past this budget (never reached by a file a person wrote)
+ * messages go without the suggestion, as TypeScript stops suggesting after its first few.
+ */
+export const SUGGESTION_BUDGET = 1_000_000;
+
 // A Map: a user-written dtype like `constructor` must not find Object.prototype's.
 const DTYPES = new Map<string, DType>(
   Object.entries({ f32: "f32", float: "f32", float32: "f32", i32: "i32", int: "i32", int32: "i32", bool: "bool" }),
 );
 
 export function checkFile(parse: ParseResult): CheckedFile {
-  return new FileChecker(parse).run();
+  return drain(checkFileSteps(parse));
 }
+
+/**
+ * `checkFile`, in slices: it yields after each model and every STATEMENTS_PER_SLICE statements of a
+ * long one, so that a caller (the language server) can answer other requests in between, or stop.
+ */
+export function checkFileSteps(parse: ParseResult): Generator<void, CheckedFile> {
+  return new FileChecker(parse).steps();
+}
+
+/** How many statements of one model are checked between two yields of `checkFileSteps`. */
+const STATEMENTS_PER_SLICE = 512;
 
 class FileChecker {
   readonly diagnostics: Diagnostic[] = [];
@@ -74,12 +93,13 @@ class FileChecker {
   /** Ranges of syntax errors: semantic diagnostics inside a broken model would only echo them. */
   private readonly brokenModels = new Set<ModelDecl>();
   readonly edition: Edition;
+  private suggestionBudget = SUGGESTION_BUDGET;
 
   constructor(readonly parse: ParseResult) {
     this.edition = fileEdition(parse.file, (message, range, args, extra) => this.say(message, range, args, extra));
   }
 
-  run(): CheckedFile {
+  *steps(): Generator<void, CheckedFile> {
     const { file } = this.parse;
     const duplicates: ModelDecl[] = [];
     for (const decl of file.models) {
@@ -90,12 +110,11 @@ class FileChecker {
       }
       this.models.set(decl.name.name, { decl, status: "pending" });
     }
-    for (const d of this.parse.diagnostics) {
-      for (const decl of file.models) {
-        if (decl.range.start.offset <= d.range.start.offset && d.range.start.offset <= decl.range.end.offset) this.brokenModels.add(decl);
-      }
+    for (const decl of file.models) if (hasSyntaxErrorIn(this.parse.diagnostics, decl.range)) this.brokenModels.add(decl);
+    for (const state of calleesFirst(this.models)) {
+      if (state.status !== "done") yield* this.checkModelSteps(state);
+      yield;
     }
-    for (const state of calleesFirst(this.models)) this.checkModel(state);
     // A second model of a name is no part of the program, but the editor still shows its types and
     // what its names refer to: it is checked quietly (its mistakes wait for the rename).
     for (const decl of duplicates) this.quietly(() => new ModelChecker(this, { decl, status: "checking" }).run());
@@ -115,6 +134,14 @@ class FileChecker {
     };
   }
 
+  /** " Did you mean 'x'?" among the candidates, or "" — also once the file's SUGGESTION_BUDGET is spent. */
+  suggest(word: string, candidates: () => string[]): string {
+    if (this.suggestionBudget <= 0) return "";
+    const list = candidates();
+    this.suggestionBudget -= list.length;
+    return didYouMean(word, list);
+  }
+
   /** Reports one of the checker's messages. */
   say<A>(message: Message<A>, range: Range, args: A, extra: { fix?: Fix; related?: Diagnostic["related"] } = {}): void {
     this.diagnostics.push(diagnose(message, range, args, extra));
@@ -127,9 +154,19 @@ class FileChecker {
 
   checkModel(state: ModelState): CheckedModel {
     if (state.status === "done") return state.result!;
+    return drain(this.checkModelSteps(state));
+  }
+
+  private *checkModelSteps(state: ModelState): Generator<void, CheckedModel> {
     state.status = "checking";
     const checker = new ModelChecker(this, state);
-    const result = this.brokenModels.has(state.decl) ? this.quietly(() => checker.run()) : checker.run();
+    let result: CheckedModel;
+    if (this.brokenModels.has(state.decl)) {
+      // Quietly, as `quietly` does, but in slices.
+      const before = this.diagnostics.length;
+      result = yield* checker.steps();
+      this.diagnostics.length = before;
+    } else result = yield* checker.steps();
     state.result = result;
     state.status = "done";
     return result;
@@ -215,10 +252,19 @@ class ModelChecker {
   }
 
   run(): CheckedModel {
+    return drain(this.steps());
+  }
+
+  *steps(): Generator<void, CheckedModel> {
     this.errorsAtStart = this.file.diagnostics.length;
     this.declareInputs();
     let returned: Statement | undefined;
+    let sinceYield = 0;
     for (const statement of this.decl.body) {
+      if (++sinceYield === STATEMENTS_PER_SLICE) {
+        sinceYield = 0;
+        yield;
+      }
       if (returned) {
         const line = returned.range.start.line + 1;
         if (statement.kind === "Return") this.file.say(Messages.secondReturn, statement.range, { model: this.decl.name.name, line });
@@ -317,7 +363,7 @@ class ModelChecker {
     if (val.items.length !== targets.length) {
       const labels = val.labels ?? val.items.map((_, i) => `v${i + 1}`);
       const source = val.source?.text ?? "This expression";
-      const fix = rebindFix(targets, labels, new Set(this.scope.names()));
+      const fix = rebindFix(targets, labels, this.scope);
       const range = { start: targets[0]!.range.start, end: targets[targets.length - 1]!.range.end };
       this.file.say(Messages.tupleArity, range, { source, labels, targets: targets.length, rewrite: fix.edits[0]!.newText }, { fix });
       for (const t of targets) this.bind(t, ERROR, "binding");
@@ -404,11 +450,10 @@ class ModelChecker {
       if (found.kind === "model") return { kind: "model", model: found.model };
       return { kind: "constructor", def: found.def, name: ref.name };
     }
-    const candidates = [...this.scope.names(), ...this.file.models.keys(), ...layerNames()];
     this.file.say(Messages.unknownName, ref.range, {
       name: ref.name,
       model: this.decl.name.name,
-      suggestion: didYouMean(ref.name, candidates),
+      suggestion: this.file.suggest(ref.name, () => [...this.scope.names(), ...this.file.models.keys(), ...layerNames()]),
     });
     return ERROR;
   }
@@ -465,8 +510,8 @@ class ModelChecker {
     let callee: Val;
     const first = chain[0]!;
     if (e.kind === "Name" && this.resolveName(e) === undefined) {
-      const candidates = [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
-      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: didYouMean(e.name, candidates) });
+      const candidates = () => [...layerNames(), ...this.file.models.keys(), ...this.scope.names()];
+      this.file.say(Messages.unknownLayer, e.range, { name: e.name, suggestion: this.file.suggest(e.name, candidates) });
       callee = ERROR;
     } else {
       callee = this.eval(e);
@@ -865,6 +910,19 @@ class ModelChecker {
     const def = call.callee.kind === "Name" ? findLayer(call.callee.name) : undefined;
     return setKeywordFix(this.file.parse.lineIndex, call, def, keyword, value);
   }
+}
+
+/** Whether a syntax diagnostic (sorted by start, as parse sorts them) starts within `range`: a binary search. */
+function hasSyntaxErrorIn(diagnostics: readonly Diagnostic[], range: Range): boolean {
+  let lo = 0;
+  let hi = diagnostics.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (diagnostics[mid]!.range.start.offset < range.start.offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = diagnostics[lo];
+  return first !== undefined && first.range.start.offset <= range.end.offset;
 }
 
 function outputLabels(model: CheckedModel): string[] {

@@ -25,7 +25,7 @@ export function setKeywordFix(lines: LineIndex, call: CallExpr, def: LayerDefini
  * a value's label goes to that slot, the other names keep their order, and a slot left over gets its
  * label (or `_` when the label is taken).
  */
-export function rebindFix(targets: readonly Identifier[], labels: readonly string[], taken: ReadonlySet<string>): Fix {
+export function rebindFix(targets: readonly Identifier[], labels: readonly string[], taken: { has(name: string): boolean }): Fix {
   const slots: (string | undefined)[] = labels.map(() => undefined);
   const rest: string[] = [];
   for (const t of targets) {

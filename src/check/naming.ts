@@ -29,6 +29,11 @@ export class Scope<B extends Binding & { used: boolean }> {
     return [...this.current.keys()];
   }
 
+  /** Whether a name is bound (without copying the names, as `names()` does). */
+  has(name: string): boolean {
+    return this.current.has(name);
+  }
+
   /** The bindings nothing read: the rebound ones, then the current ones. */
   unused(): B[] {
     return [...this.shadowed, ...this.current.values()].filter((b) => !b.used);

@@ -13,6 +13,9 @@ export interface WeightMisfit {
 
 export class SummaryRows {
   readonly rows: (LayerRow | ModelRow)[] = [];
+  // The rows by layer and by called model: a model of thousands of layers must not search its rows per application.
+  private readonly layerRows = new Map<LayerInstance, LayerRow>();
+  private readonly modelRows = new Map<string, ModelRow>();
 
   /** Sizes a layer's weights at its first application; the misfit when a later one does not fit them. */
   sizeWeights(layer: LayerInstance, input: TensorType, out: LayerOutput): WeightMisfit | undefined {
@@ -30,7 +33,7 @@ export class SummaryRows {
 
   /** A layer applied (its weights already sized): a new row at its first application, a count after. */
   layerApplied(layer: LayerInstance, out: LayerOutput): void {
-    const row = this.rows.find((r): r is LayerRow => "layer" in r && r.layer === layer);
+    const row = this.layerRows.get(layer);
     if (row) {
       row.applications++;
       // Keras prints "multiple" for a shared layer whose applications differ in shape.
@@ -38,7 +41,7 @@ export class SummaryRows {
       return;
     }
     const weights = layer.built!.weights;
-    this.rows.push({
+    const added: LayerRow = {
       name: layer.name!,
       layer,
       kerasClass: layer.def.kerasClass,
@@ -46,14 +49,20 @@ export class SummaryRows {
       applications: 1,
       weights,
       params: paramCount(weights),
-    });
+    };
+    this.layerRows.set(layer, added);
+    this.rows.push(added);
   }
 
   /** A called model: it contributes its params once however often it is called. */
   modelApplied(name: string, output: Type, params: number): void {
-    const row = this.rows.find((r): r is ModelRow => "model" in r && r.model === name);
+    const row = this.modelRows.get(name);
     if (row) row.applications++;
-    else this.rows.push({ name, model: name, output, applications: 1, params });
+    else {
+      const added: ModelRow = { name, model: name, output, applications: 1, params };
+      this.modelRows.set(name, added);
+      this.rows.push(added);
+    }
   }
 
   /** Each set of weights once: a shared layer, or one wrapped by time_distributed and also applied alone. */

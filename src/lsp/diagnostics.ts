@@ -35,8 +35,8 @@ export function lspDiagnostics(doc: CheckedDocument): LspDiagnostic[] {
 }
 
 export interface DiagnosticsHost {
-  /** The checked document for the current version, or undefined when it is closed. */
-  current(uri: string): CheckedDocument | undefined;
+  /** The checked document for the current version (once checked), or undefined when it is closed. */
+  current(uri: string): Promise<CheckedDocument | undefined>;
   versionOf(uri: string): number | undefined;
   publish(uri: string, version: number | undefined, diagnostics: LspDiagnostic[]): void;
   log(message: string): void;
@@ -53,10 +53,10 @@ export class DiagnosticsScheduler {
     public delayMs: number = DEFAULT_DIAGNOSTICS_DELAY_MS,
   ) {}
 
-  /** Publishes now (on open). */
+  /** Publishes now (on open): as soon as the document is checked. */
   now(uri: string): void {
     this.cancel(uri);
-    this.publish(uri);
+    void this.fire(uri);
   }
 
   /** Publishes once edits pause for `delayMs`; each call replaces the pending one. */
@@ -64,10 +64,10 @@ export class DiagnosticsScheduler {
     this.cancel(uri);
     if (this.delayMs <= 0) {
       // Still asynchronous, so that a burst of changes already queued is applied first.
-      const immediate = setImmediate(() => this.fire(uri));
+      const immediate = setImmediate(() => void this.fire(uri));
       this.pending.set(uri, () => clearImmediate(immediate));
     } else {
-      const timer = setTimeout(() => this.fire(uri), this.delayMs);
+      const timer = setTimeout(() => void this.fire(uri), this.delayMs);
       this.pending.set(uri, () => clearTimeout(timer));
     }
   }
@@ -88,21 +88,21 @@ export class DiagnosticsScheduler {
     this.pending.delete(uri);
   }
 
-  private fire(uri: string): void {
+  private async fire(uri: string): Promise<void> {
     this.pending.delete(uri);
     try {
-      this.publish(uri);
+      await this.publish(uri);
     } catch (error) {
       this.host.log(`rnnc: diagnostics failed for ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
 
-  private publish(uri: string): void {
+  private async publish(uri: string): Promise<void> {
     const version = this.host.versionOf(uri);
     if (version === undefined || this.published.get(uri) === version) return;
-    const doc = this.host.current(uri);
+    const doc = await this.host.current(uri);
     // The document changed or closed meanwhile: that version's result is stale, and a newer one is scheduled.
-    if (!doc || doc.version !== this.host.versionOf(uri)) return;
+    if (!doc || doc.version !== this.host.versionOf(uri) || this.published.get(uri) === doc.version) return;
     this.published.set(uri, doc.version);
     this.host.publish(uri, doc.version, lspDiagnostics(doc));
   }

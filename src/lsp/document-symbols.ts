@@ -12,7 +12,7 @@ export function documentSymbols(doc: CheckedDocument): DocumentSymbol[] {
     const children = (model?.bindings ?? []).map((b) => bindingSymbol(doc, b));
     symbols.push({
       name: decl.name.name,
-      detail: model ? modelSignature(model).replace(/^model \w+/, "") : "",
+      detail: model ? modelSignature(model).replace(/^model [^(]*/, "") : "",
       kind: SymbolKind.Function,
       range: toLspRange(decl.range),
       selectionRange: toLspRange(decl.name.range),
@@ -24,7 +24,7 @@ export function documentSymbols(doc: CheckedDocument): DocumentSymbol[] {
 
 function bindingSymbol(doc: CheckedDocument, b: Binding): DocumentSymbol {
   const statement = doc.index.statementOfTarget.get(b.decl);
-  const input = b.kind === "input" ? doc.checked.parse.file.models.flatMap((m) => m.inputs).find((i) => i.name === b.decl) : undefined;
+  const input = b.kind === "input" ? doc.inputNamedBy(b.decl) : undefined;
   const range = statement?.range ?? input?.range ?? b.decl.range;
   return {
     name: b.name,

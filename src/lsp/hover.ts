@@ -24,6 +24,7 @@ import {
   valueMarkdown,
 } from "./layer-docs.js";
 import { layerOfBinding, resolve, type Resolved } from "./resolve.js";
+import { echo } from "../source/echo.js";
 
 export function hover(doc: CheckedDocument, params: HoverParams): Hover | null {
   const offset = doc.offsetAt(params.position);
@@ -94,9 +95,10 @@ function editionNote(doc: CheckedDocument, layer: LayerInstance): string | undef
 
 /** `fh: f32[1,3]`, then where it comes from. */
 export function bindingHover(doc: CheckedDocument, binding: Binding, model: CheckedModel): string {
-  const lines = [`\`\`\`rnn\n${binding.name}: ${formatType(binding.type)}\n\`\`\``];
+  // Names are cut as messages cut them: a 2 MB name must not come back whole in a tooltip.
+  const lines = [`\`\`\`rnn\n${echo(binding.name)}: ${formatType(binding.type)}\n\`\`\``];
   if (binding.kind === "input") {
-    lines.push(`Input of \`${model.name}\`.`);
+    lines.push(`Input of \`${echo(model.name)}\`.`);
     return lines.join("\n");
   }
   const statement = doc.index.statementOfTarget.get(binding.decl);
@@ -113,7 +115,9 @@ export function bindingHover(doc: CheckedDocument, binding: Binding, model: Chec
 
 /** `model Encoder(src: f32[B,S,32]) -> (f32[B,128],f32[B,128])`, its params and its doc comment. */
 export function modelHover(doc: CheckedDocument, decl: Ast.ModelDecl, model: CheckedModel | undefined): string {
-  const signature = model ? modelSignature(model) : `model ${decl.name.name}(${decl.inputs.map((i) => i.name.name).join(", ")})`;
+  const signature = model
+    ? modelSignature(model)
+    : `model ${echo(decl.name.name)}(${decl.inputs.map((i) => echo(i.name.name)).join(", ")})`;
   const lines = [`\`\`\`rnn\n${signature}\n\`\`\``];
   if (model) lines.push(`${model.params.toLocaleString("en-US")} params · keras ${doc.checked.edition}${model.ok ? "" : " · has errors"}`);
   const comment = leadingComment(doc, decl);
@@ -122,9 +126,9 @@ export function modelHover(doc: CheckedDocument, decl: Ast.ModelDecl, model: Che
 }
 
 export function modelSignature(model: CheckedModel): string {
-  const inputs = model.inputs.map((i) => `${i.name}: ${formatType(i.type)}`).join(", ");
+  const inputs = model.inputs.map((i) => `${echo(i.name)}: ${formatType(i.type)}`).join(", ");
   const outputs = model.outputs.length === 1 ? formatType(model.outputs[0]!) : `(${model.outputs.map(formatType).join(",")})`;
-  return `model ${model.name}(${inputs}) -> ${outputs}`;
+  return `model ${echo(model.name)}(${inputs}) -> ${outputs}`;
 }
 
 /** The comment lines right above a declaration, without their `#`. */
@@ -152,7 +156,7 @@ export function layerInstanceHover(doc: CheckedDocument, layer: LayerInstance): 
   facts.push(`Keras \`${def.kerasClass}\``);
   const params = paramsOf(doc, layer);
   if (params !== undefined) facts.push(`**${params.toLocaleString("en-US")} params**`);
-  if (layer.name) facts.push(`named \`${layer.name}\``);
+  if (layer.name) facts.push(`named \`${echo(layer.name)}\``);
   lines.push(facts.join(" · "));
   lines.push(def.doc);
   const flags = seqAndState(layer);
@@ -205,6 +209,6 @@ function paramDoc(def: LayerDefinition, name: string) {
 function dimHover(name: string, decl: Ast.ModelDecl): string {
   const where = decl.inputs
     .filter((i) => i.type.dims.some((d) => d.kind === "NamedDim" && d.name === name))
-    .map((i) => `\`${i.name.name}\``);
-  return `\`\`\`rnn\n${name}\n\`\`\`\nA dim name of \`${decl.name.name}\`: one size wherever it appears (${where.join(", ")}). A different name is a size that may differ.`;
+    .map((i) => `\`${echo(i.name.name)}\``);
+  return `\`\`\`rnn\n${echo(name)}\n\`\`\`\nA dim name of \`${echo(decl.name.name)}\`: one size wherever it appears (${where.join(", ")}). A different name is a size that may differ.`;
 }

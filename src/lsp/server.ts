@@ -76,11 +76,11 @@ export function startServer(connection: Connection): void {
     scheduler.closed(e.document.uri);
   });
 
-  /** A handler over the checked document; a document that is not open gets `empty`. */
+  /** A handler over the checked document (once its check is done); a document that is not open gets `empty`. */
   function on<P extends { textDocument: TextDocumentIdentifier }, R, E>(feature: (doc: CheckedDocument, params: P) => R, empty: E) {
-    return (params: P): R | E => {
-      const doc = store.get(params.textDocument.uri);
-      return doc ? feature(doc, params) : empty;
+    return async (params: P): Promise<Awaited<R> | E> => {
+      const doc = await store.get(params.textDocument.uri);
+      return doc ? await feature(doc, params) : empty;
     };
   }
 

@@ -29,6 +29,7 @@ export const Codes = {
   SyntaxError: entry("RNN002", "error", "The tokens do not form a valid statement or expression."),
   UnterminatedString: entry("RNN003", "error", "A string literal has no closing quote on its line."),
   NestingTooDeep: entry("RNN004", "error", "Parentheses nested deeper than the parser allows."),
+  SourceTooLarge: entry("RNN005", "error", "A source file longer than rnnc reads (8 Mi characters or 2 million tokens)."),
 
   // Names and calls.
   UnknownName: entry("RNN010", "error", "A name that is not an input, a binding, a model or a layer."),

@@ -3,10 +3,26 @@ import type { ILexingError, IRecognitionException, IToken } from "chevrotain";
 import { Codes, makeDiagnostic } from "../source/catalog.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import { LineIndex, type Range } from "../source/range.js";
-import type { File } from "./ast.js";
+import type { EditionDecl, File, ModelDecl } from "./ast.js";
 import { MAX_SYNTAX_ERRORS, parser } from "./parser.js";
 import { isRealToken, toAst, tokenEnd } from "./to-ast.js";
-import { lexer, LParen, RParen, UnterminatedString } from "./tokens.js";
+import {
+  Comma,
+  Equals,
+  FalseKw,
+  Identifier,
+  LBrace,
+  lexer,
+  LParen,
+  ModelKw,
+  NumberLit,
+  RBrace,
+  RParen,
+  Semicolon,
+  StringLit,
+  TrueKw,
+  UnterminatedString,
+} from "./tokens.js";
 
 export interface Comment {
   /** The comment's text, from `#` to the end of its line. */
@@ -30,15 +46,69 @@ export interface ParseResult {
  */
 export const MAX_PAREN_DEPTH = 100;
 
+/**
+ * The longest source rnnc reads, in characters (UTF-16 code units, as editors count): 8 Mi, over a
+ * hundred thousand lines. Checking costs memory in proportion to the tokens, so a longer file would
+ * run the process (or the language server) out of memory; it gets one RNN005 instead.
+ */
+export const MAX_SOURCE_LENGTH = 8 * 1024 * 1024;
+
+/** The most tokens rnnc reads: about 2 GB of syntax tree and types. A denser 8 Mi-character file gets RNN005. */
+export const MAX_TOKENS = 2_000_000;
+
+/**
+ * A longer text is lexed and parsed in pieces of about this many characters, each a run of whole
+ * models (a piece starts at a line beginning with `model`), so that `parseSteps` can yield between
+ * them. Shorter texts are read in one piece, as they always were.
+ */
+export const PIECE_LENGTH = 64 * 1024;
+
 export function parse(text: string): ParseResult {
+  return drain(parseSteps(text));
+}
+
+/** Runs a sliced computation to its end, without yielding. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `parse`, in slices: it yields after each piece of a long text (see PIECE_LENGTH), so that a caller
+ * (the language server) can answer other requests in between, or stop.
+ */
+export function* parseSteps(text: string, pieceLength = PIECE_LENGTH): Generator<void, ParseResult> {
   const lineIndex = new LineIndex(text);
-  const lexed = lexer.tokenize(text);
+  if (text.length > MAX_SOURCE_LENGTH) {
+    return tooLarge(
+      lineIndex,
+      `this file is ${count(text.length)} characters long, more than rnnc reads (${count(MAX_SOURCE_LENGTH)}); split it into several files`,
+    );
+  }
+  const starts = pieceStarts(text, pieceLength);
+  const lexStarts = lineStarts(text, pieceLength);
+  const lexedTokens: IToken[] = [];
+  const lexErrors: ILexingError[] = [];
+  const commentTokens: IToken[] = [];
+  for (let i = 0; i < lexStarts.length; i++) {
+    const start = lexStarts[i]!;
+    const lexed = lexer.tokenize(lexStarts.length === 1 ? text : text.slice(start, lexStarts[i + 1] ?? text.length));
+    for (const t of lexed.tokens) lexedTokens.push(shift(t, start));
+    for (const e of lexed.errors) lexErrors.push({ ...e, offset: e.offset + start });
+    for (const t of lexed.groups["comments"] ?? []) commentTokens.push(shift(t, start));
+    if (lexedTokens.length > MAX_TOKENS) {
+      return tooLarge(lineIndex, `this file has more than ${count(MAX_TOKENS)} tokens, more than rnnc reads; split it into several files`);
+    }
+    if (lexStarts.length > 1) yield;
+  }
   const diagnostics = [
-    ...unexpectedCharacters(lexed.errors, lineIndex),
-    ...lexed.tokens.filter((t) => t.tokenType === UnterminatedString).map((t) => unterminatedString(t, lineIndex)),
+    ...unexpectedCharacters(lexErrors, lineIndex),
+    ...lexedTokens.filter((t) => t.tokenType === UnterminatedString).map((t) => unterminatedString(t, lineIndex)),
   ];
 
-  const { tokens, regions } = limitNesting(lexed.tokens);
+  const { tokens, regions } = limitNesting(lexedTokens);
   const [firstTooDeep] = regions;
   if (firstTooDeep) {
     const range = lineIndex.range(firstTooDeep.start, firstTooDeep.start + 1);
@@ -48,10 +118,43 @@ export function parse(text: string): ParseResult {
 
   let file: File;
   try {
-    parser.input = tokens;
-    const cst = parser.file();
-    diagnostics.push(...syntaxErrors(parser.errors, regions, tokens, lineIndex));
-    file = toAst(cst, lineIndex);
+    const models: ModelDecl[] = [];
+    const editions: EditionDecl[] = [];
+    const errors: ParserError[] = [];
+    // A text as long as a piece or shorter is parsed in one pass, as it always was.
+    const sliced = text.length > pieceLength;
+    const chunks = sliced ? isolateLongModels(tokenPieces(tokens, starts), text) : [tokens];
+    for (let i = 0; i < chunks.length; i++) {
+      let chunk = chunks[i]!;
+      // A model of many statements alone in its piece: parsed a slice of statements at a time when it reads clean.
+      const long = sliced && chunk.length > MODEL_SLICE_TOKENS ? yield* parseModelInSlices(chunk, lineIndex) : undefined;
+      if (long) {
+        models.push(long);
+        yield;
+        continue;
+      }
+      parser.input = chunk;
+      let cst = parser.file();
+      // An error in the last piece read (or at its end) could have been recovered from differently with
+      // the next piece in view, as one pass would: read the two together, and so on.
+      let lastPiece = chunk[0]?.startOffset ?? 0;
+      while (i + 1 < chunks.length && endsInError(parser.errors, lastPiece)) {
+        const next = chunks[++i]!;
+        lastPiece = next[0]?.startOffset ?? lastPiece;
+        chunk = chunk.concat(next);
+        parser.input = chunk;
+        cst = parser.file();
+      }
+      for (const error of parser.errors) errors.push({ error, tokens: chunk });
+      const ast = toAst(cst, lineIndex);
+      models.push(...ast.models);
+      editions.push(...ast.editions);
+      // Past the error budget the parser reads no further models (see MAX_SYNTAX_ERRORS): neither do the pieces.
+      if (errors.length >= MAX_SYNTAX_ERRORS) break;
+      if (sliced) yield;
+    }
+    diagnostics.push(...syntaxErrors(errors, regions, lineIndex));
+    file = { kind: "File", models, editions, range: lineIndex.range(0, text.length) };
   } catch (error) {
     // Only a bug (or an input defeating the nesting limit) gets here; still answer with a diagnostic.
     const reason = error instanceof Error ? error.message : String(error);
@@ -60,12 +163,191 @@ export function parse(text: string): ParseResult {
     file = { kind: "File", models: [], editions: [], range: lineIndex.range(0, text.length) };
   }
 
-  const comments = (lexed.groups["comments"] ?? []).map((t) => ({
+  const comments = commentTokens.map((t) => ({
     text: t.image,
     range: lineIndex.range(t.startOffset, tokenEnd(t)),
   }));
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return { file, diagnostics, comments, tokens: lexed.tokens, lineIndex };
+  return { file, diagnostics, comments, tokens: lexedTokens, lineIndex };
+}
+
+/** A file refused whole: one RNN005 at its top, and nothing else read. */
+function tooLarge(lineIndex: LineIndex, message: string): ParseResult {
+  const file: File = { kind: "File", models: [], editions: [], range: lineIndex.range(0, lineIndex.text.length) };
+  return { file, diagnostics: [makeDiagnostic(Codes.SourceTooLarge, lineIndex.range(0, 0), message)], comments: [], tokens: [], lineIndex };
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** A token of a piece, moved to its place in the whole text. */
+function shift(token: IToken, by: number): IToken {
+  if (by === 0) return token;
+  token.startOffset += by;
+  if (token.endOffset !== undefined && Number.isFinite(token.endOffset)) token.endOffset += by;
+  return token;
+}
+
+/**
+ * Where the pieces of a text start: 0, then every PIECE_LENGTH characters or so, at the next line
+ * that begins with the keyword `model`. No token spans such a line break (strings and comments end
+ * at the line's end), so the pieces lex exactly as the whole text does.
+ */
+function pieceStarts(text: string, pieceLength: number): number[] {
+  return breaks(text, pieceLength, "\nmodel");
+}
+
+/**
+ * Where the text is cut for lexing: every PIECE_LENGTH characters or so, at the start of a line. No
+ * token spans a line break but whitespace (which is skipped, and not merged with anything), and a
+ * run of unexpected characters never includes one, so the pieces lex exactly as the whole text does.
+ */
+function lineStarts(text: string, pieceLength: number): number[] {
+  return breaks(text, pieceLength, "\n");
+}
+
+/** 0, then the offset after each `\n` of `needle` (not followed by a name character) found every `pieceLength` characters. */
+function breaks(text: string, pieceLength: number, needle: string): number[] {
+  const starts = [0];
+  let at = pieceLength;
+  while (at < text.length) {
+    const found = text.indexOf(needle, at);
+    if (found < 0) break;
+    const next = text[found + needle.length];
+    if (needle === "\n" || next === undefined || !/[A-Za-z0-9_]/.test(next)) {
+      starts.push(found + 1);
+      at = found + 1 + pieceLength;
+    } else at = found + needle.length;
+  }
+  return starts;
+}
+
+/** Whether the parser's last error is in the piece starting at `lastPiece`, or at the end of the input. */
+function endsInError(errors: IRecognitionException[], lastPiece: number): boolean {
+  const last = errors.at(-1);
+  return last !== undefined && (!isRealToken(last.token) || last.token.startOffset >= lastPiece);
+}
+
+/** A model of more tokens than this is parsed a slice of statements at a time (see parseModelInSlices). */
+export const MODEL_SLICE_TOKENS = 16_384;
+
+/**
+ * The pieces, with each model longer than MODEL_SLICE_TOKENS made a piece of its own (a model starts
+ * at a `model` token that begins its line, as pieces do).
+ */
+function isolateLongModels(pieces: IToken[][], text: string): IToken[][] {
+  const out: IToken[][] = [];
+  for (const piece of pieces) {
+    if (piece.length <= MODEL_SLICE_TOKENS) {
+      out.push(piece);
+      continue;
+    }
+    const starts = [];
+    for (let i = 0; i < piece.length; i++) {
+      const t = piece[i]!;
+      if (t.tokenType === ModelKw && (t.startOffset === 0 || text[t.startOffset - 1] === "\n")) starts.push(i);
+    }
+    if (starts[0] !== 0) starts.unshift(0);
+    let group = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k]!;
+      const to = starts[k + 1] ?? piece.length;
+      if (to - from <= MODEL_SLICE_TOKENS) continue;
+      if (from > group) out.push(piece.slice(group, from));
+      out.push(piece.slice(from, to));
+      group = to;
+    }
+    if (group < piece.length) out.push(piece.slice(group));
+  }
+  return out;
+}
+
+/**
+ * One long model, parsed a slice of statements at a time: each slice between the model's own header
+ * and closing brace, so that each is a whole model to the parser and its AST is the model's, with
+ * that slice's statements. A slice ends where the next statement starts: an identifier followed by
+ * `=` or `,`, outside parentheses, after a token that cannot continue an expression before it —
+ * there the whole parse starts a statement too. Undefined (and the model is parsed whole, as
+ * always) when any slice has a syntax error: recovery must see the whole model.
+ */
+function* parseModelInSlices(tokens: IToken[], lineIndex: LineIndex): Generator<void, ModelDecl | undefined> {
+  let depth = 0;
+  let brace = -1;
+  for (let i = 0; i < tokens.length && brace < 0; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen) depth++;
+    else if (type === RParen) depth--;
+    else if (type === LBrace && depth === 0) brace = i;
+  }
+  const last = tokens.length - 1;
+  if (tokens[0]!.tokenType !== ModelKw || brace < 0 || tokens[last]!.tokenType !== RBrace) return undefined;
+  // One model with no other brace: a piece of several models, or a body with a stray brace, is parsed whole.
+  for (let i = brace + 1; i < last; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === ModelKw || type === LBrace || type === RBrace) return undefined;
+  }
+  const header = tokens.slice(0, brace + 1);
+  const close = tokens[last]!;
+  const cuts = [brace + 1];
+  depth = 0;
+  for (let i = brace + 1; i < last; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen) depth++;
+    else if (type === RParen) depth--;
+    else if (depth === 0 && i - cuts.at(-1)! >= MODEL_SLICE_TOKENS && startsStatement(tokens, i)) cuts.push(i);
+  }
+  cuts.push(last);
+  let model: ModelDecl | undefined;
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    parser.input = [...header, ...tokens.slice(cuts[k], cuts[k + 1]), close];
+    const cst = parser.file();
+    if (parser.errors.length > 0) return undefined;
+    const [part] = toAst(cst, lineIndex).models;
+    if (!part) return undefined;
+    if (model) model.body.push(...part.body);
+    else model = part;
+    yield;
+  }
+  return model;
+}
+
+/** Whether token i starts an assignment for certain: `name =` or `name,` after the end of an expression or statement. */
+function startsStatement(tokens: IToken[], i: number): boolean {
+  const next = tokens[i + 1]?.tokenType;
+  const previous = tokens[i - 1]?.tokenType;
+  return (
+    tokens[i]!.tokenType === Identifier &&
+    (next === Equals || next === Comma) &&
+    (previous === Identifier ||
+      previous === RParen ||
+      previous === Semicolon ||
+      previous === NumberLit ||
+      previous === StringLit ||
+      previous === TrueKw ||
+      previous === FalseKw)
+  );
+}
+
+/** The tokens of each piece (each piece's first token is its `model`). */
+function tokenPieces(tokens: IToken[], starts: number[]): IToken[][] {
+  if (starts.length === 1) return [tokens];
+  const pieces: IToken[][] = [];
+  let from = 0;
+  for (let i = 1; i <= starts.length; i++) {
+    const end = starts[i] ?? Infinity;
+    let to = from;
+    while (to < tokens.length && tokens[to]!.startOffset < end) to++;
+    pieces.push(tokens.slice(from, to));
+    from = to;
+  }
+  return pieces.filter((p) => p.length > 0);
+}
+
+/** A parser error, with the tokens of the piece it was found in (for an error at the piece's end). */
+interface ParserError {
+  error: IRecognitionException;
+  tokens: IToken[];
 }
 
 /** One diagnostic per run of adjacent characters that start no token. */
@@ -94,21 +376,21 @@ function unterminatedString(token: IToken, lineIndex: LineIndex): Diagnostic {
 }
 
 /** RNN002 for each parser error, up to MAX_SYNTAX_ERRORS. */
-function syntaxErrors(errors: IRecognitionException[], regions: TooDeep[], tokens: IToken[], lineIndex: LineIndex): Diagnostic[] {
+function syntaxErrors(errors: ParserError[], regions: TooDeep[], lineIndex: LineIndex): Diagnostic[] {
   // What the parser trips over where parentheses were dropped is a consequence of RNN004.
   const inTooDeep = (e: IRecognitionException) =>
     isRealToken(e.token)
       ? regions.some((r) => r.start <= e.token.startOffset && e.token.startOffset < r.end)
       : regions.at(-1)?.end === Infinity;
-  const reported = errors.filter((e) => !inTooDeep(e));
+  const reported = errors.filter((e) => !inTooDeep(e.error));
   const diagnostics = reported
     .slice(0, MAX_SYNTAX_ERRORS)
-    .map((e) => makeDiagnostic(Codes.SyntaxError, errorRange(e, tokens, lineIndex), e.message));
+    .map((e) => makeDiagnostic(Codes.SyntaxError, errorRange(e.error, e.tokens, lineIndex), e.error.message));
   // Past the budget the parser skips ahead, and what it reports there is noise.
   const firstUnreported = reported[MAX_SYNTAX_ERRORS];
   if (firstUnreported) {
     const message = `more than ${MAX_SYNTAX_ERRORS} syntax errors; later ones are not reported`;
-    diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported, tokens, lineIndex), message));
+    diagnostics.push(makeDiagnostic(Codes.SyntaxError, errorRange(firstUnreported.error, firstUnreported.tokens, lineIndex), message));
   }
   return diagnostics;
 }
