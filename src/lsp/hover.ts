@@ -79,9 +79,13 @@ function editionHover(doc: CheckedDocument, decl: Ast.EditionDecl): string {
 /** The line a layer's hover adds when the file's edition changes what it computes. */
 function editionNote(doc: CheckedDocument, layer: LayerInstance): string | undefined {
   const edition = doc.checked.edition;
-  if (layer.def.appliesDirectly && layer.def.inputs.max > 1) {
+  if (layer.def.appliesDirectly && layer.def.inputs.max > 1 && !layer.def.inputNames) {
+    // multiply and maximum are the merges whose values Keras 3 computes from the masks too.
+    const values = layer.def.name === "multiply" || layer.def.name === "maximum";
     return edition === 3
-      ? "Under `keras 3` the inputs' masks are ORed; an input without a mask leaves the output unmasked."
+      ? `Under \`keras 3\` the inputs' masks are ORed; an input without a mask leaves the output unmasked.${
+          values ? " Masked steps also change the values (docs/decisions.md, element-wise merges under masks)." : ""
+        }`
       : "Under `keras 2` the inputs' masks are ANDed (`keras 3` ORs them).";
   }
   if (layer.def.describe(layer.config).includes("hard_sigmoid")) {

@@ -50,6 +50,8 @@ describe("hover mentions the edition where it matters", () => {
   it("a merge says how it combines masks", async () => {
     expect(await client.hover(`keras 3\n${BODY.replace("add(", "a<|>dd(")}`)).toContain("masks are ORed");
     expect(await client.hover(BODY.replace("add(", "a<|>dd("))).toContain("masks are ANDed");
+    expect(await client.hover(`keras 3\n${BODY.replace("add(", "a<|>dd(")}`)).not.toContain("change the values");
+    expect(await client.hover(`keras 3\n${BODY.replace("add(", "multi<|>ply(")}`)).toContain("Masked steps also change the values");
   });
 
   it("a layer using hard_sigmoid says which one", async () => {
