@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateRun, formatBytes, MemoryBudgetError, parseByteSize } from "../../src/lower/memory.js";
 import { check, loadModel, parseKerasWeights } from "../../src/index.js";
+import { Arena } from "../../src/backends/cpu/wasm/arena.js";
 import { lowerModel } from "../../src/lower/lower.js";
 import { bindWeights } from "../../src/lower/weights.js";
 
@@ -93,6 +94,12 @@ describe("runs", () => {
     // Not prepared: no hoisting pass has run, as in the tfjs backend's graph.
     const estimate = estimateRun(graph, [[2, 50, 4]]);
     expect(estimate.largest).toEqual({ bytes: 4 * 2 * 50 * 32, what: "input projection [2,50,32] in layer lstm" });
+  });
+
+  it("an arena past WebAssembly's 4 GB says what it needs (a compiled module's message), before allocating", () => {
+    expect(() => new Arena(5 * GB)).toThrow(
+      /^WebAssembly\.Memory: a run of these sizes needs 5\.0 GB of working memory, more than WebAssembly's 4 GB/,
+    );
   });
 
   it("rejects a budget that is not a positive number of bytes", () => {

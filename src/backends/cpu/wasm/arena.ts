@@ -41,6 +41,8 @@ function kernelsModule(): WebAssembly.Module | null {
 }
 
 const PAGE = 65536;
+/** WebAssembly's 32-bit memories hold at most 65,536 pages: 4 GiB. */
+const MAX_WASM_BYTES = 65536 * PAGE;
 /** Below this many multiply-adds a matmul runs in JavaScript: the call into WebAssembly costs more than it saves. */
 export const SMALL_MATMUL = 2048;
 const ALIGN = 16;
@@ -58,6 +60,13 @@ export class Arena {
   constructor(bytes: number, useWasm = true) {
     const module = useWasm ? kernelsModule() : null;
     if (module) {
+      // A RangeError naming WebAssembly.Memory is what loadModel's guard turns into its message
+      // (lower/memory.ts); a compiled module passes this one on as it is.
+      if (bytes > MAX_WASM_BYTES) {
+        throw new RangeError(
+          `WebAssembly.Memory: a run of these sizes needs ${gigabytes(bytes)} of working memory, more than WebAssembly's 4 GB; lower the sizes`,
+        );
+      }
       const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
       const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
       this.memory = memory.buffer;
@@ -117,4 +126,8 @@ export class Arena {
     if (this.next > this.memory.byteLength) throw new Error("arena overflow: a plan sized it too small");
     return at;
   }
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
