@@ -1,0 +1,99 @@
+// The ONNX exporter against rnnc's CPU backend: each model is exported, run in onnxruntime-node and
+// compared with loadModel's outputs to 1e-5 (ORT's sigmoid/tanh are approximations, ~5e-7).
+import ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { check, DataError, exportOnnx, loadModel, type TensorData } from "../../src/index.js";
+
+/** A deterministic input of the model's input type, dims resolved by `sizes`. */
+function inputFor(dtype: string, dims: readonly (number | string)[], sizes: Record<string, number>, seed: number): TensorData {
+  const shape = dims.map((d) => (typeof d === "number" ? d : sizes[d]!));
+  const n = shape.reduce((a, b) => a * b, 1);
+  let s = seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  if (dtype === "i32") return { shape, data: Int32Array.from({ length: n }, () => 1 + Math.floor(next() * 9)) };
+  return { shape, data: Float32Array.from({ length: n }, () => next() * 2 - 1) };
+}
+
+async function compare(source: string, sizes: Record<string, number> = {}, model?: string): Promise<number> {
+  const checked = check(source);
+  expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const picked = model === undefined ? checked.models[0]! : checked.models.find((m) => m.name === model)!;
+  const inputs = Object.fromEntries(picked.inputs.map((i, k) => [i.name, inputFor(i.type.dtype, i.type.dims, sizes, 17 + k)]));
+  const expected = loadModel(checked, { model }).run(inputs);
+  const bytes = exportOnnx(checked, { model });
+  const session = await ort.InferenceSession.create(bytes);
+  const feeds = Object.fromEntries(
+    Object.entries(inputs).map(([name, t]) => [name, new ort.Tensor(t.data instanceof Int32Array ? "int32" : "float32", t.data, t.shape)]),
+  );
+  const result = await session.run(feeds);
+  let worst = 0;
+  expected.forEach((want, i) => {
+    const got = result[`output_${i}`]!;
+    expect(got.dims).toEqual(want.shape);
+    const data = got.data as Float32Array;
+    want.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - data[j]!))));
+  });
+  await session.release();
+  expect(worst).toBeLessThan(1e-5);
+  return worst;
+}
+
+describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
+  it("dense layers (linear, relu, softmax) on a named batch", async () => {
+    await compare(`model M(x: [B, 6]) {\n  return x |> dense(5, activation=relu) |> dense(4) |> dense(3, activation=softmax)\n}`, { B: 3 });
+  });
+
+  it("embedding + lstm", async () => {
+    await compare(`model M(ids: int[B, T]) {\n  return ids |> embedding(10, 4) |> lstm(5)\n}`, { B: 2, T: 6 });
+  });
+
+  it("gru with reset_after true and false, sequences and states", async () => {
+    for (const resetAfter of [true, false]) {
+      await compare(`model M(x: [B, T, 3]) {\n  y, h = gru(4, seq=true, state=true, reset_after=${resetAfter})(x)\n  return y, h\n}`, {
+        B: 2,
+        T: 5,
+      });
+    }
+  });
+
+  it("simple_rnn, seq=false and seq=true", async () => {
+    await compare(`model M(x: [B, T, 3]) {\n  return rnn(4)(x), rnn(4, seq=true)(x)\n}`, { B: 2, T: 5 });
+  });
+
+  it("go_backwards, for each cell, with sequences in processing order", async () => {
+    for (const cell of ["rnn", "gru", "lstm"]) {
+      await compare(
+        `model M(x: [B, T, 3]) {\n  a = ${cell}(4, seq=true, go_backwards=true)(x)\n  b = ${cell}(4, go_backwards=true)(x)\n  return a, b\n}`,
+        { B: 2, T: 5 },
+      );
+    }
+  });
+
+  it("lstm with state=true returns h and c", async () => {
+    await compare(`model M(x: [B, T, 3]) {\n  y, h, c = lstm(4, state=true)(x)\n  return y, h, c\n}`, { B: 3, T: 4 });
+  });
+
+  it("stacked recurrent layers and a dense head (examples/stacked.rnn)", async () => {
+    await compare(
+      `model S(x: [B, T, 16]) {\n  h1 = lstm(8, seq=true)(x)\n  h2 = gru(8, seq=true)(h1)\n  h3 = rnn(6)(h2)\n  return h3 |> dense(3, activation=softmax)\n}`,
+      { B: 2, T: 7 },
+    );
+  });
+
+  it("hard_sigmoid and linear activations inside the cell", async () => {
+    await compare(`model M(x: [B, T, 3]) {\n  return lstm(4, recurrent_activation=hard_sigmoid, activation=linear)(x)\n}`, { B: 2, T: 5 });
+    await compare(`keras 3\nmodel M(x: [B, T, 3]) {\n  return gru(4, recurrent_activation=hard_sigmoid)(x)\n}`, { B: 2, T: 5 });
+  });
+
+  it("initial states", async () => {
+    await compare(`model M(x: [B, T, 3], h0: [B, 4], c0: [B, 4]) {\n  return lstm(4)(x, initial=(h0, c0))\n}`, { B: 2, T: 5 });
+  });
+});
+
+describe("exportOnnx refuses what it cannot export, naming the layer", () => {
+  it("a masked recurrent layer", () => {
+    const checked = check(`model M(ids: int[B, T]) {\n  e = embedding(10, 4, mask_zero=true)(ids)\n  return lstm(5)(e)\n}`);
+    expect(() => exportOnnx(checked)).toThrow(DataError);
+    expect(() => exportOnnx(checked)).toThrow(/layer "?lstm"?: masks are not exported yet/);
+  });
+});
