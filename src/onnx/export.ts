@@ -179,6 +179,10 @@ class OnnxWriter {
         return this.emit("Gather", [ins[1]!, ins[0]!], [out], { axis: { int: 0 } });
       case "add":
         return this.emit(ins.length === 2 ? "Add" : "Sum", ins, [out]);
+      case "mul":
+        return this.emit("Mul", ins, [out]);
+      case "scale":
+        return this.emit("Mul", [ins[0]!, this.initializer(this.fresh("factor"), [], Float32Array.of(op.factor))], [out]);
       case "concat":
         return this.emit("Concat", ins, [out], { axis: { int: op.axis } });
       default:

@@ -85,6 +85,15 @@ describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
     await compare(`keras 3\nmodel M(x: [B, T, 3]) {\n  return gru(4, recurrent_activation=hard_sigmoid)(x)\n}`, { B: 2, T: 5 });
   });
 
+  it("bidirectional layers in every merge mode, the backward sequence re-aligned with time", async () => {
+    for (const merge of ["concat", "sum", "mul", "ave"]) {
+      await compare(`model M(x: [B, T, 3]) {\n  return bigru(4, seq=true, merge="${merge}")(x), bilstm(3, merge="${merge}")(x)\n}`, {
+        B: 2,
+        T: 5,
+      });
+    }
+  });
+
   it("initial states", async () => {
     await compare(`model M(x: [B, T, 3], h0: [B, 4], c0: [B, 4]) {\n  return lstm(4)(x, initial=(h0, c0))\n}`, { B: 2, T: 5 });
   });
@@ -95,5 +104,15 @@ describe("exportOnnx refuses what it cannot export, naming the layer", () => {
     const checked = check(`model M(ids: int[B, T]) {\n  e = embedding(10, 4, mask_zero=true)(ids)\n  return lstm(5)(e)\n}`);
     expect(() => exportOnnx(checked)).toThrow(DataError);
     expect(() => exportOnnx(checked)).toThrow(/layer "?lstm"?: masks are not exported yet/);
+  });
+
+  it("a layer this slice does not lower", () => {
+    const checked = check(`model M(x: [B, T, 3]) {\n  return x |> layer_norm() |> lstm(4)\n}`);
+    expect(() => exportOnnx(checked)).toThrow(/^layer "?layer_normalization"?: its layerNorm operation is not exported to ONNX yet$/);
+  });
+
+  it("a stateful layer", () => {
+    const checked = check(`model M(x: [1, T, 3]) {\n  return lstm(4, stateful=true)(x)\n}`);
+    expect(() => exportOnnx(checked)).toThrow(/^layer "?lstm"?: stateful layers are not exported yet/);
   });
 });
