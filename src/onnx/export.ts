@@ -183,11 +183,37 @@ class OnnxWriter {
         return this.emit("Mul", ins, [out]);
       case "scale":
         return this.emit("Mul", [ins[0]!, this.initializer(this.fresh("factor"), [], Float32Array.of(op.factor))], [out]);
+      case "repeat": {
+        // [B, F] → [B, 1, F] → [B, n, F].
+        const unsqueezed = this.fresh("unsqueezed");
+        this.emit("Unsqueeze", [ins[0]!, this.int64s("axis1", [1])], [unsqueezed]);
+        return this.emit("Tile", [unsqueezed, this.int64s("repeats", [1, op.n, 1])], [out]);
+      }
+      case "mergeTime": {
+        // [B, T, ...] → [B·T, ...]: the new shape is -1 then the dims after T, read at run time (named dims stay symbolic).
+        const rest = this.shapeSlice(ins[0]!, 2);
+        const shape = this.fresh("merged_shape");
+        this.emit("Concat", [this.int64s("minus_one", [-1]), rest], [shape], { axis: { int: 0 } });
+        return this.emit("Reshape", [ins[0]!, shape], [out]);
+      }
+      case "splitTime": {
+        // [B·T, ...] → [B, T, ...], B and T from the second input (the sequence it came from).
+        const shape = this.fresh("split_shape");
+        this.emit("Concat", [this.shapeSlice(ins[1]!, 0, 2), this.shapeSlice(ins[0]!, 1)], [shape], { axis: { int: 0 } });
+        return this.emit("Reshape", [ins[0]!, shape], [out]);
+      }
       case "concat":
         return this.emit("Concat", ins, [out], { axis: { int: op.axis } });
       default:
         throw new DataError(`layer ${echo(layer)}: its ${op.kind} operation is not exported to ONNX yet`);
     }
+  }
+
+  /** Dims `start` … `end` (default: to the last) of a value's shape, as an int64 vector computed at run time. */
+  private shapeSlice(value: string, start: number, end?: number): string {
+    const dims = this.fresh("dims");
+    this.emit("Shape", [value], [dims], { start: { int: start }, ...(end === undefined ? {} : { end: { int: end } }) });
+    return dims;
   }
 
   private activation(fn: Activation, input: string, output: string, layer: string): void {

@@ -1,5 +1,6 @@
 // The ONNX exporter against rnnc's CPU backend: each model is exported, run in onnxruntime-node and
 // compared with loadModel's outputs to 1e-5 (ORT's sigmoid/tanh are approximations, ~5e-7).
+import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { check, DataError, exportOnnx, loadModel, type TensorData } from "../../src/index.js";
@@ -92,6 +93,20 @@ describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
         T: 5,
       });
     }
+  });
+
+  it("time_distributed (dense and a recurrent layer) and repeat_vector, on named dims", async () => {
+    await compare(
+      `model M(x: [B, T, 3]) {\n  e = lstm(4)(x)\n  d = repeat_vector(5)(e) |> gru(4, seq=true)\n  return d |> time_distributed(dense(2, activation=softmax))\n}`,
+      { B: 2, T: 3 },
+    );
+    await compare(`model M(x: [B, T, S, 3]) {\n  return time_distributed(lstm(4))(x)\n}`, { B: 2, T: 3, S: 4 });
+  });
+
+  it("the examples' seq2seq models (a called model inlined, its states as the decoder's initial states)", async () => {
+    const source = readFileSync("examples/seq2seq.rnn", "utf8");
+    await compare(source, { B: 2, T: 5, S: 4 }, "Seq2Seq");
+    await compare(source, { B: 2, T: 5, S: 4 }, "Translator");
   });
 
   it("initial states", async () => {
