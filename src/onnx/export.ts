@@ -202,6 +202,25 @@ class OnnxWriter {
         this.emit("Concat", [this.shapeSlice(ins[1]!, 0, 2), this.shapeSlice(ins[0]!, 1)], [shape], { axis: { int: 0 } });
         return this.emit("Reshape", [ins[0]!, shape], [out]);
       }
+      case "maximum":
+        return this.emit("Max", ins, [out]);
+      case "divide":
+        return this.emit("Div", [ins[0]!, this.initializer(this.fresh("divisor"), [], Float32Array.of(op.divisor))], [out]);
+      case "flatten":
+        return this.emit("Flatten", ins, [out], { axis: { int: 1 } });
+      case "poolTime":
+        if (ins.length > 1) throw new DataError(`layer ${echo(layer)}: masks are not exported yet (the layer receives a mask)`);
+        return this.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
+      case "layerNorm": {
+        // ONNX's LayerNormalization needs a scale: ones of the last axis's length when Keras's scale=false.
+        let gamma = ins[1]!;
+        if (gamma === "") {
+          gamma = this.fresh("ones");
+          this.emit("Expand", [this.initializer(this.fresh("one"), [1], Float32Array.of(1)), this.shapeSlice(ins[0]!, -1)], [gamma]);
+        }
+        const inputs = ins[2] === "" ? [ins[0]!, gamma] : [ins[0]!, gamma, ins[2]!];
+        return this.emit("LayerNormalization", inputs, [out], { axis: { int: -1 }, epsilon: { float: op.epsilon } });
+      }
       case "concat":
         return this.emit("Concat", ins, [out], { axis: { int: op.axis } });
       default:
