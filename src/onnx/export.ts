@@ -99,8 +99,11 @@ class OnnxWriter {
     for (const node of graph.nodes) this.lowerNode(node);
     const inputs = graph.inputs.map((i) => valueInfoProto(i.name, ELEM_TYPES[i.dtype], i.dims));
     // Identity onto each output's own name: an output may be an input or returned twice.
+    const taken = new Set(graph.inputs.map((i) => i.name));
     const outputs = graph.outputs.map((value, i) => {
-      const name = `output_${i}`;
+      // `output_<i>`, or with `_` added while a model input has that name.
+      let name = `output_${i}`;
+      while (taken.has(name)) name += "_";
       this.emit("Identity", [this.name(value)], [name]);
       const type = this.model.outputs[i];
       const dims = type?.kind === "tensor" ? type.dims : undefined;
@@ -110,13 +113,14 @@ class OnnxWriter {
   }
 
   /**
-   * A value's name in the ONNX graph: a model input's own name, else `v<id>`. A constant becomes an
-   * initializer when first named: recurrent weights are read rearranged, never under their own name.
+   * A value's name in the ONNX graph: a model input's own name, else `%v<id>` (`%` is in no rnnc
+   * identifier, so no input can clash). A constant becomes an initializer when first named:
+   * recurrent weights are read rearranged, never under their own name.
    */
   private name(value: number): string {
     const input = this.graph.inputs.find((i) => i.value === value);
     if (input) return input.name;
-    const name = `v${value}`;
+    const name = `%v${value}`;
     const constant = this.constants.get(value);
     if (constant && !this.written.has(value)) {
       this.written.add(value);
@@ -126,8 +130,9 @@ class OnnxWriter {
     return name;
   }
 
+  /** A new internal name (`%` first, as for values). */
   private fresh(label: string): string {
-    return `${label}_${this.counter++}`;
+    return `%${label}_${this.counter++}`;
   }
 
   private emit(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: Record<string, AttributeValue>): void {

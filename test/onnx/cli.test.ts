@@ -24,7 +24,7 @@ describe("rnnc export --format onnx", () => {
     const result = await session.run({ x: new ort.Tensor("float32", Float32Array.from(x.flat(2)), [1, 4, 5]) });
     expect(Object.keys(result)).toHaveLength(expected.length);
     expected.forEach((want, i) => {
-      const got = result[`output_${i}`]!;
+      const got = result[session.outputNames[i]!]!;
       expect(got.dims).toEqual(want.shape);
       want.data.flat(3).forEach((v, j) => expect(Math.abs(v - (got.data as Float32Array)[j]!)).toBeLessThan(1e-5));
     });

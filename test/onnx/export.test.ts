@@ -29,7 +29,7 @@ async function compare(source: string, sizes: Record<string, number> = {}, model
   const result = await session.run(feeds);
   let worst = 0;
   expected.forEach((want, i) => {
-    const got = result[`output_${i}`]!;
+    const got = result[session.outputNames[i]!]!;
     expect(got.dims).toEqual(want.shape);
     const data = got.data as Float32Array;
     want.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - data[j]!))));
@@ -114,6 +114,14 @@ describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
       `model M(x: [B, 5, 3]) {\n  a = x |> layer_norm() |> gru(4, seq=true)\n  b = x |> layer_norm(center=false, scale=false, epsilon=0.01) |> rnn(4, seq=true)\n  return global_avg_pool1d()(a), global_max_pool1d()(b), maximum(a, b) |> flatten(), average(a, b), multiply(a, b)\n}`,
       { B: 2 },
     );
+  });
+
+  it("inputs named like the exporter's own names do not clash with them", async () => {
+    const checked = check(`model M(v0: [B, 3], output_0: [B, 3]) {\n  return dense(2)(v0), output_0\n}`);
+    const session = await ort.InferenceSession.create(exportOnnx(checked));
+    expect(session.inputNames).toEqual(["v0", "output_0"]);
+    expect(session.outputNames).toEqual(["output_0_", "output_1"]);
+    await session.release();
   });
 
   it("initial states", async () => {
