@@ -31,6 +31,32 @@ describe("rnnc export --format onnx", () => {
     await session.release();
   });
 
+  it("--weights gives the exported model its numbers (a Keras get_weights() JSON)", async () => {
+    const src = join(dir, "dense.rnn");
+    writeFileSync(src, 'model M(x: [B, 3]) {\n  return dense(2, name="out")(x)\n}\n');
+    const weights = join(dir, "dense.json");
+    writeFileSync(
+      weights,
+      JSON.stringify({
+        out: [
+          [
+            [1, 0],
+            [0, 1],
+            [1, 1],
+          ],
+          [0.5, -0.5],
+        ],
+      }),
+    );
+    const out = join(dir, "dense.onnx");
+    const r = rnnc("export", src, "--format", "onnx", "--weights", weights, "-o", out);
+    expect(r.code).toBe(0);
+    const session = await ort.InferenceSession.create(readFileSync(out));
+    const result = await session.run({ x: new ort.Tensor("float32", Float32Array.of(1, 2, 3), [1, 3]) });
+    expect([...(result[session.outputNames[0]!]!.data as Float32Array)]).toEqual([4.5, 4.5]);
+    await session.release();
+  });
+
   it("an unknown --format is a usage error (exit 2) naming the formats", () => {
     const r = rnnc("export", "examples/seed.rnn", "--format", "tflite", "-o", join(dir, "x.onnx"));
     expect(r.code).toBe(2);
