@@ -27,6 +27,7 @@ export type { TensorInput, NestedArray } from "./ir/inputs.js";
 export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
 export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
+export { exportOnnx, type ExportOptions } from "./onnx/export.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -7,6 +7,7 @@ import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
 import { compileCommand } from "./compile.js";
+import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
 import { lspCommand } from "./lsp.js";
 import { runCommand } from "./run.js";
@@ -23,6 +24,8 @@ commands:
       [--backend cpu|tfjs [--tfjs-backend cpu|wasm]] [--max-memory SIZE]
                                     run a model (the first one by default) and print its outputs
   compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
+  export FILE --format onnx -o OUT.onnx [--model M] [--weights W]
+                                    write the model as an ONNX file (opset 17)
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -34,6 +37,7 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["summary", summaryCommand],
   ["run", runCommand],
   ["compile", compileCommand],
+  ["export", exportCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);
