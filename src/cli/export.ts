@@ -2,10 +2,10 @@
 // file (LANGUAGE.md §8). Bad usage exits 2; a model or weights the exporter refuses, or an
 // unwritable output, is one line on stderr and exit 1.
 import { writeFileSync } from "node:fs";
-import { DataError, exportOnnx, readWeights, type WeightSet } from "../index.js";
+import { DataError, exportOnnx } from "../index.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
-import { readSource } from "./io.js";
+import { readWeightsFlag } from "./io.js";
 import { loadChecked } from "./load.js";
 
 const FORMATS = ["onnx"];
@@ -24,11 +24,9 @@ export function exportCommand(argv: readonly string[]): number {
   if (out === undefined) throw new UsageError("rnnc export: -o OUT.onnx is required (where to write the model)");
   const loaded = loadChecked(args, "export");
   if (loaded.hasErrors) return 1;
-  const weightsPath = flag(args, "weights");
-  if (weightsPath !== undefined) readSource(weightsPath); // unreadable: exit 2, as for any file
   let bytes: Uint8Array;
   try {
-    const weights: WeightSet | undefined = weightsPath === undefined ? undefined : readWeights(weightsPath);
+    const weights = readWeightsFlag(flag(args, "weights")); // unreadable: exit 2, as for any file
     bytes = exportOnnx(loaded.checked, { model: flag(args, "model"), weights });
   } catch (error) {
     if (!(error instanceof DataError)) throw error;

@@ -2,7 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { WeightSet } from "../types/tensor-data.js";
 import { fileProblem, readUtf8File } from "../weights/file-access.js";
+import { weightsFromText } from "../weights/read.js";
 import { UsageError } from "./args.js";
 
 export class UnreadableFile extends Error {}
@@ -19,6 +21,14 @@ export function readSource(path: string): string {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
     throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
   }
+}
+
+/**
+ * `--weights FILE`: read as any file the user named (unreadable: an UnreadableFile, exit 2), then
+ * parsed (a DataError, exit 1). The file is read once.
+ */
+export function readWeightsFlag(path: string | undefined): WeightSet | undefined {
+  return path === undefined ? undefined : weightsFromText(readSource(path), path);
 }
 
 /**

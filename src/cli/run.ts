@@ -1,20 +1,11 @@
 // `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs]
 // [--tfjs-backend cpu|wasm] [--json]`: runs a model and prints its outputs in return order.
-import {
-  DataError,
-  loadModel,
-  readWeights,
-  type CheckedFile,
-  type LoadOptions,
-  type TensorData,
-  type TensorInput,
-  type WeightSet,
-} from "../index.js";
+import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../index.js";
 import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
 import { flag, parseArgs, UsageError } from "./args.js";
-import { readSource, UnreadableFile } from "./io.js";
+import { readSource, readWeightsFlag, UnreadableFile } from "./io.js";
 import { loadChecked } from "./load.js";
 import { loadTfjs, TFJS_BACKENDS, TfjsUnavailable, type TfjsBackendName } from "./tfjs.js";
 
@@ -60,11 +51,9 @@ export function runCommand(argv: readonly string[]): number {
   }
   const loaded = loadChecked(args, "run");
   if (loaded.hasErrors) return 1;
-  const weightsPath = flag(args, "weights");
-  if (weightsPath !== undefined) readSource(weightsPath); // unreadable: exit 2, as for any file
   let weights: WeightSet | undefined;
   try {
-    weights = weightsPath === undefined ? undefined : readWeights(weightsPath);
+    weights = readWeightsFlag(flag(args, "weights")); // unreadable: exit 2, as for any file
   } catch (error) {
     return userError(error);
   }

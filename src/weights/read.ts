@@ -13,9 +13,20 @@ export { parseTfjsModel, readTfjsModel } from "./tfjs-model.js";
  * UTF-8 file is read; unreadable files and invalid JSON are DataErrors naming the path.
  */
 export function readWeights(path: string): WeightSet {
+  let text: string;
+  try {
+    text = readUtf8File(path);
+  } catch (e) {
+    throw new DataError(`${path}: ${fileProblem(e)}`);
+  }
+  return weightsFromText(text, path);
+}
+
+/** The weights in `text`, the contents of the file at `path` (a tfjs model.json reads its shards from beside it). */
+export function weightsFromText(text: string, path: string): WeightSet {
   let json: unknown;
   try {
-    json = JSON.parse(readUtf8File(path).replace(/^\uFEFF/, ""));
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
     throw new DataError(`${path}: ${fileProblem(e)}`);
   }
