@@ -146,31 +146,14 @@ export async function runTfjsRecurrent(
 }
 
 /** tf.layers.dense on `x` of any rank ≥ 2, given as flat data and shape. */
-export async function runTfjsDense(
+export function runTfjsDense(
   units: number,
   activation: Activation,
   useBias: boolean,
   weights: readonly Weight[],
   x: { shape: number[]; data: ArrayLike<number> },
 ): Promise<TfjsOutput> {
-  await tfjsReady();
-  const tensors: tf.Tensor[] = [];
-  const track = <T extends tf.Tensor>(t: T): T => {
-    tensors.push(t);
-    return t;
-  };
-  try {
-    const layer = tf.layers.dense({ units, activation: TFJS_ACTIVATION[activation] as "linear", useBias });
-    const input = track(tf.tensor(Float32Array.from(x.data), x.shape, "float32"));
-    track(layer.apply(input) as tf.Tensor);
-    layer.setWeights(weights.map((w) => track(toTensor(w))));
-    const result = track(layer.apply(input) as tf.Tensor);
-    const [out] = await collect(result);
-    layer.dispose();
-    return out!;
-  } finally {
-    for (const t of tensors) if (!t.isDisposed) t.dispose();
-  }
+  return runTfjsSequenceLayer({ kind: "dense", units, activation, useBias }, weights, x);
 }
 
 /** The number of tensors tfjs holds: a test can check the harness leaks none. */
@@ -178,7 +161,7 @@ export function tfjsTensorCount(): number {
   return tf.memory().numTensors;
 }
 
-/** The tfjs-layers layer for an rnnc layer of LANGUAGE.md §7 (options passed explicitly, as Keras's defaults). */
+/** The tfjs-layers layer for an rnnc layer of LANGUAGE.md §7 or dense (options passed explicitly, as Keras's defaults). */
 export type TfjsSequenceLayer =
   | {
       kind: "conv1d";
@@ -195,7 +178,8 @@ export type TfjsSequenceLayer =
   | { kind: "activation"; activation: Activation }
   | { kind: "global_avg_pool1d" }
   | { kind: "global_max_pool1d" }
-  | { kind: "flatten" };
+  | { kind: "flatten" }
+  | { kind: "dense"; units: number; activation: Activation; useBias: boolean };
 
 function sequenceLayer(spec: TfjsSequenceLayer): tf.layers.Layer {
   switch (spec.kind) {
@@ -221,10 +205,12 @@ function sequenceLayer(spec: TfjsSequenceLayer): tf.layers.Layer {
       return tf.layers.globalMaxPooling1d();
     case "flatten":
       return tf.layers.flatten();
+    case "dense":
+      return tf.layers.dense({ units: spec.units, activation: TFJS_ACTIVATION[spec.activation] as "linear", useBias: spec.useBias });
   }
 }
 
-/** One tfjs-layers layer of LANGUAGE.md §7 on `x` (flat data and shape) with Keras-layout weights. */
+/** One tfjs-layers layer (§7, or dense) on `x` (flat data and shape) with Keras-layout weights. */
 export async function runTfjsSequenceLayer(
   spec: TfjsSequenceLayer,
   weights: readonly Weight[],
