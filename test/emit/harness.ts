@@ -170,3 +170,23 @@ export function identical(actual: readonly TensorData[], expected: readonly Tens
     })
   );
 }
+
+const TSC = join(import.meta.dirname, "..", "..", "node_modules", "typescript", "bin", "tsc");
+
+/** `tsc --noEmit` (strict, no DOM, no @types) over one file written into `dir`, beside a compiled module and its .d.ts. */
+export function typeCheckBeside(dir: string, name: string, text: string): { code: number; output: string } {
+  writeFileSync(join(dir, name), text);
+  const config = join(dir, `${name}.tsconfig.json`);
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2022"],
+    types: [],
+  };
+  writeFileSync(config, JSON.stringify({ compilerOptions, files: [name] }));
+  const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8", cwd: dir });
+  return { code: r.status ?? -1, output: r.stdout + r.stderr };
+}

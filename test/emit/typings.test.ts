@@ -1,14 +1,10 @@
 // The generated .d.ts, checked the way a user's editor would: `tsc --noEmit` over small TypeScript
 // files that use a compiled module. Right uses type-check; a wrong arity when destructuring `run`'s
 // result, a wrong input name or rank, and a wrong shape type must not.
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTo, type Written } from "./harness.js";
-
-const root = join(import.meta.dirname, "..", "..");
-const TSC = join(root, "node_modules", "typescript", "bin", "tsc");
+import { compileTo, typeCheckBeside, type Written } from "./harness.js";
 
 const SOURCE = `model BiSeed(x: [1, 4, 5]) {
   y, fh, fc, bh, bc = bilstm(3, seq=true, state=true, kernel=constant(0.1), recurrent=constant(0.1), bias=zeros)(x)
@@ -32,22 +28,9 @@ beforeAll(async () => {
   writeFileSync(join(written.dir, "package.json"), JSON.stringify({ type: "module" }));
 });
 
-/** `tsc --noEmit` (strict, no DOM, no @types) over one file beside the module and the module's .d.ts. */
+/** `tsc --noEmit` over one file beside the module and the module's .d.ts. */
 function only(name: string, text: string): { code: number; output: string } {
-  writeFileSync(join(written.dir, name), text);
-  const config = join(written.dir, "tsconfig.json");
-  const compilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    lib: ["ES2022"],
-    types: [],
-  };
-  writeFileSync(config, JSON.stringify({ compilerOptions, files: [name] }));
-  const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8", cwd: written.dir });
-  return { code: r.status ?? -1, output: r.stdout + r.stderr };
+  return typeCheckBeside(written.dir, name, text);
 }
 
 describe("the generated .d.ts", () => {

@@ -1,12 +1,9 @@
 // The generated .d.ts types model.step and model.reset as a user's editor sees them (tsc --noEmit
 // over a file using the compiled module), and rejects a step result destructured to the wrong arity.
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { compileTo, type Written } from "../emit/harness.js";
-
-const TSC = join(import.meta.dirname, "..", "..", "node_modules", "typescript", "bin", "tsc");
+import { compileTo, typeCheckBeside, type Written } from "../emit/harness.js";
 
 let written: Written;
 
@@ -19,20 +16,7 @@ beforeAll(async () => {
 });
 
 function typeCheck(name: string, text: string): { code: number; output: string } {
-  writeFileSync(join(written.dir, name), text);
-  const config = join(written.dir, `${name}.tsconfig.json`);
-  const compilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    lib: ["ES2022"],
-    types: [],
-  };
-  writeFileSync(config, JSON.stringify({ compilerOptions, files: [name] }));
-  const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8", cwd: written.dir });
-  return { code: r.status ?? -1, output: r.stdout + r.stderr };
+  return typeCheckBeside(written.dir, name, text);
 }
 
 it("step and reset type-check, with step's result typed like run's", () => {
