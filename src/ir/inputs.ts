@@ -74,7 +74,7 @@ export function toTensorData(value: TensorInput, dtype: DType, name: string): Te
   }
   if (shape.length > MAX_INPUT_RANK) throw new DataError(`input ${name}: shape has ${shape.length} dims, more than ${MAX_INPUT_RANK}`);
   const dims = shape as number[];
-  if (!Array.isArray(data) && !(ArrayBuffer.isView(data) && !(data instanceof DataView))) {
+  if (!isArrayData(data)) {
     throw new DataError(`input ${name}: "data" should be an array of numbers, found ${describeData(data)}`);
   }
   const values = data as ArrayLike<unknown>;
@@ -92,14 +92,24 @@ export function toTensorData(value: TensorInput, dtype: DType, name: string): Te
   return { shape: [...dims], data: convert(values as ArrayLike<number>, dtype, name, dims) };
 }
 
-function fromNested(value: NestedArray, dtype: DType, name: string): TensorData {
+/** The lengths along a nested array's first elements, or undefined when it nests deeper than MAX_INPUT_RANK. */
+export function nestedShape(value: readonly unknown[]): number[] | undefined {
   const shape: number[] = [];
-  let level: unknown = value;
-  while (Array.isArray(level)) {
-    if (shape.length === MAX_INPUT_RANK) throw new DataError(`input ${name}: nested more than ${MAX_INPUT_RANK} deep`);
+  for (let level: unknown = value; Array.isArray(level); level = level[0]) {
+    if (shape.length === MAX_INPUT_RANK) return undefined;
     shape.push(level.length);
-    level = level[0];
   }
+  return shape;
+}
+
+/** Whether `data` is a real array or typed array (an object that merely has a `length` is not). */
+export function isArrayData(data: unknown): data is ArrayLike<unknown> {
+  return Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView));
+}
+
+function fromNested(value: NestedArray, dtype: DType, name: string): TensorData {
+  const shape = nestedShape(value);
+  if (!shape) throw new DataError(`input ${name}: nested more than ${MAX_INPUT_RANK} deep`);
   const flat: number[] = [];
   // Recursion depth is the rank, at most MAX_INPUT_RANK.
   const walk = (v: unknown, depth: number, path: string): void => {

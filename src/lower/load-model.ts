@@ -4,13 +4,13 @@ import { CpuBackend } from "../backends/cpu/executor.js";
 import { TfjsBackend } from "../backends/tfjs/executor.js";
 import type { TfjsCore } from "../backends/tfjs/tfjs-core.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
-import type { TensorInput } from "../ir/inputs.js";
+import { isArrayData, nestedShape, type TensorInput } from "../ir/inputs.js";
 import { CarriedStates } from "../ir/states.js";
 import { DataError, type TensorData, type WeightSet } from "../types/tensor-data.js";
 import { formatType } from "../types/types.js";
 import { echo } from "../source/echo.js";
 import type { Graph } from "../ir/graph.js";
-import { formatShape } from "../types/tensor-data.js";
+import { formatShape, sizeOf } from "../types/tensor-data.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
 import { bindWeights } from "./weights.js";
@@ -154,21 +154,12 @@ class RunGuard {
 
 /** An input's shape without converting it: the lengths along the first elements, or its `shape`. */
 function shapeOf(value: TensorInput | undefined): number[] | undefined {
-  if (Array.isArray(value)) {
-    const shape: number[] = [];
-    for (let level: unknown = value; Array.isArray(level); level = level[0]) {
-      shape.push(level.length);
-      if (shape.length > 64) return undefined;
-    }
-    return shape;
-  }
+  if (Array.isArray(value)) return nestedShape(value);
   if (typeof value === "object" && value !== null && Array.isArray((value as { shape?: unknown }).shape)) {
     const { shape, data } = value as { shape: unknown[]; data: unknown };
     if (!shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) return undefined;
     // Data that does not hold the shape's values is the conversion's error to report, not a size to estimate.
-    const held =
-      Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView)) ? (data as ArrayLike<unknown>).length : -1;
-    return held === (shape as number[]).reduce((n, d) => n * d, 1) ? (shape as number[]) : undefined;
+    return isArrayData(data) && data.length === sizeOf(shape as number[]) ? (shape as number[]) : undefined;
   }
   return undefined;
 }
