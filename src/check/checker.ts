@@ -26,6 +26,7 @@ import {
   errorType,
   formatDims,
   formatType,
+  MAX_RANK,
   tensor,
   tuple,
   type DType,
@@ -48,9 +49,6 @@ import type { Application, Binding, CheckedFile, CheckedModel, Resolution, Value
 /** What a name refers to while its model is checked (a binding in scope, a model, a layer constructor). */
 type NameTarget =
   { kind: "binding"; binding: ScopedBinding } | { kind: "model"; model: ModelState } | { kind: "layer"; def: LayerDefinition };
-
-/** NumPy's limit on dims: no model needs more, and it bounds how deep wrappers can nest. */
-const MAX_RANK = 32;
 
 /**
  * How many names "did you mean" may measure in one file, over all its unknown names. Each unknown

@@ -1,7 +1,7 @@
 // A graph's inputs as the user hands them: nested arrays or {data, shape}, checked against the
 // declared types before anything runs. Shared by every backend.
 import { DataError, formatShape, sizeOf, type TensorData } from "../types/tensor-data.js";
-import type { DType } from "../types/types.js";
+import { MAX_RANK, type DType } from "../types/types.js";
 import { echo, echoQuoted } from "../source/echo.js";
 import type { Graph } from "./graph.js";
 
@@ -55,9 +55,6 @@ function describe(dtype: DType, dims: readonly (number | string)[]): string {
   return `${dtype}[${dims.join(",")}]`;
 }
 
-/** Deeper nesting than this is not an input (the language's tensors have a few dims); it bounds every walk. */
-export const MAX_INPUT_RANK = 32;
-
 /**
  * Converts and validates one input's data: nested arrays must be rectangular, `{ data, shape }` must
  * hold a real array (or typed array) of exactly the shape's size, and f32 values must be finite
@@ -72,7 +69,7 @@ export function toTensorData(value: TensorInput, dtype: DType, name: string): Te
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new DataError(`input ${name}: expected a nested array or { data, shape } with "shape" a list of non-negative integers`);
   }
-  if (shape.length > MAX_INPUT_RANK) throw new DataError(`input ${name}: shape has ${shape.length} dims, more than ${MAX_INPUT_RANK}`);
+  if (shape.length > MAX_RANK) throw new DataError(`input ${name}: shape has ${shape.length} dims, more than ${MAX_RANK}`);
   const dims = shape as number[];
   if (!isArrayData(data)) {
     throw new DataError(`input ${name}: "data" should be an array of numbers, found ${describeData(data)}`);
@@ -92,11 +89,11 @@ export function toTensorData(value: TensorInput, dtype: DType, name: string): Te
   return { shape: [...dims], data: convert(values as ArrayLike<number>, dtype, name, dims) };
 }
 
-/** The lengths along a nested array's first elements, or undefined when it nests deeper than MAX_INPUT_RANK. */
+/** The lengths along a nested array's first elements, or undefined when it nests deeper than MAX_RANK. */
 export function nestedShape(value: readonly unknown[]): number[] | undefined {
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) {
-    if (shape.length === MAX_INPUT_RANK) return undefined;
+    if (shape.length === MAX_RANK) return undefined;
     shape.push(level.length);
   }
   return shape;
@@ -109,9 +106,9 @@ export function isArrayData(data: unknown): data is ArrayLike<unknown> {
 
 function fromNested(value: NestedArray, dtype: DType, name: string): TensorData {
   const shape = nestedShape(value);
-  if (!shape) throw new DataError(`input ${name}: nested more than ${MAX_INPUT_RANK} deep`);
+  if (!shape) throw new DataError(`input ${name}: nested more than ${MAX_RANK} deep`);
   const flat: number[] = [];
-  // Recursion depth is the rank, at most MAX_INPUT_RANK.
+  // Recursion depth is the rank, at most MAX_RANK.
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (typeof v === "boolean") flat.push(v ? 1 : 0);

@@ -3,6 +3,12 @@
 
 export type DType = "f32" | "i32" | "bool";
 
+/**
+ * NumPy's limit on dims: no model needs more. The checker refuses a type past it, and every walk of a
+ * nested input or weight stops there, which bounds its depth.
+ */
+export const MAX_RANK = 32;
+
 export type Dim = number | string;
 
 export interface TensorType {

@@ -4,9 +4,7 @@
 // list (its layers' weights concatenated in its order), which the binder splits.
 import { echo } from "../source/echo.js";
 import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from "../types/tensor-data.js";
-
-/** Deeper nesting than this is not a weight (Keras weights have at most 4 dims); it also bounds recursion. */
-const MAX_RANK = 32;
+import { MAX_RANK } from "../types/types.js";
 
 /** Called models nested deeper than this are refused: it bounds the recursion over the file. */
 export const MAX_MODEL_NESTING = 64;

@@ -1,7 +1,8 @@
 // Inputs as users hand them (nested arrays, {data, shape}): real arrays only, bounded depth, finite
 // float32 values, errors naming the input and the element.
 import { describe, expect, it } from "vitest";
-import { elementPath, MAX_INPUT_RANK, toTensorData, type TensorInput } from "../../src/ir/inputs.js";
+import { elementPath, toTensorData, type TensorInput } from "../../src/ir/inputs.js";
+import { MAX_RANK } from "../../src/types/types.js";
 import { DataError } from "../../src/types/tensor-data.js";
 
 function errorOf(value: unknown, dtype: "f32" | "i32" | "bool" = "f32"): string {
@@ -47,10 +48,10 @@ describe("toTensorData", () => {
   });
 
   it("stops at a documented depth, whatever the nesting", () => {
-    expect(toTensorData(nested(MAX_INPUT_RANK) as TensorInput, "f32", "x").shape).toHaveLength(MAX_INPUT_RANK);
-    expect(errorOf(nested(MAX_INPUT_RANK + 1))).toBe(`input x: nested more than ${MAX_INPUT_RANK} deep`);
-    expect(errorOf(nested(200_000))).toBe(`input x: nested more than ${MAX_INPUT_RANK} deep`);
-    expect(errorOf({ shape: new Array(MAX_INPUT_RANK + 1).fill(1), data: [1] })).toMatch(/more than 32/);
+    expect(toTensorData(nested(MAX_RANK) as TensorInput, "f32", "x").shape).toHaveLength(MAX_RANK);
+    expect(errorOf(nested(MAX_RANK + 1))).toBe(`input x: nested more than ${MAX_RANK} deep`);
+    expect(errorOf(nested(200_000))).toBe(`input x: nested more than ${MAX_RANK} deep`);
+    expect(errorOf({ shape: new Array(MAX_RANK + 1).fill(1), data: [1] })).toMatch(/more than 32/);
   });
 
   it("refuses values that are not finite float32, naming the element", () => {
