@@ -1,0 +1,102 @@
+// rnnc's non-recurrent ops as standard ONNX ops (LANGUAGE.md §8; INTEROP.md §1.6).
+import type { Node } from "../ir/graph.js";
+import { echo } from "../source/echo.js";
+import type { Activation } from "../types/activations.js";
+import { DataError } from "../types/tensor-data.js";
+import type { OnnxWriter } from "./writer.js";
+
+/** One non-recurrent node as ONNX nodes writing its output value (a DataError naming the layer for an op not covered). */
+export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
+  const op = node.op;
+  const out = w.name(node.outputs[0]!);
+  const ins = node.inputs.map((v) => w.name(v));
+  switch (op.kind) {
+    case "input":
+      return;
+    case "matmul": {
+      const product = op.activation === "linear" && ins.length < 3 ? out : w.fresh("matmul");
+      w.emit("MatMul", [ins[0]!, ins[1]!], [product]);
+      let result = product;
+      if (ins.length >= 3 && ins[2] !== "") {
+        result = op.activation === "linear" ? out : w.fresh("biased");
+        w.emit("Add", [product, ins[2]!], [result]);
+      }
+      if (result !== out) emitActivation(w, op.activation, result, out, layer);
+      return;
+    }
+    case "activation":
+      return emitActivation(w, op.fn, ins[0]!, out, layer);
+    case "gather":
+      // rnnc's gather takes (ids, table); ONNX's Gather (data, indices).
+      return w.emit("Gather", [ins[1]!, ins[0]!], [out], { axis: { int: 0 } });
+    case "add":
+      return w.emit(ins.length === 2 ? "Add" : "Sum", ins, [out]);
+    case "mul":
+      return w.emit("Mul", ins, [out]);
+    case "scale":
+      return w.emit("Mul", [ins[0]!, w.initializer(w.fresh("factor"), [], Float32Array.of(op.factor))], [out]);
+    case "repeat": {
+      // [B, F] → [B, 1, F] → [B, n, F].
+      const unsqueezed = w.fresh("unsqueezed");
+      w.emit("Unsqueeze", [ins[0]!, w.int64s("axis1", [1])], [unsqueezed]);
+      return w.emit("Tile", [unsqueezed, w.int64s("repeats", [1, op.n, 1])], [out]);
+    }
+    case "mergeTime": {
+      // [B, T, ...] → [B·T, ...]: the new shape is -1 then the dims after T, read at run time (named dims stay symbolic).
+      const rest = w.shapeSlice(ins[0]!, 2);
+      const shape = w.fresh("merged_shape");
+      w.emit("Concat", [w.int64s("minus_one", [-1]), rest], [shape], { axis: { int: 0 } });
+      return w.emit("Reshape", [ins[0]!, shape], [out]);
+    }
+    case "splitTime": {
+      // [B·T, ...] → [B, T, ...], B and T from the second input (the sequence it came from).
+      const shape = w.fresh("split_shape");
+      w.emit("Concat", [w.shapeSlice(ins[1]!, 0, 2), w.shapeSlice(ins[0]!, 1)], [shape], { axis: { int: 0 } });
+      return w.emit("Reshape", [ins[0]!, shape], [out]);
+    }
+    case "maximum":
+      return w.emit("Max", ins, [out]);
+    case "divide":
+      return w.emit("Div", [ins[0]!, w.initializer(w.fresh("divisor"), [], Float32Array.of(op.divisor))], [out]);
+    case "flatten":
+      return w.emit("Flatten", ins, [out], { axis: { int: 1 } });
+    case "poolTime":
+      if (ins.length > 1) throw new DataError(`layer ${echo(layer)}: masks are not exported yet (the layer receives a mask)`);
+      return w.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
+    case "layerNorm": {
+      // ONNX's LayerNormalization needs a scale: ones of the last axis's length when Keras's scale=false.
+      let gamma = ins[1]!;
+      if (gamma === "") {
+        gamma = w.fresh("ones");
+        w.emit("Expand", [w.initializer(w.fresh("one"), [1], Float32Array.of(1)), w.shapeSlice(ins[0]!, -1)], [gamma]);
+      }
+      const inputs = ins[2] === "" ? [ins[0]!, gamma] : [ins[0]!, gamma, ins[2]!];
+      return w.emit("LayerNormalization", inputs, [out], { axis: { int: -1 }, epsilon: { float: op.epsilon } });
+    }
+    case "concat":
+      return w.emit("Concat", ins, [out], { axis: { int: op.axis } });
+    default:
+      throw new DataError(`layer ${echo(layer)}: its ${op.kind} operation is not exported to ONNX yet`);
+  }
+}
+
+export function emitActivation(w: OnnxWriter, fn: Activation, input: string, output: string, layer: string): void {
+  switch (fn) {
+    case "linear":
+      return w.emit("Identity", [input], [output]);
+    case "tanh":
+      return w.emit("Tanh", [input], [output]);
+    case "sigmoid":
+      return w.emit("Sigmoid", [input], [output]);
+    case "relu":
+      return w.emit("Relu", [input], [output]);
+    case "softmax":
+      return w.emit("Softmax", [input], [output], { axis: { int: -1 } });
+    case "hard_sigmoid":
+      return w.emit("HardSigmoid", [input], [output], { alpha: { float: 0.2 }, beta: { float: 0.5 } });
+    case "hard_sigmoid3":
+      return w.emit("HardSigmoid", [input], [output], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
+    default:
+      throw new DataError(`layer ${echo(layer)}: activation ${echo(String(fn))} is not exported to ONNX yet`);
+  }
+}

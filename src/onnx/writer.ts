@@ -1,0 +1,102 @@
+// The ONNX graph being written: nodes, initializers and names, shared by the lowering of each op
+// (layers.ts, recurrent.ts). Values keep rnnc's ids; names and constants are made here once.
+import type { CheckedModel } from "../check/program.js";
+import type { Graph } from "../ir/graph.js";
+import { NONE } from "../ir/graph.js";
+import { echo } from "../source/echo.js";
+import { DataError, type TensorData } from "../types/tensor-data.js";
+import type { DType } from "../types/types.js";
+import {
+  modelProto,
+  tensorProto,
+  valueInfoProto,
+  type AttributeValue,
+  type ElemTypeName,
+  type OnnxNode,
+  type TensorValues,
+} from "./messages.js";
+import type { ProtoMessage } from "./protobuf.js";
+
+export const ELEM_TYPES: Record<DType, ElemTypeName> = { f32: "float", i32: "int32", bool: "bool" };
+
+export class OnnxWriter {
+  private readonly nodes: OnnxNode[] = [];
+  private readonly initializers: ProtoMessage[] = [];
+  /** Constant values' data (weights after folding), by value id: recurrent weights are rearranged from it. */
+  readonly constants = new Map<number, TensorData>();
+  /** The constants already written as initializers. */
+  private readonly written = new Set<number>();
+  private counter = 0;
+
+  constructor(readonly graph: Graph) {}
+
+  /** The ModelProto bytes: the model's inputs by name, then an Identity onto each output's own name. */
+  finish(model: CheckedModel): Uint8Array {
+    const graph = this.graph;
+    const inputs = graph.inputs.map((i) => valueInfoProto(i.name, ELEM_TYPES[i.dtype], i.dims));
+    // Identity onto each output's own name: an output may be an input or returned twice.
+    const taken = new Set(graph.inputs.map((i) => i.name));
+    const outputs = graph.outputs.map((value, i) => {
+      // `output_<i>`, or with `_` added while a model input has that name.
+      let name = `output_${i}`;
+      while (taken.has(name)) name += "_";
+      this.emit("Identity", [this.name(value)], [name]);
+      const type = model.outputs[i];
+      const dims = type?.kind === "tensor" ? type.dims : undefined;
+      return valueInfoProto(name, ELEM_TYPES[graph.values[value]!.dtype], dims);
+    });
+    return modelProto({ name: model.name, nodes: this.nodes, initializers: this.initializers, inputs, outputs });
+  }
+
+  /**
+   * A value's name in the ONNX graph: a model input's own name, else `%v<id>` (`%` is in no rnnc
+   * identifier, so no input can clash). A constant becomes an initializer when first named:
+   * recurrent weights are read rearranged, never under their own name.
+   */
+  name(value: number): string {
+    if (value === NONE) return "";
+    const input = this.graph.inputs.find((i) => i.value === value);
+    if (input) return input.name;
+    const name = `%v${value}`;
+    const constant = this.constants.get(value);
+    if (constant && !this.written.has(value)) {
+      this.written.add(value);
+      const data = constant.data;
+      this.initializer(name, constant.shape, data instanceof Uint8Array ? { bool: data } : data);
+    }
+    return name;
+  }
+
+  /** A new internal name (`%` first, as for values). */
+  fresh(label: string): string {
+    return `%${label}_${this.counter++}`;
+  }
+
+  emit(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: Record<string, AttributeValue>): void {
+    this.nodes.push({ opType, inputs, outputs, name: `${opType}_${this.nodes.length}`, ...(attributes ? { attributes } : {}) });
+  }
+
+  initializer(name: string, dims: readonly number[], values: TensorValues): string {
+    this.initializers.push(tensorProto(name, dims, values));
+    return name;
+  }
+
+  int64s(label: string, values: readonly (number | bigint)[]): string {
+    return this.initializer(this.fresh(label), [values.length], BigInt64Array.from(values.map(BigInt)));
+  }
+
+  /** Dims `start` … `end` (default: to the last) of a value's shape, as an int64 vector computed at run time. */
+  shapeSlice(value: string, start: number, end?: number): string {
+    const dims = this.fresh("dims");
+    this.emit("Shape", [value], [dims], { start: { int: start }, ...(end === undefined ? {} : { end: { int: end } }) });
+    return dims;
+  }
+
+  /** A weight a node reads as data (rearranged): a constant after folding (weights always are). */
+  weight(value: number | undefined, layer: string): TensorData | undefined {
+    if (value === undefined || value === NONE) return undefined;
+    const data = this.constants.get(value);
+    if (!data) throw new DataError(`layer ${echo(layer)}: its weights are computed at run time, which is not exported yet`);
+    return data;
+  }
+}
