@@ -5,7 +5,7 @@
 // cannot export (masks, stateful layers, other layers) is a DataError naming the layer.
 import { evaluateNode } from "../backends/cpu/executor.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
-import { recurrentInputs, type Graph } from "../ir/graph.js";
+import type { Graph } from "../ir/graph.js";
 import { prepareGraph } from "../ir/passes.js";
 import { lowerModel } from "../lower/lower.js";
 import { bindWeights } from "../lower/weights.js";
@@ -49,12 +49,6 @@ function writeGraph(graph: Graph, model: CheckedModel): Uint8Array {
     throw new DataError(
       `layer ${echo(layer)}: stateful layers are not exported yet (ONNX has no carried state; export the model without stateful=true)`,
     );
-  }
-  // Masks first: the mask's own ops would otherwise be the first thing refused, hiding the reason.
-  for (const node of graph.nodes) {
-    if (node.op.kind === "recurrent" && recurrentInputs(node).mask !== undefined) {
-      throw new DataError(`layer ${echo(node.layer ?? "?")}: masks are not exported yet (the layer receives a mask)`);
-    }
   }
   const w = new OnnxWriter(graph);
   for (const node of graph.nodes) {

@@ -54,6 +54,13 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
       w.emit("Concat", [w.shapeSlice(ins[1]!, 0, 2), w.shapeSlice(ins[0]!, 1)], [shape], { axis: { int: 0 } });
       return w.emit("Reshape", [ins[0]!, shape], [out]);
     }
+    case "maskNotZero": {
+      // Keras's mask_zero: ids != 0.
+      const zero = w.initializer(w.fresh("zero_id"), [], Int32Array.of(0));
+      const equal = w.fresh("is_zero");
+      w.emit("Equal", [ins[0]!, zero], [equal]);
+      return w.emit("Not", [equal], [out]);
+    }
     case "maximum":
       return w.emit("Max", ins, [out]);
     case "divide":

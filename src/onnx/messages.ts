@@ -7,7 +7,7 @@ import { ProtoMessage } from "./protobuf.js";
 export const ElemType = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
 export type ElemTypeName = keyof typeof ElemType;
 
-const ATTR = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
+const ATTR = { float: 1, int: 2, string: 3, graph: 5, floats: 6, ints: 7, strings: 8 } as const;
 
 /** A tensor's contents: float32, int32, int64 or bool (one byte each). */
 export type TensorValues = Float32Array | Int32Array | BigInt64Array | { bool: Uint8Array };
@@ -40,21 +40,23 @@ export function valueInfoProto(name: string, elemType: ElemTypeName, dims: reado
   return new ProtoMessage().string(1, name).message(2, new ProtoMessage().message(1, tensorType));
 }
 
-/** An attribute's value: an int, a float, a string, or a list of ints, floats or strings. */
+/** An attribute's value: an int, a float, a string, a graph (Scan's body, If's branches), or a list of ints, floats or strings. */
 export type AttributeValue =
   | { int: number }
+  | { graph: OnnxGraph }
   | { float: number }
   | { string: string }
   | { ints: readonly number[] }
   | { floats: readonly number[] }
   | { strings: readonly string[] };
 
-/** AttributeProto: name = 1, f = 2, i = 3, s = 4, floats = 7, ints = 8, strings = 9, type = 20. */
+/** AttributeProto: name = 1, f = 2, i = 3, s = 4, g = 6, floats = 7, ints = 8, strings = 9, type = 20. */
 function attributeProto(name: string, value: AttributeValue): ProtoMessage {
   const m = new ProtoMessage().string(1, name);
   if ("int" in value) return m.int(3, value.int).int(20, ATTR.int);
   if ("float" in value) return m.float(2, value.float).int(20, ATTR.float);
   if ("string" in value) return m.string(4, value.string).int(20, ATTR.string);
+  if ("graph" in value) return m.message(6, graphProto(value.graph)).int(20, ATTR.graph);
   if ("ints" in value) {
     for (const v of value.ints) m.int(8, v);
     return m.int(20, ATTR.ints);
@@ -94,21 +96,26 @@ export interface OnnxGraph {
   outputs: ProtoMessage[];
 }
 
-/** Opset 17 and IR 8: the ONNX 1.12 pair, which Debian's python3-onnx checks (INTEROP.md §1.1). */
-export const OPSET = 17;
-export const IR_VERSION = 8;
-
-/**
- * ModelProto {ir_version = 1, producer_name = 2, graph = 7, opset_import = 8};
- * GraphProto {node = 1, name = 2, initializer = 5, input = 11, output = 12}; OperatorSetIdProto {domain = 1, version = 2}.
- */
-export function modelProto(graph: OnnxGraph): Uint8Array {
+/** GraphProto {node = 1, name = 2, initializer = 5, input = 11, output = 12}: the model's, or a subgraph's. */
+function graphProto(graph: OnnxGraph): ProtoMessage {
   const g = new ProtoMessage();
   for (const n of graph.nodes) g.message(1, nodeProto(n));
   g.string(2, graph.name);
   for (const t of graph.initializers) g.message(5, t);
   for (const i of graph.inputs) g.message(11, i);
   for (const o of graph.outputs) g.message(12, o);
+  return g;
+}
+
+/** Opset 17 and IR 8: the ONNX 1.12 pair, which Debian's python3-onnx checks (INTEROP.md §1.1). */
+export const OPSET = 17;
+export const IR_VERSION = 8;
+
+/**
+ * ModelProto {ir_version = 1, producer_name = 2, graph = 7, opset_import = 8}; OperatorSetIdProto {domain = 1, version = 2}.
+ */
+export function modelProto(graph: OnnxGraph): Uint8Array {
+  const g = graphProto(graph);
   const opset = new ProtoMessage().string(1, "").int(2, OPSET);
   return new ProtoMessage().int(1, IR_VERSION).string(2, "rnnc").message(7, g).message(8, opset).encode();
 }

@@ -20,7 +20,9 @@ import type { ProtoMessage } from "./protobuf.js";
 export const ELEM_TYPES: Record<DType, ElemTypeName> = { f32: "float", i32: "int32", bool: "bool" };
 
 export class OnnxWriter {
-  private readonly nodes: OnnxNode[] = [];
+  /** Where emit() writes: the model's nodes, or a subgraph's while one is built (subgraph()). */
+  private nodes: OnnxNode[] = [];
+  private nodeCount = 0;
   private readonly initializers: ProtoMessage[] = [];
   /** Constant values' data (weights after folding), by value id: recurrent weights are rearranged from it. */
   readonly constants = new Map<number, TensorData>();
@@ -73,7 +75,47 @@ export class OnnxWriter {
   }
 
   emit(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: Record<string, AttributeValue>): void {
-    this.nodes.push({ opType, inputs, outputs, name: `${opType}_${this.nodes.length}`, ...(attributes ? { attributes } : {}) });
+    this.nodes.push({ opType, inputs, outputs, name: `${opType}_${this.nodeCount++}`, ...(attributes ? { attributes } : {}) });
+  }
+
+  /**
+   * A subgraph (a Scan's body, an If's branch): the nodes `build` emits, given its inputs' names,
+   * returning its outputs' names. It reads the model's values and initializers by name (ONNX's outer
+   * scope), so weights are written once, in the model. Inputs and outputs are declared with their
+   * element type only (ONNX infers the shapes).
+   */
+  subgraph(
+    label: string,
+    inputs: readonly { label: string; type: ElemTypeName }[],
+    outputs: readonly ElemTypeName[],
+    build: (inputs: string[]) => string[],
+  ): AttributeValue {
+    const outer = this.nodes;
+    this.nodes = [];
+    const names = inputs.map((i) => this.fresh(i.label));
+    const results = build(names);
+    // A subgraph output must be produced by one of its nodes: an outer value or input is passed through an Identity.
+    // So is a value listed twice (graph outputs are distinct names).
+    const produced = new Set(this.nodes.flatMap((n) => n.outputs));
+    const listed = new Set<string>();
+    const outputNames = results.map((r) => {
+      if (produced.has(r) && !listed.has(r)) {
+        listed.add(r);
+        return r;
+      }
+      const copy = this.fresh("passed");
+      this.emit("Identity", [r], [copy]);
+      return copy;
+    });
+    const graph = {
+      name: this.fresh(label),
+      nodes: this.nodes,
+      initializers: [],
+      inputs: names.map((n, i) => valueInfoProto(n, inputs[i]!.type, undefined)),
+      outputs: outputNames.map((n, i) => valueInfoProto(n, outputs[i]!, undefined)),
+    };
+    this.nodes = outer;
+    return { graph };
   }
 
   initializer(name: string, dims: readonly number[], values: TensorValues): string {
