@@ -5,6 +5,7 @@ import { recurrentInputs, type Node, type RecurrentOp } from "../ir/graph.js";
 import { echo } from "../source/echo.js";
 import type { Activation } from "../types/activations.js";
 import type { AttributeValue } from "./messages.js";
+import { maskedRecurrent } from "./padded.js";
 import { scanRecurrent, type RecurrentSources, type RecurrentTargets } from "./scan.js";
 import type { OnnxWriter } from "./writer.js";
 
@@ -33,7 +34,7 @@ function fusable(op: RecurrentOp): boolean {
   return op.activation !== "softmax" && op.recurrentActivation !== "softmax";
 }
 
-/** One recurrent node: a fused ONNX node, or a Scan for a masked op or a softmax cell. */
+/** One recurrent node: a fused ONNX node; with a mask, the If of the padded fast paths and the Scan (padded.ts); a softmax cell as a Scan. */
 export function lowerRecurrent(w: OnnxWriter, node: Node, op: RecurrentOp, layer: string): void {
   const named = recurrentInputs(node);
   const sources: RecurrentSources = {
@@ -49,24 +50,20 @@ export function lowerRecurrent(w: OnnxWriter, node: Node, op: RecurrentOp, layer
     ...(hUsed ? { h: h! } : {}),
     ...(cUsed && c ? { c } : {}),
   };
-  if (sources.mask !== undefined || !fusable(op)) scanRecurrent(w, node, op, layer, sources, targets);
+  if (!fusable(op)) scanRecurrent(w, node, op, layer, sources, targets);
+  else if (sources.mask !== undefined) maskedRecurrent(w, node, op, layer, sources, targets);
   else fusedRecurrent(w, node, op, layer, sources, targets);
 }
 
-/**
- * One ONNX LSTM/GRU/RNN node, layout 0 ([T,B,F]: ORT's CPU kernels refuse layout 1), so x is
- * transposed in and Y out. ONNX writes Y in input order; a plain go_backwards layer's Keras output
- * is in processing order, so it is reversed over T. `lengths` (int32 [B]) is its sequence_lens.
- */
-export function fusedRecurrent(
-  w: OnnxWriter,
-  node: Node,
-  op: RecurrentOp,
-  layer: string,
-  sources: RecurrentSources,
-  targets: RecurrentTargets,
-  lengths?: string,
-): void {
+/** The fused node's weights as ONNX initializers: W [1,G·u,F], R [1,G·u,u], B [1,2·G·u] ("" without biases). */
+export interface FusedWeights {
+  W: string;
+  R: string;
+  B: string;
+}
+
+/** Keras's weights rearranged for ONNX's LSTM/GRU/RNN (INTEROP.md §1.2): written once per op, read by every branch. */
+export function fusedWeights(w: OnnxWriter, node: Node, op: RecurrentOp, layer: string): FusedWeights {
   const named = recurrentInputs(node);
   if (op.projected) throw new Error("the ONNX exporter prepares graphs without hoisting");
   const cell = CELLS[op.cell];
@@ -93,17 +90,38 @@ export function fusedRecurrent(
     });
     B = w.initializer(`${prefix}_B`, [1, 2 * G * u], bias);
   }
-  const x = w.fresh(`${prefix}_x_tbf`);
-  w.emit("Transpose", [sources.x], [x], { perm: { ints: [1, 0, 2] } });
-  let axis0Name: string | undefined;
-  const axis0 = () => (axis0Name ??= w.int64s(`${prefix}_axis0`, [0]));
-  const initial = [sources.h0, sources.c0].map((v) => {
+  return { W, R, B };
+}
+
+/** A fused node's results: Y [T,B,u] in input time order (when asked for), h and c [B,u]. */
+export interface FusedResults {
+  sequence?: string;
+  h: string;
+  c?: string;
+}
+
+/**
+ * One ONNX LSTM/GRU/RNN node on x [T,B,F] (layout 0: ORT's CPU kernels refuse layout 1), from the
+ * initial states [B,u] and `lengths` (int32 [B], its sequence_lens) when given.
+ */
+export function fusedNode(
+  w: OnnxWriter,
+  op: RecurrentOp,
+  layer: string,
+  weights: FusedWeights,
+  x: string,
+  initialStates: { h0?: string; c0?: string },
+  wanted: { sequence: boolean; c: boolean; lengths?: string },
+): FusedResults {
+  const prefix = w.fresh(op.cell);
+  const axis0 = w.int64s(`${prefix}_axis0`, [0]);
+  const initial = [initialStates.h0, initialStates.c0].map((v) => {
     if (v === undefined) return "";
     const state = w.fresh(`${prefix}_initial`);
-    w.emit("Unsqueeze", [v, axis0()], [state]);
+    w.emit("Unsqueeze", [v, axis0], [state]);
     return state;
   });
-  const inputs = [x, W, R, B, lengths ?? "", ...initial.slice(0, op.cell === "lstm" ? 2 : 1)];
+  const inputs = [x, weights.W, weights.R, weights.B, wanted.lengths ?? "", ...initial.slice(0, op.cell === "lstm" ? 2 : 1)];
   while (inputs[inputs.length - 1] === "") inputs.pop();
   const acts = (
     op.cell === "lstm"
@@ -113,7 +131,7 @@ export function fusedRecurrent(
         : [op.activation]
   ).map((fn) => recurrentActivation(fn, layer));
   const attributes: Record<string, AttributeValue> = {
-    hidden_size: { int: u },
+    hidden_size: { int: op.units },
     direction: { string: op.goBackwards ? "reverse" : "forward" },
     activations: { strings: acts.map((a) => a.name) },
   };
@@ -123,28 +141,55 @@ export function fusedRecurrent(
     attributes["activation_beta"] = { floats: acts.filter((a) => a.beta !== undefined).map((a) => a.beta!) };
   }
   if (op.cell === "gru") attributes["linear_before_reset"] = { int: op.resetAfter ? 1 : 0 };
-  const output = targets.output;
-  const Y = output !== undefined && op.returnSequences ? w.fresh(`${prefix}_Y`) : "";
+  const Y = wanted.sequence ? w.fresh(`${prefix}_Y`) : "";
   const Yh = w.fresh(`${prefix}_Y_h`);
-  const Yc = op.cell === "lstm" && targets.c !== undefined ? w.fresh(`${prefix}_Y_c`) : "";
+  const Yc = op.cell === "lstm" && wanted.c ? w.fresh(`${prefix}_Y_c`) : "";
   const outputs = [Y, Yh, Yc];
   while (outputs[outputs.length - 1] === "") outputs.pop();
   w.emit({ lstm: "LSTM", gru: "GRU", simple_rnn: "RNN" }[op.cell], inputs, outputs, attributes);
+  // Y [T,1,B,u] → [T,B,u]; Y_h, Y_c [1,B,u] → [B,u].
+  const squeeze = (value: string, axis: string, label: string) => {
+    const out = w.fresh(`${prefix}_${label}`);
+    w.emit("Squeeze", [value, axis], [out]);
+    return out;
+  };
+  return {
+    ...(Y ? { sequence: squeeze(Y, w.int64s(`${prefix}_axis1`, [1]), "Y_tbu") } : {}),
+    h: squeeze(Yh, axis0, "h"),
+    ...(Yc ? { c: squeeze(Yc, axis0, "c") } : {}),
+  };
+}
+
+/**
+ * An unmasked op as one fused node: x transposed in and Y out. ONNX writes Y in input order; a
+ * plain go_backwards layer's Keras output is in processing order, so it is reversed over T.
+ */
+function fusedRecurrent(
+  w: OnnxWriter,
+  node: Node,
+  op: RecurrentOp,
+  layer: string,
+  sources: RecurrentSources,
+  targets: RecurrentTargets,
+): void {
+  const weights = fusedWeights(w, node, op, layer);
+  const x = w.fresh(`${op.cell}_x_tbf`);
+  w.emit("Transpose", [sources.x], [x], { perm: { ints: [1, 0, 2] } });
+  const output = targets.output;
+  const sequence = output !== undefined && op.returnSequences;
+  const results = fusedNode(w, op, layer, weights, x, sources, { sequence, c: targets.c !== undefined });
   if (output !== undefined) {
-    if (op.returnSequences) {
-      // Y [T, 1, B, u] → [T, B, u] → [B, T, u], reversed over T for a plain go_backwards layer.
-      const squeezed = w.fresh(`${prefix}_Y_tbu`);
-      w.emit("Squeeze", [Y, w.int64s(`${prefix}_axis1`, [1])], [squeezed]);
+    if (sequence) {
       const reverse = op.goBackwards && !op.sequenceInTimeOrder;
-      const batchFirst = reverse ? w.fresh(`${prefix}_Y_btu`) : output;
-      w.emit("Transpose", [squeezed], [batchFirst], { perm: { ints: [1, 0, 2] } });
+      const batchFirst = reverse ? w.fresh(`${op.cell}_Y_btu`) : output;
+      w.emit("Transpose", [results.sequence!], [batchFirst], { perm: { ints: [1, 0, 2] } });
       if (reverse) reverseTime(w, batchFirst, output);
     } else {
-      w.emit("Squeeze", [Yh, axis0()], [output]);
+      w.emit("Identity", [results.h], [output]);
     }
   }
-  if (targets.h !== undefined) w.emit("Squeeze", [Yh, axis0()], [targets.h]);
-  if (targets.c !== undefined && Yc) w.emit("Squeeze", [Yc, axis0()], [targets.c]);
+  if (targets.h !== undefined) w.emit("Identity", [results.h], [targets.h]);
+  if (targets.c !== undefined && results.c) w.emit("Identity", [results.c], [targets.c]);
 }
 
 /** [B,T,…] reversed over T (a Slice with step −1). */

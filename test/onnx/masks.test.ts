@@ -1,7 +1,7 @@
 // Masked recurrent layers exported to ONNX run in onnxruntime-node with rnnc's numbers (harness.ts):
-// one exported file per model, run on every kind of mask — post-padded (a prefix), pre-padded (a
-// suffix), with holes, all-false rows, all-true — so each path the graph can take is exercised on
-// the same bytes.
+// one exported file per model, run on every kind of mask — post-padded (a prefix: the fused node
+// with sequence_lens), pre-padded (a suffix: the ReverseSequence sandwich), with holes or mixed (the
+// Scan), all-false rows, all-true — so each path the graph's If can take is exercised on the same bytes.
 import { describe, it } from "vitest";
 import type { TensorData } from "../../src/index.js";
 import { compare } from "./harness.js";
@@ -36,6 +36,12 @@ const MASKS: Record<string, TensorData> = {
   allFalseRowsPre: mask([
     [0, 0, 0, 0, 0],
     [0, 0, 0, 1, 1],
+    [1, 1, 1, 1, 1],
+  ]),
+  // Post-padded rows beside pre-padded ones: neither fast path applies to the batch.
+  mixed: mask([
+    [1, 1, 0, 0, 0],
+    [0, 0, 1, 1, 1],
     [1, 1, 1, 1, 1],
   ]),
   allTrue: mask([

@@ -1,0 +1,161 @@
+// A masked recurrent op, exact for every mask and fast for padded ones (INTEROP.md §1.5, "Recommended
+// graph"): the graph itself tests the mask it is given and picks
+//   If (every row a prefix: post-padded)  → the fused node with sequence_lens + fix-ups
+//   else If (every row a suffix: pre-padded) → the same inside a ReverseSequence sandwich
+//   else                                  → the Scan (scan.ts: holes, anything else).
+// The fix-ups make the fused node's numbers Keras's: a masked step repeats the previous output (ONNX
+// writes 0 there) or outputs 0 with zeroOutputForMask; a row with no kept step keeps its initial state
+// and outputs 0 (or h0, outputStartsAtState) — ONNX leaves L = 0 undefined, so max(L,1) is fed and
+// the results of such rows are replaced.
+import type { Node, RecurrentOp } from "../ir/graph.js";
+import { ElemType } from "./messages.js";
+import { fusedNode, fusedWeights, reverseTime, type FusedWeights } from "./recurrent.js";
+import { scanRecurrent, type RecurrentSources, type RecurrentTargets } from "./scan.js";
+import type { OnnxWriter } from "./writer.js";
+
+/** The mask's facts every branch reads, computed once in the model's graph. */
+interface MaskFacts {
+  /** The mask [B,T,1], to select whole steps of [B,T,u]. */
+  steps: string;
+  /** L, the kept steps per row, as int64 [B]; max(L,1) as int64 and int32 (sequence_lens); T repeated [B]. */
+  lengths: string;
+  lengths32: string;
+  fullLengths: string;
+  /** L > 0, [B,1]. */
+  rowUsed: string;
+  isPrefix: string;
+  isSuffix: string;
+}
+
+/** Writes the masked `op` (sources.mask set) as the If of its three lowerings, into `targets`. */
+export function maskedRecurrent(
+  w: OnnxWriter,
+  node: Node,
+  op: RecurrentOp,
+  layer: string,
+  sources: RecurrentSources,
+  targets: RecurrentTargets,
+): void {
+  const facts = maskFacts(w, sources.mask!);
+  const weights = fusedWeights(w, node, op, layer);
+  const wanted = [targets.output, targets.h, targets.c].filter((t): t is string => t !== undefined);
+  const types = wanted.map(() => "float" as const);
+  const branchTargets = (): RecurrentTargets => ({
+    ...(targets.output !== undefined ? { output: w.fresh("out") } : {}),
+    ...(targets.h !== undefined ? { h: w.fresh("h") } : {}),
+    ...(targets.c !== undefined ? { c: w.fresh("c") } : {}),
+  });
+  const listed = (t: RecurrentTargets) => [t.output, t.h, t.c].filter((v): v is string => v !== undefined);
+  const padded = (suffix: boolean) =>
+    w.subgraph(suffix ? "pre_padded" : "post_padded", [], types, () => {
+      const t = branchTargets();
+      paddedRecurrent(w, op, layer, weights, facts, suffix, sources, t);
+      return listed(t);
+    });
+  const scan = w.subgraph("scan", [], types, () => {
+    const t = branchTargets();
+    scanRecurrent(w, node, op, layer, sources, t);
+    return listed(t);
+  });
+  const otherwise = w.subgraph("not_post_padded", [], types, () => {
+    const results = wanted.map(() => w.fresh("result"));
+    w.emit("If", [facts.isSuffix], results, { then_branch: padded(true), else_branch: scan });
+    return results;
+  });
+  w.emit("If", [facts.isPrefix], wanted, { then_branch: padded(false), else_branch: otherwise });
+}
+
+function maskFacts(w: OnnxWriter, mask: string): MaskFacts {
+  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) => {
+    const name = w.fresh(label);
+    w.emit(opType, inputs, [name], attributes);
+    return name;
+  };
+  const int64 = (value: number) => w.initializer(w.fresh("i64"), [], BigInt64Array.of(BigInt(value)));
+  const lengths = out("ReduceSum", [out("Cast", [mask], "mask_i64", { to: { int: ElemType.int64 } }), w.int64s("axis1", [1])], "lengths", {
+    keepdims: { int: 0 },
+  });
+  const T = w.shapeSlice(mask, 1, 2);
+  const steps = out("Range", [int64(0), out("Squeeze", [T], "T"), int64(1)], "steps");
+  const stepRow = out("Unsqueeze", [steps, w.int64s("axis0", [0])], "step_row");
+  const lengthColumn = out("Unsqueeze", [lengths, w.int64s("axis1", [1])], "length_column");
+  const prefix = out("Less", [stepRow, lengthColumn], "prefix_mask");
+  const suffix = out("GreaterOrEqual", [stepRow, out("Sub", [T, lengthColumn], "first_kept")], "suffix_mask");
+  // Whether `mask` equals `expected` everywhere: no step differs.
+  const equals = (expected: string, label: string) => {
+    const differs = out("Cast", [out("Xor", [mask, expected], `${label}_differs`)], `${label}_differs_i32`, {
+      to: { int: ElemType.int32 },
+    });
+    const any = out("ReduceMax", [differs], `${label}_any_differs`, { keepdims: { int: 0 } });
+    return out("Not", [out("Cast", [any], `${label}_any_bool`, { to: { int: ElemType.bool } })], label);
+  };
+  const atLeastOne = out("Max", [lengths, int64(1)], "lengths_at_least_1");
+  return {
+    steps: out("Unsqueeze", [mask, w.int64s("axis2", [2])], "mask_steps"),
+    lengths: atLeastOne,
+    lengths32: out("Cast", [atLeastOne], "sequence_lens", { to: { int: ElemType.int32 } }),
+    fullLengths: out("Expand", [T, w.shapeSlice(mask, 0, 1)], "full_lengths"),
+    rowUsed: out("Greater", [lengthColumn, int64(0)], "row_used"),
+    isPrefix: equals(prefix, "is_post_padded"),
+    isSuffix: equals(suffix, "is_pre_padded"),
+  };
+}
+
+/**
+ * The fused node on a post-padded mask (or, `suffix`, a pre-padded one: x's kept steps moved to the
+ * front by ReverseSequence over T then over L, and the outputs moved back), then the fix-ups.
+ */
+function paddedRecurrent(
+  w: OnnxWriter,
+  op: RecurrentOp,
+  layer: string,
+  weights: FusedWeights,
+  facts: MaskFacts,
+  suffix: boolean,
+  sources: RecurrentSources,
+  targets: RecurrentTargets,
+): void {
+  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) => {
+    const name = w.fresh(label);
+    w.emit(opType, inputs, [name], attributes);
+    return name;
+  };
+  // ReverseSequence over T (time axis 0 of [T,B,…]) then over L, or back.
+  const reverse = (value: string, lengths: string, label: string) => out("ReverseSequence", [value, lengths], label);
+  let x = out("Transpose", [sources.x], "x_tbf", { perm: { ints: [1, 0, 2] } });
+  if (suffix) x = reverse(reverse(x, facts.fullLengths, "x_reversed"), facts.lengths, "x_kept_first");
+  const results = fusedNode(w, op, layer, weights, x, sources, {
+    sequence: targets.output !== undefined,
+    c: targets.c !== undefined,
+    lengths: facts.lengths32,
+  });
+  const zero = w.initializer(w.fresh("zero"), [], Float32Array.of(0));
+  // A row with no kept step keeps its initial states.
+  if (targets.h !== undefined) w.emit("Where", [facts.rowUsed, results.h, sources.h0 ?? zero], [targets.h]);
+  if (targets.c !== undefined) w.emit("Where", [facts.rowUsed, results.c!, sources.c0 ?? zero], [targets.c]);
+  if (targets.output === undefined) return;
+
+  let sequence = results.sequence!;
+  if (suffix) sequence = reverse(reverse(sequence, facts.lengths, "Y_reversed"), facts.fullLengths, "Y_in_place");
+  const batchFirst = out("Transpose", [sequence], "Y_btu", { perm: { ints: [1, 0, 2] } });
+  // What a masked step outputs: 0 (zeroOutputForMask), else the previous output — the last kept
+  // step's when the masked steps come after the kept ones in processing order (post-padded
+  // forwards, pre-padded backwards), else the output before the first step (0, or h0).
+  const before = op.outputStartsAtState && sources.h0 ? sources.h0 : zero;
+  const keptFirst = suffix === op.goBackwards;
+  let fallback = zero;
+  if (!op.zeroOutputForMask) {
+    const previous = keptFirst ? out("Where", [facts.rowUsed, results.h, before], "last_output") : before;
+    fallback = previous === zero ? zero : out("Unsqueeze", [previous, w.int64s("axis1", [1])], "fallback");
+  }
+  const inTimeOrder = out("Where", [facts.steps, batchFirst, fallback], "sequence");
+  if (!op.returnSequences) {
+    // The output of the last step processed: t = T−1, or t = 0 going backwards.
+    const last = w.initializer(w.fresh("last_step"), [], BigInt64Array.of(op.goBackwards ? 0n : -1n));
+    w.emit("Gather", [inTimeOrder, last], [targets.output], { axis: { int: 1 } });
+  } else if (op.goBackwards && !op.sequenceInTimeOrder) {
+    reverseTime(w, inTimeOrder, targets.output);
+  } else {
+    w.emit("Identity", [inTimeOrder], [targets.output]);
+  }
+}
