@@ -1,8 +1,9 @@
 // rnnc's graph → an ONNX model (LANGUAGE.md §8). The graph is lowered as for a run, folded with the
 // CPU backend's evaluator (so Keras's GRU bias rows are plain constants) and not hoisted (ONNX's
 // recurrent ops take x and the kernel). Each node becomes standard ONNX ops; each recurrent node one
-// ONNX LSTM/GRU/RNN node with Keras's weights rearranged (INTEROP.md §1.2–1.4). What this slice
-// cannot export (masks, stateful layers, other layers) is a DataError naming the layer.
+// ONNX LSTM/GRU/RNN node with Keras's weights rearranged (INTEROP.md §1.2–1.4), or with a mask the
+// If of padded fast paths and a Scan (padded.ts, scan.ts). What this slice cannot export is a
+// DataError naming the layer.
 import { evaluateNode } from "../backends/cpu/executor.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
 import type { Graph } from "../ir/graph.js";
@@ -42,14 +43,12 @@ function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel
   return model;
 }
 
-/** Refuses what this exporter cannot express yet, then lowers each node in order. */
+/**
+ * Lowers each node in order (what it cannot lower is a DataError naming the layer). A stateful
+ * layer's carried states stay the graph's extra inputs and outputs (Graph.states): whoever runs
+ * the model feeds them and keeps the new values (docs/decisions.md).
+ */
 function writeGraph(graph: Graph, model: CheckedModel): Uint8Array {
-  if (graph.states.length > 0) {
-    const layer = graph.states[0]!.name.replace(/#\d+$/, "").split("/").slice(0, -1).join("/");
-    throw new DataError(
-      `layer ${echo(layer)}: stateful layers are not exported yet (ONNX has no carried state; export the model without stateful=true)`,
-    );
-  }
   const w = new OnnxWriter(graph);
   for (const node of graph.nodes) {
     const op = node.op;

@@ -39,6 +39,13 @@ export class OnnxWriter {
     // Identity onto each output's own name: an output may be an input or returned twice.
     const taken = new Set(graph.inputs.map((i) => i.name));
     const outputs = graph.outputs.map((value, i) => {
+      // A carried state's new value (after the model's outputs) is named after its input: `lstm/h#0` → `lstm/h#0/next`.
+      const state = i >= model.outputs.length ? graph.states[i - model.outputs.length] : undefined;
+      if (state) {
+        const name = `${state.name}/next`;
+        this.emit("Identity", [this.name(value)], [name]);
+        return valueInfoProto(name, "float", graph.inputs.find((input) => input.value === state.input)?.dims);
+      }
       // `output_<i>`, or with `_` added while a model input has that name.
       let name = `output_${i}`;
       while (taken.has(name)) name += "_";

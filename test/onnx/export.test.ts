@@ -101,9 +101,4 @@ describe("exportOnnx refuses what it cannot export, naming the layer", () => {
     const checked = check(`model M(x: [B, 6, 3]) {\n  return x |> conv1d(4, 2) |> lstm(4)\n}`);
     expect(() => exportOnnx(checked)).toThrow(/^layer "?conv1d"?: its im2col operation is not exported to ONNX yet$/);
   });
-
-  it("a stateful layer", () => {
-    const checked = check(`model M(x: [1, T, 3]) {\n  return lstm(4, stateful=true)(x)\n}`);
-    expect(() => exportOnnx(checked)).toThrow(/^layer "?lstm"?: stateful layers are not exported yet/);
-  });
 });
