@@ -1,6 +1,6 @@
 // One recurrent op as one ONNX LSTM/GRU/RNN node, with Keras's weights rearranged (INTEROP.md §1.2–1.4),
 // or as a Scan (scan.ts) when the fused node cannot compute it.
-import { CELLS } from "../ir/cells.js";
+import { CELLS, gateCount } from "../ir/cells.js";
 import { recurrentInputs, type Node, type RecurrentOp } from "../ir/graph.js";
 import { echo } from "../source/echo.js";
 import type { Activation } from "../types/activations.js";
@@ -62,8 +62,13 @@ export interface FusedWeights {
   B: string;
 }
 
-/** Keras's weights rearranged for ONNX's LSTM/GRU/RNN (INTEROP.md §1.2): written once per op, read by every branch. */
-export function fusedWeights(w: OnnxWriter, node: Node, op: RecurrentOp, layer: string): FusedWeights {
+/** Keras's weights rearranged for ONNX's LSTM/GRU/RNN (INTEROP.md §1.2), one direction's: W [G·u,F], R [G·u,u], B [2·G·u] (absent without biases). */
+export function fusedWeightData(
+  w: OnnxWriter,
+  node: Node,
+  op: RecurrentOp,
+  layer: string,
+): { W: Float32Array; R: Float32Array; B?: Float32Array; F: number } {
   const named = recurrentInputs(node);
   if (op.projected) throw new Error("the ONNX exporter prepares graphs without hoisting");
   const cell = CELLS[op.cell];
@@ -75,22 +80,58 @@ export function fusedWeights(w: OnnxWriter, node: Node, op: RecurrentOp, layer: 
   const recurrentBias = w.weight(named.recurrentBias, layer);
   const F = kernel.shape[0]!;
   const order = cell.onnxGateOrder.map((g) => cell.gates.findIndex((k) => k.name === g));
+  const W = toOnnxMatrix(kernel.data as Float32Array, F, u, order);
+  const R = toOnnxMatrix(recurrentKernel.data as Float32Array, u, u, order);
+  if (!inputBias && !recurrentBias) return { W, R, F };
+  // B = [Wb ‖ Rb]: Rb is Keras's second GRU bias row (reset_after), else zeros.
+  const B = new Float32Array(2 * G * u);
+  order.forEach((src, k) => {
+    for (let j = 0; j < u; j++) {
+      if (inputBias) B[k * u + j] = (inputBias.data as Float32Array)[src * u + j]!;
+      if (recurrentBias) B[G * u + k * u + j] = (recurrentBias.data as Float32Array)[src * u + j]!;
+    }
+  });
+  return { W, R, B, F };
+}
+
+/** One direction's weights as initializers [1,…]: written once per op, read by every branch. */
+export function fusedWeights(w: OnnxWriter, node: Node, op: RecurrentOp, layer: string): FusedWeights {
+  const data = fusedWeightData(w, node, op, layer);
+  const Gu = gateCount(op.cell) * op.units;
   const prefix = w.fresh(op.cell);
-  const W = w.initializer(`${prefix}_W`, [1, G * u, F], toOnnxMatrix(kernel.data as Float32Array, F, u, order));
-  const R = w.initializer(`${prefix}_R`, [1, G * u, u], toOnnxMatrix(recurrentKernel.data as Float32Array, u, u, order));
-  let B = "";
-  if (inputBias || recurrentBias) {
-    // B = [Wb ‖ Rb]: Rb is Keras's second GRU bias row (reset_after), else zeros.
-    const bias = new Float32Array(2 * G * u);
-    order.forEach((src, k) => {
-      for (let j = 0; j < u; j++) {
-        if (inputBias) bias[k * u + j] = (inputBias.data as Float32Array)[src * u + j]!;
-        if (recurrentBias) bias[G * u + k * u + j] = (recurrentBias.data as Float32Array)[src * u + j]!;
-      }
-    });
-    B = w.initializer(`${prefix}_B`, [1, 2 * G * u], bias);
+  return {
+    W: w.initializer(`${prefix}_W`, [1, Gu, data.F], data.W),
+    R: w.initializer(`${prefix}_R`, [1, Gu, op.units], data.R),
+    B: data.B ? w.initializer(`${prefix}_B`, [1, 2 * Gu], data.B) : "",
+  };
+}
+
+/** The attributes of ONNX's LSTM/GRU/RNN for `op`'s cell, its activations listed once per direction. */
+export function cellAttributes(
+  op: RecurrentOp,
+  layer: string,
+  direction: "forward" | "reverse" | "bidirectional",
+): Record<string, AttributeValue> {
+  const once = (
+    op.cell === "lstm"
+      ? [op.recurrentActivation, op.activation, op.activation]
+      : op.cell === "gru"
+        ? [op.recurrentActivation, op.activation]
+        : [op.activation]
+  ).map((fn) => recurrentActivation(fn, layer));
+  const acts = direction === "bidirectional" ? [...once, ...once] : once;
+  const attributes: Record<string, AttributeValue> = {
+    hidden_size: { int: op.units },
+    direction: { string: direction },
+    activations: { strings: acts.map((a) => a.name) },
+  };
+  const alphas = acts.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
+  if (alphas.length > 0) {
+    attributes["activation_alpha"] = { floats: alphas };
+    attributes["activation_beta"] = { floats: acts.filter((a) => a.beta !== undefined).map((a) => a.beta!) };
   }
-  return { W, R, B };
+  if (op.cell === "gru") attributes["linear_before_reset"] = { int: op.resetAfter ? 1 : 0 };
+  return attributes;
 }
 
 /** A fused node's results: Y [T,B,u] in input time order (when asked for), h and c [B,u]. */
@@ -123,24 +164,7 @@ export function fusedNode(
   });
   const inputs = [x, weights.W, weights.R, weights.B, wanted.lengths ?? "", ...initial.slice(0, op.cell === "lstm" ? 2 : 1)];
   while (inputs[inputs.length - 1] === "") inputs.pop();
-  const acts = (
-    op.cell === "lstm"
-      ? [op.recurrentActivation, op.activation, op.activation]
-      : op.cell === "gru"
-        ? [op.recurrentActivation, op.activation]
-        : [op.activation]
-  ).map((fn) => recurrentActivation(fn, layer));
-  const attributes: Record<string, AttributeValue> = {
-    hidden_size: { int: op.units },
-    direction: { string: op.goBackwards ? "reverse" : "forward" },
-    activations: { strings: acts.map((a) => a.name) },
-  };
-  const alphas = acts.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
-  if (alphas.length > 0) {
-    attributes["activation_alpha"] = { floats: alphas };
-    attributes["activation_beta"] = { floats: acts.filter((a) => a.beta !== undefined).map((a) => a.beta!) };
-  }
-  if (op.cell === "gru") attributes["linear_before_reset"] = { int: op.resetAfter ? 1 : 0 };
+  const attributes = cellAttributes(op, layer, op.goBackwards ? "reverse" : "forward");
   const Y = wanted.sequence ? w.fresh(`${prefix}_Y`) : "";
   const Yh = w.fresh(`${prefix}_Y_h`);
   const Yc = op.cell === "lstm" && wanted.c ? w.fresh(`${prefix}_Y_c`) : "";

@@ -62,6 +62,15 @@ describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
     }
   });
 
+  it("a bidirectional layer is one ONNX node (direction=bidirectional) with its initial states and states", async () => {
+    const source = `model M(x: [B, T, 3], a: [B, 3], b: [B, 3], c: [B, 3], d: [B, 3]) {\n  y, hf, cf, hb, cb = bilstm(3, seq=true, state=true)(x, initial=(a, b, c, d))\n  zf, zb, gf, gb = bigru(3, state=true, merge="none", reset_after=false)(x, initial=(a, c))\n  return y, hf, cf, hb, cb, zf, zb, gf, gb\n}`;
+    await compare(source, { B: 2, T: 5 });
+    const text = Buffer.from(exportOnnx(check(source))).toString("latin1");
+    expect(text.match(/\bLSTM_\d+/g)).toHaveLength(1);
+    expect(text.match(/\bGRU_\d+/g)).toHaveLength(1);
+    expect(text.match(/bidirectional/g)).toHaveLength(2);
+  });
+
   it("time_distributed (dense and a recurrent layer) and repeat_vector, on named dims", async () => {
     await compare(
       `model M(x: [B, T, 3]) {\n  e = lstm(4)(x)\n  d = repeat_vector(5)(e) |> gru(4, seq=true)\n  return d |> time_distributed(dense(2, activation=softmax))\n}`,
