@@ -54,7 +54,7 @@ export function maskedRecurrent(
     });
   const scan = w.subgraph("scan", [], types, () => {
     const t = branchTargets();
-    scanRecurrent(w, node, op, layer, sources, t);
+    scanRecurrent(w, op, layer, weights, sources, t);
     return listed(t);
   });
   const otherwise = w.subgraph("not_post_padded", [], types, () => {

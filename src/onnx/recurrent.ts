@@ -50,7 +50,7 @@ export function lowerRecurrent(w: OnnxWriter, node: Node, op: RecurrentOp, layer
     ...(hUsed ? { h: h! } : {}),
     ...(cUsed && c ? { c } : {}),
   };
-  if (!fusable(op)) scanRecurrent(w, node, op, layer, sources, targets);
+  if (!fusable(op)) scanRecurrent(w, op, layer, fusedWeights(w, node, op, layer), sources, targets);
   else if (sources.mask !== undefined) maskedRecurrent(w, node, op, layer, sources, targets);
   else fusedRecurrent(w, node, op, layer, sources, targets);
 }

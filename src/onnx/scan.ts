@@ -5,9 +5,10 @@
 // the gates from x·K + b and h·R, the state update, then Keras's masking — states keep their old
 // value at a masked step, the output repeats the previous one (or is 0 with zeroOutputForMask).
 import { CELLS } from "../ir/cells.js";
-import { recurrentInputs, type Node, type RecurrentOp } from "../ir/graph.js";
+import type { RecurrentOp } from "../ir/graph.js";
 import type { Activation } from "../types/activations.js";
 import { emitActivation } from "./layers.js";
+import type { FusedWeights } from "./recurrent.js";
 import type { OnnxWriter } from "./writer.js";
 
 /** The ONNX names a recurrent lowering reads: x [B,T,F], the mask [B,T] (bool) and the initial states [B,u]. */
@@ -25,30 +26,43 @@ export interface RecurrentTargets {
   c?: string;
 }
 
-/** Writes `op` as a Scan over the steps, into `targets`. */
+/**
+ * Writes `op` as a Scan over the steps, into `targets`. It reads the fused node's weights (ONNX's
+ * layout and gate order, recurrent.ts), so that a masked model holds them once.
+ */
 export function scanRecurrent(
   w: OnnxWriter,
-  node: Node,
   op: RecurrentOp,
   layer: string,
+  weights: FusedWeights,
   sources: RecurrentSources,
   targets: RecurrentTargets,
 ): void {
-  const named = recurrentInputs(node);
-  if (op.projected) throw new Error("the ONNX exporter prepares graphs without hoisting");
   const facts = CELLS[op.cell];
   const u = op.units;
   const hasC = facts.states.includes("c");
   const prefix = w.fresh(`${op.cell}_scan`);
-
-  // x·K + b for every step at once, [B,T,G·u], gate blocks in Keras's order.
-  let projected = w.fresh(`${prefix}_xk`);
-  w.emit("MatMul", [sources.x, w.name(named.kernel!)], [projected]);
-  if (named.inputBias !== undefined) {
-    const biased = w.fresh(`${prefix}_xkb`);
-    w.emit("Add", [projected, w.name(named.inputBias)], [biased]);
-    projected = biased;
+  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) => {
+    const name = w.fresh(`${prefix}_${label}`);
+    w.emit(opType, inputs, [name], attributes);
+    return name;
+  };
+  // ONNX's [1, G·u, n] as a right operand [n, G·u]; B [1, 2·G·u] as its halves Wb and Rb [G·u].
+  const axis0 = w.int64s(`${prefix}_axis0`, [0]);
+  const operand = (m: string, label: string) => out("Transpose", [out("Squeeze", [m, axis0], `${label}_squeezed`)], label);
+  const K = operand(weights.W, "K");
+  const R = operand(weights.R, "R");
+  let inputBias = "";
+  let recurrentBias = "";
+  if (weights.B) {
+    inputBias = w.fresh(`${prefix}_Wb`);
+    recurrentBias = w.fresh(`${prefix}_Rb`);
+    w.emit("Split", [out("Squeeze", [weights.B, axis0], "B_squeezed")], [inputBias, recurrentBias], { axis: { int: 0 } });
   }
+
+  // x·K + Wb for every step at once, [B,T,G·u], gate blocks in ONNX's order.
+  let projected = out("MatMul", [sources.x, K], "xk");
+  if (inputBias) projected = out("Add", [projected, inputBias], "xkb");
   // Zeros [B,u] for absent initial states (and the first previous output).
   let zerosName: string | undefined;
   const zeros = () => {
@@ -70,7 +84,6 @@ export function scanRecurrent(
     w.emit("Unsqueeze", [sources.mask, w.int64s(`${prefix}_axis2`, [2])], [mask]);
   }
 
-  const R = w.name(named.recurrentKernel);
   const resetBefore = facts.reset !== undefined && !op.resetAfter;
   let Rzr = "";
   let Rh = "";
@@ -80,7 +93,8 @@ export function scanRecurrent(
     Rh = w.fresh(`${prefix}_R_h`);
     w.emit("Split", [R, w.int64s(`${prefix}_split`, [2 * u, u])], [Rzr, Rh], { axis: { int: 1 } });
   }
-  const recurrentBias = named.recurrentBias === undefined ? undefined : w.name(named.recurrentBias);
+  // Rb is Keras's second GRU bias row (reset_after); zeros for the other cells, so left out there.
+  const gruRecurrentBias = op.cell === "gru" && op.resetAfter ? recurrentBias : "";
   const one = op.cell === "gru" ? w.initializer(w.fresh(`${prefix}_one`), [], Float32Array.of(1)) : "";
   const zero = op.zeroOutputForMask && mask ? w.initializer(w.fresh(`${prefix}_zero`), [], Float32Array.of(0)) : "";
 
@@ -120,8 +134,8 @@ export function scanRecurrent(
     if (op.cell === "simple_rnn") {
       hNew = activate(op.activation, node2("Add", [xt, node2("MatMul", [h, R], "hr")], "pre"), "h_new");
     } else if (op.cell === "lstm") {
-      // Keras's gate blocks i, f, c, o; c' = f∘c + i∘φ(g), h' = o∘φ(c').
-      const [i, f, g, o] = split(node2("Add", [xt, node2("MatMul", [h, R], "hr")], "pre"), 4, "gate");
+      // ONNX's gate blocks i, o, f, c; c' = f∘c + i∘φ(g), h' = o∘φ(c').
+      const [i, o, f, g] = split(node2("Add", [xt, node2("MatMul", [h, R], "hr")], "pre"), 4, "gate");
       const iA = recurrentAct(i!, "i");
       const fA = recurrentAct(f!, "f");
       const gA = activate(op.activation, g!, "g");
@@ -140,7 +154,7 @@ export function scanRecurrent(
         candidate = node2("Add", [xh!, node2("MatMul", [node2("Mul", [r, h], "rh"), Rh], "rhr")], "h_pre");
       } else {
         let hR = node2("MatMul", [h, R], "hr");
-        if (recurrentBias) hR = node2("Add", [hR, recurrentBias], "hrb");
+        if (gruRecurrentBias) hR = node2("Add", [hR, gruRecurrentBias], "hrb");
         let hh: string;
         [hz, hr, hh] = split(hR, 3, "hr");
         const r = recurrentAct(node2("Add", [xr!, hr!], "r_pre"), "r");
