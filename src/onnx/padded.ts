@@ -7,9 +7,9 @@
 // writes 0 there) or outputs 0 with zeroOutputForMask; a row with no kept step keeps its initial state
 // and outputs 0 (or h0, outputStartsAtState) — ONNX leaves L = 0 undefined, so max(L,1) is fed and
 // the results of such rows are replaced.
-import type { Node, RecurrentOp } from "../ir/graph.js";
+import type { RecurrentOp } from "../ir/graph.js";
 import { ElemType } from "./messages.js";
-import { fusedNode, fusedWeights, reverseTime, type FusedWeights } from "./recurrent.js";
+import { fusedNode, reverseTime, type FusedResults, type FusedWeights } from "./recurrent.js";
 import { scanRecurrent, type RecurrentSources, type RecurrentTargets } from "./scan.js";
 import type { OnnxWriter } from "./writer.js";
 
@@ -27,35 +27,43 @@ interface MaskFacts {
   isSuffix: string;
 }
 
-/** Writes the masked `op` (sources.mask set) as the If of its three lowerings, into `targets`. */
-export function maskedRecurrent(
-  w: OnnxWriter,
-  node: Node,
-  op: RecurrentOp,
-  layer: string,
-  sources: RecurrentSources,
-  targets: RecurrentTargets,
-): void {
-  const facts = maskFacts(w, sources.mask!);
-  const weights = fusedWeights(w, node, op, layer);
-  const wanted = [targets.output, targets.h, targets.c].filter((t): t is string => t !== undefined);
-  const types = wanted.map(() => "float" as const);
-  const branchTargets = (): RecurrentTargets => ({
-    ...(targets.output !== undefined ? { output: w.fresh("out") } : {}),
-    ...(targets.h !== undefined ? { h: w.fresh("h") } : {}),
-    ...(targets.c !== undefined ? { c: w.fresh("c") } : {}),
-  });
+/** One direction of a masked op: what it is, what it reads and what it writes. */
+export interface MaskedDirection {
+  op: RecurrentOp;
+  layer: string;
+  sources: RecurrentSources;
+  targets: RecurrentTargets;
+}
+
+/**
+ * Writes a masked op (sources.mask set) — or a bidirectional layer's two, on one x and one mask,
+ * with `weights` stacked [2,…]: its fast branches are then one bidirectional node — as the If of
+ * its three lowerings, into the targets.
+ */
+export function maskedRecurrent(w: OnnxWriter, directions: readonly MaskedDirection[], weights: FusedWeights): void {
+  const facts = maskFacts(w, directions[0]!.sources.mask!);
   const listed = (t: RecurrentTargets) => [t.output, t.h, t.c].filter((v): v is string => v !== undefined);
+  const wanted = directions.flatMap((d) => listed(d.targets));
+  const types = wanted.map(() => "float" as const);
+  // A branch's own names for the targets (subgraph values are distinct from the model's).
+  const branchTargets = () =>
+    directions.map(({ targets }) => ({
+      ...(targets.output !== undefined ? { output: w.fresh("out") } : {}),
+      ...(targets.h !== undefined ? { h: w.fresh("h") } : {}),
+      ...(targets.c !== undefined ? { c: w.fresh("c") } : {}),
+    }));
   const padded = (suffix: boolean) =>
     w.subgraph(suffix ? "pre_padded" : "post_padded", [], types, () => {
-      const t = branchTargets();
-      paddedRecurrent(w, op, layer, weights, facts, suffix, sources, t);
-      return listed(t);
+      const targets = branchTargets();
+      paddedRecurrent(w, directions, targets, weights, facts, suffix);
+      return targets.flatMap(listed);
     });
   const scan = w.subgraph("scan", [], types, () => {
-    const t = branchTargets();
-    scanRecurrent(w, op, layer, weights, sources, t);
-    return listed(t);
+    const targets = branchTargets();
+    directions.forEach((d, k) =>
+      scanRecurrent(w, d.op, d.layer, directionWeights(w, weights, directions.length, k), d.sources, targets[k]!),
+    );
+    return targets.flatMap(listed);
   });
   const otherwise = w.subgraph("not_post_padded", [], types, () => {
     const results = wanted.map(() => w.fresh("result"));
@@ -63,6 +71,21 @@ export function maskedRecurrent(
     return results;
   });
   w.emit("If", [facts.isPrefix], wanted, { then_branch: padded(false), else_branch: otherwise });
+}
+
+/** Direction k's weights [1,…] of weights stacked for `count` directions (a Slice on axis 0). */
+function directionWeights(w: OnnxWriter, weights: FusedWeights, count: number, k: number): FusedWeights {
+  if (count === 1) return weights;
+  const starts = w.int64s("starts", [k]);
+  const ends = w.int64s("ends", [k + 1]);
+  const axes = w.int64s("axes", [0]);
+  const slice = (m: string) => {
+    if (!m) return "";
+    const out = w.fresh("direction_weights");
+    w.emit("Slice", [m, starts, ends, axes], [out]);
+    return out;
+  };
+  return { W: slice(weights.W), R: slice(weights.R), B: slice(weights.B) };
 }
 
 function maskFacts(w: OnnxWriter, mask: string): MaskFacts {
@@ -103,32 +126,56 @@ function maskFacts(w: OnnxWriter, mask: string): MaskFacts {
 
 /**
  * The fused node on a post-padded mask (or, `suffix`, a pre-padded one: x's kept steps moved to the
- * front by ReverseSequence over T then over L, and the outputs moved back), then the fix-ups.
+ * front by ReverseSequence over T then over L, and the outputs moved back), then each direction's
+ * fix-ups.
  */
 function paddedRecurrent(
   w: OnnxWriter,
-  op: RecurrentOp,
-  layer: string,
+  directions: readonly MaskedDirection[],
+  targets: readonly RecurrentTargets[],
   weights: FusedWeights,
   facts: MaskFacts,
   suffix: boolean,
-  sources: RecurrentSources,
-  targets: RecurrentTargets,
 ): void {
-  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) => {
-    const name = w.fresh(label);
-    w.emit(opType, inputs, [name], attributes);
-    return name;
-  };
-  // ReverseSequence over T (time axis 0 of [T,B,…]) then over L, or back.
-  const reverse = (value: string, lengths: string, label: string) => out("ReverseSequence", [value, lengths], label);
-  let x = out("Transpose", [sources.x], "x_tbf", { perm: { ints: [1, 0, 2] } });
-  if (suffix) x = reverse(reverse(x, facts.fullLengths, "x_reversed"), facts.lengths, "x_kept_first");
-  const results = fusedNode(w, op, layer, weights, x, sources, {
-    sequence: targets.output !== undefined,
-    c: targets.c !== undefined,
-    lengths: facts.lengths32,
-  });
+  const first = directions[0]!;
+  let x = emitted(w, "Transpose", [first.sources.x], "x_tbf", { perm: { ints: [1, 0, 2] } });
+  if (suffix) x = reverse(w, reverse(w, x, facts.fullLengths, "x_reversed"), facts.lengths, "x_kept_first");
+  const results = fusedNode(
+    w,
+    first.op,
+    first.layer,
+    weights,
+    x,
+    directions.map((d) => d.sources),
+    { sequence: targets.some((t) => t.output !== undefined), c: targets.some((t) => t.c !== undefined), lengths: facts.lengths32 },
+  );
+  directions.forEach((d, k) => fixUps(w, d, results[k]!, targets[k]!, facts, suffix));
+}
+
+/** One name out of one new node. */
+function emitted(w: OnnxWriter, opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]): string {
+  const name = w.fresh(label);
+  w.emit(opType, inputs, [name], attributes);
+  return name;
+}
+
+/** [T,B,…] with each row's first `lengths` steps reversed (ReverseSequence's time axis 0). */
+function reverse(w: OnnxWriter, value: string, lengths: string, label: string): string {
+  return emitted(w, "ReverseSequence", [value, lengths], label);
+}
+
+/** One direction's fused results made Keras's (see the top of this file), into its targets. */
+function fixUps(
+  w: OnnxWriter,
+  direction: MaskedDirection,
+  results: FusedResults,
+  targets: RecurrentTargets,
+  facts: MaskFacts,
+  suffix: boolean,
+): void {
+  const { op, sources } = direction;
+  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) =>
+    emitted(w, opType, inputs, label, attributes);
   const zero = w.initializer(w.fresh("zero"), [], Float32Array.of(0));
   // A row with no kept step keeps its initial states.
   if (targets.h !== undefined) w.emit("Where", [facts.rowUsed, results.h, sources.h0 ?? zero], [targets.h]);
@@ -136,7 +183,7 @@ function paddedRecurrent(
   if (targets.output === undefined) return;
 
   let sequence = results.sequence!;
-  if (suffix) sequence = reverse(reverse(sequence, facts.lengths, "Y_reversed"), facts.fullLengths, "Y_in_place");
+  if (suffix) sequence = reverse(w, reverse(w, sequence, facts.lengths, "Y_reversed"), facts.fullLengths, "Y_in_place");
   const batchFirst = out("Transpose", [sequence], "Y_btu", { perm: { ints: [1, 0, 2] } });
   // What a masked step outputs: 0 (zeroOutputForMask), else the previous output — the last kept
   // step's when the masked steps come after the kept ones in processing order (post-padded

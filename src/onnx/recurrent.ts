@@ -51,7 +51,7 @@ export function lowerRecurrent(w: OnnxWriter, node: Node, op: RecurrentOp, layer
     ...(cUsed && c ? { c } : {}),
   };
   if (!fusable(op)) scanRecurrent(w, op, layer, fusedWeights(w, node, op, layer), sources, targets);
-  else if (sources.mask !== undefined) maskedRecurrent(w, node, op, layer, sources, targets);
+  else if (sources.mask !== undefined) maskedRecurrent(w, [{ op, layer, sources, targets }], fusedWeights(w, node, op, layer));
   else fusedRecurrent(w, node, op, layer, sources, targets);
 }
 
@@ -143,7 +143,9 @@ export interface FusedResults {
 
 /**
  * One ONNX LSTM/GRU/RNN node on x [T,B,F] (layout 0: ORT's CPU kernels refuse layout 1), from the
- * initial states [B,u] and `lengths` (int32 [B], its sequence_lens) when given.
+ * initial states [B,u] and `lengths` (int32 [B], its sequence_lens) when given. With two
+ * directions' initial states (and weights stacked [2,…]) it is one bidirectional node, its results
+ * split per direction (the backward sequence in input time order, as ONNX writes it).
  */
 export function fusedNode(
   w: OnnxWriter,
@@ -151,37 +153,53 @@ export function fusedNode(
   layer: string,
   weights: FusedWeights,
   x: string,
-  initialStates: { h0?: string; c0?: string },
+  initialStates: readonly { h0?: string; c0?: string }[],
   wanted: { sequence: boolean; c: boolean; lengths?: string },
-): FusedResults {
+): FusedResults[] {
   const prefix = w.fresh(op.cell);
+  const D = initialStates.length;
   const axis0 = w.int64s(`${prefix}_axis0`, [0]);
-  const initial = [initialStates.h0, initialStates.c0].map((v) => {
-    if (v === undefined) return "";
-    const state = w.fresh(`${prefix}_initial`);
-    w.emit("Unsqueeze", [v, axis0], [state]);
-    return state;
+  const axis1 = w.int64s(`${prefix}_axis1`, [1]);
+  // [B,u] per direction → [D,B,u].
+  const initial = (["h0", "c0"] as const).map((state) => {
+    if (initialStates[0]![state] === undefined) return "";
+    const parts = initialStates.map((s) => {
+      const part = w.fresh(`${prefix}_initial_${state}`);
+      w.emit("Unsqueeze", [s[state]!, axis0], [part]);
+      return part;
+    });
+    if (D === 1) return parts[0]!;
+    const stacked = w.fresh(`${prefix}_initial_${state}`);
+    w.emit("Concat", parts, [stacked], { axis: { int: 0 } });
+    return stacked;
   });
   const inputs = [x, weights.W, weights.R, weights.B, wanted.lengths ?? "", ...initial.slice(0, op.cell === "lstm" ? 2 : 1)];
   while (inputs[inputs.length - 1] === "") inputs.pop();
-  const attributes = cellAttributes(op, layer, op.goBackwards ? "reverse" : "forward");
+  const attributes = cellAttributes(op, layer, D === 2 ? "bidirectional" : op.goBackwards ? "reverse" : "forward");
   const Y = wanted.sequence ? w.fresh(`${prefix}_Y`) : "";
   const Yh = w.fresh(`${prefix}_Y_h`);
   const Yc = op.cell === "lstm" && wanted.c ? w.fresh(`${prefix}_Y_c`) : "";
   const outputs = [Y, Yh, Yc];
   while (outputs[outputs.length - 1] === "") outputs.pop();
   w.emit({ lstm: "LSTM", gru: "GRU", simple_rnn: "RNN" }[op.cell], inputs, outputs, attributes);
-  // Y [T,1,B,u] → [T,B,u]; Y_h, Y_c [1,B,u] → [B,u].
-  const squeeze = (value: string, axis: string, label: string) => {
-    const out = w.fresh(`${prefix}_${label}`);
-    w.emit("Squeeze", [value, axis], [out]);
-    return out;
+  // Each direction's slice, squeezed: Y [T,D,B,u] → [T,B,u]; Y_h, Y_c [D,B,u] → [B,u].
+  const perDirection = (value: string, axis: 0 | 1, label: string) => {
+    const parts = D === 1 ? [value] : initialStates.map(() => w.fresh(`${prefix}_${label}_direction`));
+    if (D > 1) w.emit("Split", [value], parts, { axis: { int: axis } });
+    return parts.map((part) => {
+      const squeezed = w.fresh(`${prefix}_${label}`);
+      w.emit("Squeeze", [part, axis === 0 ? axis0 : axis1], [squeezed]);
+      return squeezed;
+    });
   };
-  return {
-    ...(Y ? { sequence: squeeze(Y, w.int64s(`${prefix}_axis1`, [1]), "Y_tbu") } : {}),
-    h: squeeze(Yh, axis0, "h"),
-    ...(Yc ? { c: squeeze(Yc, axis0, "c") } : {}),
-  };
+  const sequences = Y ? perDirection(Y, 1, "Y_tbu") : [];
+  const hs = perDirection(Yh, 0, "h");
+  const cs = Yc ? perDirection(Yc, 0, "c") : [];
+  return hs.map((h, d) => ({
+    ...(Y ? { sequence: sequences[d]! } : {}),
+    h,
+    ...(Yc ? { c: cs[d]! } : {}),
+  }));
 }
 
 /**
@@ -201,7 +219,7 @@ function fusedRecurrent(
   w.emit("Transpose", [sources.x], [x], { perm: { ints: [1, 0, 2] } });
   const output = targets.output;
   const sequence = output !== undefined && op.returnSequences;
-  const results = fusedNode(w, op, layer, weights, x, sources, { sequence, c: targets.c !== undefined });
+  const [results] = fusedNode(w, op, layer, weights, x, [sources], { sequence, c: targets.c !== undefined }) as [FusedResults];
   if (output !== undefined) {
     if (sequence) {
       const reverse = op.goBackwards && !op.sequenceInTimeOrder;

@@ -2,8 +2,8 @@
 // one exported file per model, run on every kind of mask — post-padded (a prefix: the fused node
 // with sequence_lens), pre-padded (a suffix: the ReverseSequence sandwich), with holes or mixed (the
 // Scan), all-false rows, all-true — so each path the graph's If can take is exercised on the same bytes.
-import { describe, it } from "vitest";
-import type { TensorData } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { check, exportOnnx, type TensorData } from "../../src/index.js";
 import { compare } from "./harness.js";
 
 /** A bool [B, T] mask from rows of 0/1. */
@@ -149,5 +149,19 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
         EVERY_MASK,
       );
     }
+  });
+
+  it("a masked bidirectional layer: one bidirectional node in each padded branch, two Scans otherwise", async () => {
+    const source =
+      `model M(x: [B, T, 3], m: bool[B, T], a: [B, 3], b: [B, 3], c: [B, 3], d: [B, 3]) {\n` +
+      `  y, hf, cf, hb, cb = bilstm(3, seq=true, state=true)(x, mask=m, initial=(a, b, c, d))\n` +
+      `  return y, hf, cf, hb, cb, bigru(2, merge="sum", reset_after=false)(x, mask=m)\n}`;
+    await compare(source, { B: 3, T: 5 }, undefined, EVERY_MASK);
+    const text = Buffer.from(exportOnnx(check(source))).toString("latin1");
+    // Per layer: the post-padded and the pre-padded branch's node, and a Scan per direction.
+    expect(text.match(/\bLSTM_\d+/g)).toHaveLength(2);
+    expect(text.match(/\bGRU_\d+/g)).toHaveLength(2);
+    expect(text.match(/bidirectional/g)).toHaveLength(4);
+    expect(text.match(/\bScan_\d+/g)).toHaveLength(4);
   });
 });
