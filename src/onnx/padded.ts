@@ -13,13 +13,16 @@ import { fusedNode, reverseTime, type FusedResults, type FusedWeights } from "./
 import { scanRecurrent, type RecurrentSources, type RecurrentTargets } from "./scan.js";
 import type { OnnxWriter } from "./writer.js";
 
-/** The mask's facts every branch reads, computed once in the model's graph. */
+/**
+ * The mask's facts every branch reads, computed once in the model's graph. None is a Cast's output:
+ * ORT's optimizer warns that it cannot rename such a value where a subgraph reads it.
+ */
 interface MaskFacts {
   /** The mask [B,T,1], to select whole steps of [B,T,u]. */
   steps: string;
-  /** L, the kept steps per row, as int64 [B]; max(L,1) as int64 and int32 (sequence_lens); T repeated [B]. */
+  /** max(L,1), L the kept steps per row: int32 [B] (sequence_lens; ReverseSequence casts it to int64). */
   lengths: string;
-  lengths32: string;
+  /** T repeated, int64 [B]: ReverseSequence over every step. */
   fullLengths: string;
   /** L > 0, [B,1]. */
   rowUsed: string;
@@ -89,36 +92,31 @@ function directionWeights(w: OnnxWriter, weights: FusedWeights, count: number, k
 }
 
 function maskFacts(w: OnnxWriter, mask: string): MaskFacts {
-  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) => {
-    const name = w.fresh(label);
-    w.emit(opType, inputs, [name], attributes);
-    return name;
-  };
-  const int64 = (value: number) => w.initializer(w.fresh("i64"), [], BigInt64Array.of(BigInt(value)));
-  const lengths = out("ReduceSum", [out("Cast", [mask], "mask_i64", { to: { int: ElemType.int64 } }), w.int64s("axis1", [1])], "lengths", {
+  const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) =>
+    emitted(w, opType, inputs, label, attributes);
+  const int32 = (value: number) => w.initializer(w.fresh("i32"), [], Int32Array.of(value));
+  const toInt32 = { to: { int: ElemType.int32 } };
+  const lengths = out("ReduceSum", [out("Cast", [mask], "mask_i32", toInt32), w.int64s("axis1", [1])], "lengths", {
     keepdims: { int: 0 },
   });
   const T = w.shapeSlice(mask, 1, 2);
-  const steps = out("Range", [int64(0), out("Squeeze", [T], "T"), int64(1)], "steps");
+  const T32 = out("Cast", [T], "T_i32", toInt32);
+  const steps = out("Range", [int32(0), out("Squeeze", [T32], "T"), int32(1)], "steps");
   const stepRow = out("Unsqueeze", [steps, w.int64s("axis0", [0])], "step_row");
   const lengthColumn = out("Unsqueeze", [lengths, w.int64s("axis1", [1])], "length_column");
   const prefix = out("Less", [stepRow, lengthColumn], "prefix_mask");
-  const suffix = out("GreaterOrEqual", [stepRow, out("Sub", [T, lengthColumn], "first_kept")], "suffix_mask");
+  const suffix = out("GreaterOrEqual", [stepRow, out("Sub", [T32, lengthColumn], "first_kept")], "suffix_mask");
   // Whether `mask` equals `expected` everywhere: no step differs.
   const equals = (expected: string, label: string) => {
-    const differs = out("Cast", [out("Xor", [mask, expected], `${label}_differs`)], `${label}_differs_i32`, {
-      to: { int: ElemType.int32 },
-    });
+    const differs = out("Cast", [out("Xor", [mask, expected], `${label}_differs`)], `${label}_differs_i32`, toInt32);
     const any = out("ReduceMax", [differs], `${label}_any_differs`, { keepdims: { int: 0 } });
     return out("Not", [out("Cast", [any], `${label}_any_bool`, { to: { int: ElemType.bool } })], label);
   };
-  const atLeastOne = out("Max", [lengths, int64(1)], "lengths_at_least_1");
   return {
     steps: out("Unsqueeze", [mask, w.int64s("axis2", [2])], "mask_steps"),
-    lengths: atLeastOne,
-    lengths32: out("Cast", [atLeastOne], "sequence_lens", { to: { int: ElemType.int32 } }),
+    lengths: out("Max", [lengths, int32(1)], "sequence_lens"),
     fullLengths: out("Expand", [T, w.shapeSlice(mask, 0, 1)], "full_lengths"),
-    rowUsed: out("Greater", [lengthColumn, int64(0)], "row_used"),
+    rowUsed: out("Greater", [lengthColumn, int32(0)], "row_used"),
     isPrefix: equals(prefix, "is_post_padded"),
     isSuffix: equals(suffix, "is_pre_padded"),
   };
@@ -139,7 +137,8 @@ function paddedRecurrent(
 ): void {
   const first = directions[0]!;
   let x = emitted(w, "Transpose", [first.sources.x], "x_tbf", { perm: { ints: [1, 0, 2] } });
-  if (suffix) x = reverse(w, reverse(w, x, facts.fullLengths, "x_reversed"), facts.lengths, "x_kept_first");
+  const lengths64 = suffix ? emitted(w, "Cast", [facts.lengths], "lengths_i64", { to: { int: ElemType.int64 } }) : undefined;
+  if (lengths64) x = reverse(w, reverse(w, x, facts.fullLengths, "x_reversed"), lengths64, "x_kept_first");
   const results = fusedNode(
     w,
     first.op,
@@ -147,9 +146,9 @@ function paddedRecurrent(
     weights,
     x,
     directions.map((d) => d.sources),
-    { sequence: targets.some((t) => t.output !== undefined), c: targets.some((t) => t.c !== undefined), lengths: facts.lengths32 },
+    { sequence: targets.some((t) => t.output !== undefined), c: targets.some((t) => t.c !== undefined), lengths: facts.lengths },
   );
-  directions.forEach((d, k) => fixUps(w, d, results[k]!, targets[k]!, facts, suffix));
+  directions.forEach((d, k) => fixUps(w, d, results[k]!, targets[k]!, facts, lengths64));
 }
 
 /** One name out of one new node. */
@@ -171,9 +170,11 @@ function fixUps(
   results: FusedResults,
   targets: RecurrentTargets,
   facts: MaskFacts,
-  suffix: boolean,
+  /** For a pre-padded mask: max(L,1) as int64, for ReverseSequence. */
+  suffixLengths: string | undefined,
 ): void {
   const { op, sources } = direction;
+  const suffix = suffixLengths !== undefined;
   const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) =>
     emitted(w, opType, inputs, label, attributes);
   const zero = w.initializer(w.fresh("zero"), [], Float32Array.of(0));
@@ -183,7 +184,7 @@ function fixUps(
   if (targets.output === undefined) return;
 
   let sequence = results.sequence!;
-  if (suffix) sequence = reverse(w, reverse(w, sequence, facts.lengths, "Y_reversed"), facts.fullLengths, "Y_in_place");
+  if (suffix) sequence = reverse(w, reverse(w, sequence, suffixLengths, "Y_reversed"), facts.fullLengths, "Y_in_place");
   const batchFirst = out("Transpose", [sequence], "Y_btu", { perm: { ints: [1, 0, 2] } });
   // What a masked step outputs: 0 (zeroOutputForMask), else the previous output — the last kept
   // step's when the masked steps come after the kept ones in processing order (post-padded
