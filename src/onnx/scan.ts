@@ -113,63 +113,13 @@ export function scanRecurrent(
     const prev = names[stateLabels.length - 1]!;
     const xt = names[stateLabels.length]!;
     const mt = mask ? names[stateLabels.length + 1]! : "";
-    const node2 = (opType: string, inputs: string[], label: string) => {
-      const out = w.fresh(`${prefix}_${label}`);
-      w.emit(opType, inputs, [out]);
-      return out;
-    };
-    const activate = (fn: Activation, input: string, label: string) => {
-      const out = w.fresh(`${prefix}_${label}`);
-      emitActivation(w, fn, input, out, layer);
-      return out;
-    };
-    const split = (input: string, parts: number, label: string) => {
-      const outs = Array.from({ length: parts }, (_, k) => w.fresh(`${prefix}_${label}${k}`));
-      w.emit("Split", [input], outs, { axis: { int: 1 } });
-      return outs;
-    };
-    const recurrentAct = (input: string, label: string) => activate(op.recurrentActivation, input, label);
-    let hNew: string;
-    let cNew = "";
-    if (op.cell === "simple_rnn") {
-      hNew = activate(op.activation, node2("Add", [xt, node2("MatMul", [h, R], "hr")], "pre"), "h_new");
-    } else if (op.cell === "lstm") {
-      // ONNX's gate blocks i, o, f, c; c' = f∘c + i∘φ(g), h' = o∘φ(c').
-      const [i, o, f, g] = split(node2("Add", [xt, node2("MatMul", [h, R], "hr")], "pre"), 4, "gate");
-      const iA = recurrentAct(i!, "i");
-      const fA = recurrentAct(f!, "f");
-      const gA = activate(op.activation, g!, "g");
-      const oA = recurrentAct(o!, "o");
-      cNew = node2("Add", [node2("Mul", [fA, c], "fc"), node2("Mul", [iA, gA], "ig")], "c_new");
-      hNew = node2("Mul", [oA, activate(op.activation, cNew, "c_act")], "h_new");
-    } else {
-      // GRU: z, r, ĥ; h' = z∘h + (1 − z)∘ĥ.
-      const [xz, xr, xh] = split(xt, 3, "x");
-      let hz: string;
-      let hr: string;
-      let candidate: string;
-      if (resetBefore) {
-        [hz, hr] = split(node2("MatMul", [h, Rzr], "hr"), 2, "hr");
-        const r = recurrentAct(node2("Add", [xr!, hr], "r_pre"), "r");
-        candidate = node2("Add", [xh!, node2("MatMul", [node2("Mul", [r, h], "rh"), Rh], "rhr")], "h_pre");
-      } else {
-        let hR = node2("MatMul", [h, R], "hr");
-        if (gruRecurrentBias) hR = node2("Add", [hR, gruRecurrentBias], "hrb");
-        let hh: string;
-        [hz, hr, hh] = split(hR, 3, "hr");
-        const r = recurrentAct(node2("Add", [xr!, hr!], "r_pre"), "r");
-        candidate = node2("Add", [xh!, node2("Mul", [r, hh!], "rhh")], "h_pre");
-      }
-      const z = recurrentAct(node2("Add", [xz!, hz!], "z_pre"), "z");
-      const hCand = activate(op.activation, candidate, "h_cand");
-      hNew = node2("Add", [node2("Mul", [z, h], "zh"), node2("Mul", [node2("Sub", [one, z], "one_minus_z"), hCand], "zc")], "h_new");
-    }
+    const { h: hNew, c: cNew } = cellStep(w, op, layer, prefix, { R, Rzr, Rh, recurrentBias: gruRecurrentBias, one }, xt, h, c);
     if (!mt) return [hNew, ...(hasC ? [cNew] : []), hNew, ...(sequence ? [hNew] : [])];
     // Keras's masked step: the states stay, the output repeats the previous one (or is 0).
-    const hOut = node2("Where", [mt, hNew, h], "h_out");
-    const cOut = hasC ? [node2("Where", [mt, cNew, c], "c_out")] : [];
-    const out = node2("Where", [mt, hNew, op.zeroOutputForMask ? zero : prev], "out");
-    return [hOut, ...cOut, out, ...(sequence ? [out] : [])];
+    const hOut = out("Where", [mt, hNew, h], "h_out");
+    const cOut = hasC ? [out("Where", [mt, cNew, c], "c_out")] : [];
+    const output = out("Where", [mt, hNew, op.zeroOutputForMask ? zero : prev], "output");
+    return [hOut, ...cOut, output, ...(sequence ? [output] : [])];
   });
 
   const direction = op.goBackwards ? 1 : 0;
@@ -193,4 +143,81 @@ export function scanRecurrent(
   if (targets.output !== undefined) w.emit("Identity", [sequence ? stacked[0]! : finals[finals.length - 1]!], [targets.output]);
   if (targets.h !== undefined) w.emit("Identity", [finals[0]!], [targets.h]);
   if (targets.c !== undefined && hasC) w.emit("Identity", [finals[1]!], [targets.c]);
+}
+
+/** The right operands the cell step reads (outer-scope names): R [u,G·u], GRU reset_after=false's R split, GRU's Rb, the scalar 1. */
+interface StepWeights {
+  R: string;
+  Rzr: string;
+  Rh: string;
+  recurrentBias: string;
+  one: string;
+}
+
+/** One step of the cell on xt = x_t·K + Wb [B,G·u] (ONNX's gate order) and the states h, c [B,u]: the new h and c. */
+function cellStep(
+  w: OnnxWriter,
+  op: RecurrentOp,
+  layer: string,
+  prefix: string,
+  weights: StepWeights,
+  xt: string,
+  h: string,
+  c: string,
+): { h: string; c: string } {
+  const { R, Rzr, Rh, recurrentBias, one } = weights;
+  const out = (opType: string, inputs: string[], label: string) => {
+    const name = w.fresh(`${prefix}_${label}`);
+    w.emit(opType, inputs, [name]);
+    return name;
+  };
+  const activate = (fn: Activation, input: string, label: string) => {
+    const name = w.fresh(`${prefix}_${label}`);
+    emitActivation(w, fn, input, name, layer);
+    return name;
+  };
+  const split = (input: string, parts: number, label: string) => {
+    const outs = Array.from({ length: parts }, (_, k) => w.fresh(`${prefix}_${label}${k}`));
+    w.emit("Split", [input], outs, { axis: { int: 1 } });
+    return outs;
+  };
+  const recurrentAct = (input: string, label: string) => activate(op.recurrentActivation, input, label);
+  let hNew: string;
+  let cNew = "";
+  if (op.cell === "simple_rnn") {
+    hNew = activate(op.activation, out("Add", [xt, out("MatMul", [h, R], "hr")], "pre"), "h_new");
+  } else if (op.cell === "lstm") {
+    // ONNX's gate blocks i, o, f, c; c' = f∘c + i∘φ(g), h' = o∘φ(c').
+    const [i, o, f, g] = split(out("Add", [xt, out("MatMul", [h, R], "hr")], "pre"), 4, "gate");
+    const iA = recurrentAct(i!, "i");
+    const fA = recurrentAct(f!, "f");
+    const gA = activate(op.activation, g!, "g");
+    const oA = recurrentAct(o!, "o");
+    cNew = out("Add", [out("Mul", [fA, c], "fc"), out("Mul", [iA, gA], "ig")], "c_new");
+    hNew = out("Mul", [oA, activate(op.activation, cNew, "c_act")], "h_new");
+  } else {
+    // GRU: z, r, ĥ; h' = z∘h + (1 − z)∘ĥ.
+    const [xz, xr, xh] = split(xt, 3, "x");
+    let hz: string;
+    let hr: string;
+    let candidate: string;
+    if (Rzr) {
+      // reset_after=false: ĥ's pre-activation x_h + (r∘h)·R_h.
+      [hz, hr] = split(out("MatMul", [h, Rzr], "hr"), 2, "hr");
+      const r = recurrentAct(out("Add", [xr!, hr], "r_pre"), "r");
+      candidate = out("Add", [xh!, out("MatMul", [out("Mul", [r, h], "rh"), Rh], "rhr")], "h_pre");
+    } else {
+      // reset_after=true: ĥ's pre-activation x_h + r∘(h·R_h + b_rh).
+      let hR = out("MatMul", [h, R], "hr");
+      if (recurrentBias) hR = out("Add", [hR, recurrentBias], "hrb");
+      let hh: string;
+      [hz, hr, hh] = split(hR, 3, "hr");
+      const r = recurrentAct(out("Add", [xr!, hr!], "r_pre"), "r");
+      candidate = out("Add", [xh!, out("Mul", [r, hh!], "rhh")], "h_pre");
+    }
+    const z = recurrentAct(out("Add", [xz!, hz!], "z_pre"), "z");
+    const hCand = activate(op.activation, candidate, "h_cand");
+    hNew = out("Add", [out("Mul", [z, h], "zh"), out("Mul", [out("Sub", [one, z], "one_minus_z"), hCand], "zc")], "h_new");
+  }
+  return { h: hNew, c: cNew };
 }
