@@ -126,7 +126,7 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
       );
     }
     await compare(
-      `model M(x: [B, T, 3], m: bool[B, T]) {\n  return gru(4, seq=true, recurrent_activation=softmax, reset_after=false)(x, mask=m), lstm(4, recurrent_activation=softmax, activation=relu)(x)\n}`,
+      `model M(x: [B, T, 3], m: bool[B, T]) {\n  return gru(4, seq=true, recurrent_activation=softmax, reset_after=false)(x, mask=m), lstm(4, recurrent_activation=softmax, activation=relu)(x), bigru(3, seq=true, activation=softmax)(x, mask=m)\n}`,
       { B: 3, T: 5 },
       undefined,
       EVERY_MASK,
