@@ -3,6 +3,10 @@ import type { Node } from "../ir/graph.js";
 import { echo } from "../source/echo.js";
 import type { Activation } from "../types/activations.js";
 import { DataError } from "../types/tensor-data.js";
+import { lowerAttention } from "./attention.js";
+import { lowerIm2Col } from "./conv.js";
+import { lowerMaskedMean, lowerMaskOp } from "./masks.js";
+import { staticShapes } from "./shapes.js";
 import type { OnnxWriter } from "./writer.js";
 
 /** One non-recurrent node as ONNX nodes writing its output value (a DataError naming the layer for an op not covered). */
@@ -27,8 +31,23 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     case "activation":
       return emitActivation(w, op.fn, ins[0]!, out, layer);
     case "gather":
-      // rnnc's gather takes (ids, table); ONNX's Gather (data, indices).
-      return w.emit("Gather", [ins[1]!, ins[0]!], [out], { axis: { int: 0 } });
+      return lowerGather(w, node, out);
+    case "row":
+      // Row `index` of a matrix: Gather on axis 0 with a scalar index drops that axis.
+      return w.emit("Gather", [ins[0]!, w.initializer(w.fresh("row"), [], BigInt64Array.of(BigInt(op.index)))], [out], {
+        axis: { int: 0 },
+      });
+    case "maskNotZero":
+    case "maskAnd":
+    case "maskOr":
+    case "maskNotEqual":
+    case "applyMask":
+    case "where":
+      return lowerMaskOp(w, node, op.kind, out);
+    case "im2col":
+      return lowerIm2Col(w, node, op, out);
+    case "attention":
+      return lowerAttention(w, node, op);
     case "add":
       return w.emit(ins.length === 2 ? "Add" : "Sum", ins, [out]);
     case "mul":
@@ -61,7 +80,8 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     case "flatten":
       return w.emit("Flatten", ins, [out], { axis: { int: 1 } });
     case "poolTime":
-      if (ins.length > 1) throw new DataError(`layer ${echo(layer)}: masks are not exported yet (the layer receives a mask)`);
+      // The max ignores the mask (Keras's GlobalMaxPooling1D takes none; so does the kernel).
+      if (op.mode === "avg" && ins.length > 1 && ins[1] !== "") return lowerMaskedMean(w, node.inputs[0]!, node.inputs[1]!, out);
       return w.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
     case "layerNorm": {
       // ONNX's LayerNormalization needs a scale: ones of the last axis's length when Keras's scale=false.
@@ -75,9 +95,32 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     }
     case "concat":
       return w.emit("Concat", ins, [out], { axis: { int: op.axis } });
-    default:
-      throw new DataError(`layer ${echo(layer)}: its ${op.kind} operation is not exported to ONNX yet`);
+    case "const":
+    case "recurrent":
+      throw new Error(`${op.kind} nodes are lowered by export.ts`);
   }
+}
+
+/**
+ * An embedding's lookup. rnnc's gather takes (ids, table); ONNX's Gather (data, indices). ONNX wraps
+ * a negative id (-1 is the last row) where rnnc and Keras refuse it: negative ids are sent past the
+ * table (to V), which ONNX Runtime refuses as out of bounds, as it does ids ≥ V (docs/decisions.md).
+ */
+function lowerGather(w: OnnxWriter, node: Node, out: string): void {
+  const [ids, table] = node.inputs.map((v) => w.name(v)) as [string, string];
+  const vocab = staticShapes(w.graph)[node.inputs[1]!]![0]!;
+  const zero = w.initializer(w.fresh("zero_id"), [], Int32Array.of(0));
+  const negative = w.fresh("negative_id");
+  w.emit("Less", [ids, zero], [negative]);
+  let pastTable: string;
+  if (typeof vocab === "number") pastTable = w.initializer(w.fresh("vocab_size"), [], Int32Array.of(vocab));
+  else {
+    pastTable = w.fresh("vocab_size");
+    w.emit("Cast", [w.shapeSlice(table, 0, 1)], [pastTable], { to: { int: 6 } });
+  }
+  const checked = w.fresh("ids_checked");
+  w.emit("Where", [negative, pastTable, ids], [checked]);
+  w.emit("Gather", [table, checked], [out], { axis: { int: 0 } });
 }
 
 export function emitActivation(w: OnnxWriter, fn: Activation, input: string, output: string, layer: string): void {

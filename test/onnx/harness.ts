@@ -1,0 +1,64 @@
+// The ONNX exporter against rnnc's CPU backend: a model is exported, run in onnxruntime-node and
+// compared with loadModel's outputs to 1e-5 (ORT's sigmoid/tanh are approximations, ~5e-7).
+import ort from "onnxruntime-node";
+import { expect } from "vitest";
+import { check, exportOnnx, loadModel, type TensorData } from "../../src/index.js";
+
+/** A deterministic input of the model's input type, dims resolved by `sizes` (ids 1…9, floats in [-1, 1)). */
+export function inputFor(dtype: string, dims: readonly (number | string)[], sizes: Record<string, number>, seed: number): TensorData {
+  const shape = dims.map((d) => (typeof d === "number" ? d : sizes[d]!));
+  const n = shape.reduce((a, b) => a * b, 1);
+  let s = seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  if (dtype === "i32") return { shape, data: Int32Array.from({ length: n }, () => 1 + Math.floor(next() * 9)) };
+  return { shape, data: Float32Array.from({ length: n }, () => next() * 2 - 1) };
+}
+
+/** Runs an exported model in onnxruntime-node on the given inputs: each output's dims and data. */
+export async function runOnnx(bytes: Uint8Array, inputs: Record<string, TensorData>): Promise<TensorData[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const feeds = Object.fromEntries(
+      Object.entries(inputs).map(([name, t]) => [
+        name,
+        new ort.Tensor(t.data instanceof Int32Array ? "int32" : "float32", t.data, t.shape),
+      ]),
+    );
+    const result = await session.run(feeds);
+    return session.outputNames.map((name) => ({ shape: [...result[name]!.dims], data: result[name]!.data as Float32Array }));
+  } finally {
+    await session.release();
+  }
+}
+
+export interface CompareOptions {
+  /** Which model of the source; default: the first. */
+  model?: string;
+  /** Inputs by name, instead of the generated ones (to put mask values, zeros or NaN where a test needs them). */
+  inputs?: Record<string, TensorData>;
+}
+
+/**
+ * Exports a model, runs it in onnxruntime-node and in rnnc's CPU backend on the same inputs, and
+ * expects equal dims and values within 1e-5 (NaN where rnnc has NaN). Returns the largest difference.
+ */
+export async function compare(source: string, sizes: Record<string, number> = {}, options: CompareOptions | string = {}): Promise<number> {
+  const { model, inputs: given } = typeof options === "string" ? { model: options, inputs: undefined } : options;
+  const checked = check(source);
+  expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const picked = model === undefined ? checked.models[0]! : checked.models.find((m) => m.name === model)!;
+  const inputs = given ?? Object.fromEntries(picked.inputs.map((i, k) => [i.name, inputFor(i.type.dtype, i.type.dims, sizes, 17 + k)]));
+  const expected = loadModel(checked, { model }).run(inputs);
+  const got = await runOnnx(exportOnnx(checked, { model }), inputs);
+  let worst = 0;
+  expected.forEach((want, i) => {
+    expect(got[i]!.shape).toEqual(want.shape);
+    want.data.forEach((v, j) => {
+      const g = Number(got[i]!.data[j]);
+      if (Number.isNaN(v)) expect(g, `output ${i} [${j}]`).toBeNaN();
+      else worst = Math.max(worst, Math.abs(Number(v) - g));
+    });
+  });
+  expect(worst).toBeLessThan(1e-5);
+  return worst;
+}
