@@ -4,13 +4,14 @@ import ort from "onnxruntime-node";
 import { expect } from "vitest";
 import { check, exportOnnx, loadModel, type TensorData } from "../../src/index.js";
 
-/** A deterministic input of the model's input type, dims resolved by `sizes` (ids 1…9, floats in [-1, 1)). */
+/** A deterministic input of the model's input type, dims resolved by `sizes` (ids 1…9, floats in [-1, 1), bools 70% true). */
 export function inputFor(dtype: string, dims: readonly (number | string)[], sizes: Record<string, number>, seed: number): TensorData {
   const shape = dims.map((d) => (typeof d === "number" ? d : sizes[d]!));
   const n = shape.reduce((a, b) => a * b, 1);
   let s = seed;
   const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   if (dtype === "i32") return { shape, data: Int32Array.from({ length: n }, () => 1 + Math.floor(next() * 9)) };
+  if (dtype === "bool") return { shape, data: Uint8Array.from({ length: n }, () => (next() < 0.7 ? 1 : 0)) };
   return { shape, data: Float32Array.from({ length: n }, () => next() * 2 - 1) };
 }
 
@@ -21,7 +22,7 @@ export async function runOnnx(bytes: Uint8Array, inputs: Record<string, TensorDa
     const feeds = Object.fromEntries(
       Object.entries(inputs).map(([name, t]) => [
         name,
-        new ort.Tensor(t.data instanceof Int32Array ? "int32" : "float32", t.data, t.shape),
+        new ort.Tensor(t.data instanceof Int32Array ? "int32" : t.data instanceof Uint8Array ? "bool" : "float32", t.data, t.shape),
       ]),
     );
     const result = await session.run(feeds);
