@@ -41,7 +41,7 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     case "maskNotEqual":
     case "applyMask":
     case "where":
-      return lowerMaskOp(w, node, op.kind, out);
+      return lowerMaskOp(w, node, out);
     case "im2col":
       return lowerIm2Col(w, node, op, out);
     case "attention":

@@ -5,13 +5,11 @@ import type { Node } from "../ir/graph.js";
 import { staticShapes } from "./shapes.js";
 import type { OnnxWriter } from "./writer.js";
 
-export type MaskOpKind = "maskNotZero" | "maskAnd" | "maskOr" | "maskNotEqual" | "applyMask" | "where";
-
 /** One mask op (or one that reads a mask) as ONNX nodes writing its output value. */
-export function lowerMaskOp(w: OnnxWriter, node: Node, kind: MaskOpKind, out: string): void {
+export function lowerMaskOp(w: OnnxWriter, node: Node, out: string): void {
   const ins = node.inputs.map((v) => w.name(v));
   const op = node.op;
-  switch (kind) {
+  switch (op.kind) {
     case "maskNotZero": {
       // Keras's mask_zero: ids != 0.
       const equal = w.fresh("is_zero");
@@ -20,13 +18,12 @@ export function lowerMaskOp(w: OnnxWriter, node: Node, kind: MaskOpKind, out: st
     }
     case "maskAnd":
     case "maskOr":
-      return chain(w, kind === "maskAnd" ? "And" : "Or", ins, out);
+      return chain(w, op.kind === "maskAnd" ? "And" : "Or", ins, out);
     case "maskNotEqual": {
       // A step is kept where some feature differs from the value (NaN differs from everything, as
       // with `!==`): Not(Equal) per feature, then any over the last axis (ReduceMax of 0/1).
-      const value = op.kind === "maskNotEqual" ? op.value : 0;
       const equal = w.fresh("equal_value");
-      w.emit("Equal", [ins[0]!, w.initializer(w.fresh("mask_value"), [], Float32Array.of(value))], [equal]);
+      w.emit("Equal", [ins[0]!, w.initializer(w.fresh("mask_value"), [], Float32Array.of(op.value))], [equal]);
       const differs = w.fresh("differs");
       w.emit("Not", [equal], [differs]);
       const asInt = w.fresh("differs_int");
@@ -36,17 +33,18 @@ export function lowerMaskOp(w: OnnxWriter, node: Node, kind: MaskOpKind, out: st
       return w.emit("Cast", [any], [out], { to: { int: BOOL } });
     }
     case "applyMask": {
-      // x · float(mask) (not a Where: Keras multiplies, so a masked NaN stays NaN and -x gives -0).
+      // x · float(mask), not a Where: Keras and the kernel multiply, so a masked negative becomes -0.
       const factor = w.fresh("mask_float");
       w.emit("Cast", [unsqueezeMask(w, node.inputs[1]!, node.inputs[0]!)], [factor], { to: { int: FLOAT } });
       return w.emit("Mul", [ins[0]!, factor], [out]);
     }
     case "where": {
       // The mask covers x's leading axes: unsqueezed over the others, it chooses x or y (or `fill`).
-      const fill = op.kind === "where" ? op.fill : undefined;
-      const other = fill === undefined ? ins[2]! : w.initializer(w.fresh("fill"), [], Float32Array.of(fill));
+      const other = op.fill === undefined ? ins[2]! : w.initializer(w.fresh("fill"), [], Float32Array.of(op.fill));
       return w.emit("Where", [unsqueezeMask(w, node.inputs[1]!, node.inputs[0]!), ins[0]!, other], [out]);
     }
+    default:
+      throw new Error(`a ${op.kind} node is not a mask op`);
   }
 }
 
