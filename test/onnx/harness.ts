@@ -44,22 +44,34 @@ export interface CompareOptions {
  * expects equal dims and values within 1e-5 (NaN where rnnc has NaN). Returns the largest difference.
  */
 export async function compare(source: string, sizes: Record<string, number> = {}, options: CompareOptions | string = {}): Promise<number> {
-  const { model, inputs: given } = typeof options === "string" ? { model: options, inputs: undefined } : options;
+  const { model, inputs } = typeof options === "string" ? { model: options, inputs: undefined } : options;
+  return compareSizes(source, [sizes], { model, inputs });
+}
+
+/**
+ * One exported model (named dims stay symbolic in it) run for each of several sizes of its named
+ * dims, each against rnnc's CPU backend as `compare` does. Returns the largest difference.
+ */
+export async function compareSizes(source: string, sizesList: Record<string, number>[], options: CompareOptions = {}): Promise<number> {
+  const { model, inputs: given } = options;
   const checked = check(source);
   expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const picked = model === undefined ? checked.models[0]! : checked.models.find((m) => m.name === model)!;
-  const inputs = given ?? Object.fromEntries(picked.inputs.map((i, k) => [i.name, inputFor(i.type.dtype, i.type.dims, sizes, 17 + k)]));
-  const expected = loadModel(checked, { model }).run(inputs);
-  const got = await runOnnx(exportOnnx(checked, { model }), inputs);
+  const bytes = exportOnnx(checked, { model });
   let worst = 0;
-  expected.forEach((want, i) => {
-    expect(got[i]!.shape).toEqual(want.shape);
-    want.data.forEach((v, j) => {
-      const g = Number(got[i]!.data[j]);
-      if (Number.isNaN(v)) expect(g, `output ${i} [${j}]`).toBeNaN();
-      else worst = Math.max(worst, Math.abs(Number(v) - g));
+  for (const sizes of sizesList) {
+    const inputs = given ?? Object.fromEntries(picked.inputs.map((i, k) => [i.name, inputFor(i.type.dtype, i.type.dims, sizes, 17 + k)]));
+    const expected = loadModel(checked, { model }).run(inputs);
+    const got = await runOnnx(bytes, inputs);
+    expected.forEach((want, i) => {
+      expect(got[i]!.shape).toEqual(want.shape);
+      want.data.forEach((v, j) => {
+        const g = Number(got[i]!.data[j]);
+        if (Number.isNaN(v)) expect(g, `output ${i} [${j}]`).toBeNaN();
+        else worst = Math.max(worst, Math.abs(Number(v) - g));
+      });
     });
-  });
+  }
   expect(worst).toBeLessThan(1e-5);
   return worst;
 }
