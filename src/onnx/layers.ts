@@ -82,14 +82,27 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
       if (op.mode === "avg" && ins.length > 1 && ins[1] !== "") return lowerMaskedMean(w, node.inputs[0]!, node.inputs[1]!, out);
       return w.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
     case "layerNorm": {
-      // ONNX's LayerNormalization needs a scale: ones of the last axis's length when Keras's scale=false.
-      let gamma = ins[1]!;
-      if (gamma === "") {
-        gamma = w.fresh("ones");
-        w.emit("Expand", [w.initializer(w.fresh("one"), [1], Float32Array.of(1)), w.shapeSlice(ins[0]!, -1)], [gamma]);
-      }
-      const inputs = ins[2] === "" ? [ins[0]!, gamma] : [ins[0]!, gamma, ins[2]!];
-      return w.emit("LayerNormalization", inputs, [out], { axis: { int: -1 }, epsilon: { float: op.epsilon } });
+      // Two passes, as Keras and rnnc's kernel: ORT's LayerNormalization takes the variance as
+      // E[x²] − E[x]² in float32, 1e-3 off on features near 1000.
+      const mean = w.fresh("mean");
+      w.emit("ReduceMean", [ins[0]!], [mean], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+      const centered = w.fresh("centered");
+      w.emit("Sub", [ins[0]!, mean], [centered]);
+      const squares = w.fresh("squares");
+      w.emit("Mul", [centered, centered], [squares]);
+      const variance = w.fresh("variance");
+      w.emit("ReduceMean", [squares], [variance], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+      const shifted = w.fresh("variance_eps");
+      w.emit("Add", [variance, w.initializer(w.fresh("epsilon"), [], Float32Array.of(op.epsilon))], [shifted]);
+      const deviation = w.fresh("deviation");
+      w.emit("Sqrt", [shifted], [deviation]);
+      const scaled = ins[1] === "" && ins[2] === "" ? out : w.fresh("normalized");
+      w.emit("Div", [centered, deviation], [scaled]);
+      if (ins[1] === "" && ins[2] === "") return;
+      const gammaOut = ins[2] === "" ? out : w.fresh("scaled");
+      if (ins[1] !== "") w.emit("Mul", [scaled, ins[1]!], [gammaOut]);
+      if (ins[2] !== "") w.emit("Add", [ins[1] !== "" ? gammaOut : scaled, ins[2]!], [out]);
+      return;
     }
     case "concat":
       return w.emit("Concat", ins, [out], { axis: { int: op.axis } });
