@@ -1,11 +1,13 @@
 // rnnc's non-recurrent ops as standard ONNX ops (LANGUAGE.md §8; INTEROP.md §1.6).
 import type { Node } from "../ir/graph.js";
-import { echo } from "../source/echo.js";
 import type { Activation } from "../types/activations.js";
-import { DataError } from "../types/tensor-data.js";
+import { lowerAttention } from "./attention.js";
+import { lowerIm2Col } from "./conv.js";
+import { lowerMaskedMean, lowerMaskOp } from "./masks.js";
+import { staticShapes } from "./shapes.js";
 import type { OnnxWriter } from "./writer.js";
 
-/** One non-recurrent node as ONNX nodes writing its output value (a DataError naming the layer for an op not covered). */
+/** One non-recurrent node as ONNX nodes writing its output value (every op kind but const and recurrent, which export.ts handles). */
 export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
   const op = node.op;
   const out = w.name(node.outputs[0]!);
@@ -27,8 +29,23 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     case "activation":
       return emitActivation(w, op.fn, ins[0]!, out, layer);
     case "gather":
-      // rnnc's gather takes (ids, table); ONNX's Gather (data, indices).
-      return w.emit("Gather", [ins[1]!, ins[0]!], [out], { axis: { int: 0 } });
+      return lowerGather(w, node, out);
+    case "row":
+      // Row `index` of a matrix: Gather on axis 0 with a scalar index drops that axis.
+      return w.emit("Gather", [ins[0]!, w.initializer(w.fresh("row"), [], BigInt64Array.of(BigInt(op.index)))], [out], {
+        axis: { int: 0 },
+      });
+    case "maskNotZero":
+    case "maskAnd":
+    case "maskOr":
+    case "maskNotEqual":
+    case "applyMask":
+    case "where":
+      return lowerMaskOp(w, node, out);
+    case "im2col":
+      return lowerIm2Col(w, node, op, out);
+    case "attention":
+      return lowerAttention(w, node, op);
     case "add":
       return w.emit(ins.length === 2 ? "Add" : "Sum", ins, [out]);
     case "mul":
@@ -54,13 +71,6 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
       w.emit("Concat", [w.shapeSlice(ins[1]!, 0, 2), w.shapeSlice(ins[0]!, 1)], [shape], { axis: { int: 0 } });
       return w.emit("Reshape", [ins[0]!, shape], [out]);
     }
-    case "maskNotZero": {
-      // Keras's mask_zero: ids != 0.
-      const zero = w.initializer(w.fresh("zero_id"), [], Int32Array.of(0));
-      const equal = w.fresh("is_zero");
-      w.emit("Equal", [ins[0]!, zero], [equal]);
-      return w.emit("Not", [equal], [out]);
-    }
     case "maximum":
       return w.emit("Max", ins, [out]);
     case "divide":
@@ -68,23 +78,60 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
     case "flatten":
       return w.emit("Flatten", ins, [out], { axis: { int: 1 } });
     case "poolTime":
-      if (ins.length > 1) throw new DataError(`layer ${echo(layer)}: masks are not exported yet (the layer receives a mask)`);
+      // The max ignores the mask (Keras's GlobalMaxPooling1D takes none; so does the kernel).
+      if (op.mode === "avg" && ins.length > 1 && ins[1] !== "") return lowerMaskedMean(w, node.inputs[0]!, node.inputs[1]!, out);
       return w.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
     case "layerNorm": {
-      // ONNX's LayerNormalization needs a scale: ones of the last axis's length when Keras's scale=false.
-      let gamma = ins[1]!;
-      if (gamma === "") {
-        gamma = w.fresh("ones");
-        w.emit("Expand", [w.initializer(w.fresh("one"), [1], Float32Array.of(1)), w.shapeSlice(ins[0]!, -1)], [gamma]);
-      }
-      const inputs = ins[2] === "" ? [ins[0]!, gamma] : [ins[0]!, gamma, ins[2]!];
-      return w.emit("LayerNormalization", inputs, [out], { axis: { int: -1 }, epsilon: { float: op.epsilon } });
+      // Two passes, as Keras and rnnc's kernel: ORT's LayerNormalization takes the variance as
+      // E[x²] − E[x]² in float32, 1e-3 off on features near 1000.
+      const mean = w.fresh("mean");
+      w.emit("ReduceMean", [ins[0]!], [mean], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+      const centered = w.fresh("centered");
+      w.emit("Sub", [ins[0]!, mean], [centered]);
+      const squares = w.fresh("squares");
+      w.emit("Mul", [centered, centered], [squares]);
+      const variance = w.fresh("variance");
+      w.emit("ReduceMean", [squares], [variance], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+      const shifted = w.fresh("variance_eps");
+      w.emit("Add", [variance, w.initializer(w.fresh("epsilon"), [], Float32Array.of(op.epsilon))], [shifted]);
+      const deviation = w.fresh("deviation");
+      w.emit("Sqrt", [shifted], [deviation]);
+      const scaled = ins[1] === "" && ins[2] === "" ? out : w.fresh("normalized");
+      w.emit("Div", [centered, deviation], [scaled]);
+      if (ins[1] === "" && ins[2] === "") return;
+      const gammaOut = ins[2] === "" ? out : w.fresh("scaled");
+      if (ins[1] !== "") w.emit("Mul", [scaled, ins[1]!], [gammaOut]);
+      if (ins[2] !== "") w.emit("Add", [ins[1] !== "" ? gammaOut : scaled, ins[2]!], [out]);
+      return;
     }
     case "concat":
       return w.emit("Concat", ins, [out], { axis: { int: op.axis } });
-    default:
-      throw new DataError(`layer ${echo(layer)}: its ${op.kind} operation is not exported to ONNX yet`);
+    case "const":
+    case "recurrent":
+      throw new Error(`${op.kind} nodes are lowered by export.ts`);
   }
+}
+
+/**
+ * An embedding's lookup. rnnc's gather takes (ids, table); ONNX's Gather (data, indices). ONNX wraps
+ * a negative id (-1 is the last row) where rnnc and Keras refuse it: negative ids are sent past the
+ * table (to V), which ONNX Runtime refuses as out of bounds, as it does ids ≥ V (docs/decisions.md).
+ */
+function lowerGather(w: OnnxWriter, node: Node, out: string): void {
+  const [ids, table] = node.inputs.map((v) => w.name(v)) as [string, string];
+  const vocab = staticShapes(w.graph)[node.inputs[1]!]![0]!;
+  const zero = w.initializer(w.fresh("zero_id"), [], Int32Array.of(0));
+  const negative = w.fresh("negative_id");
+  w.emit("Less", [ids, zero], [negative]);
+  let pastTable: string;
+  if (typeof vocab === "number") pastTable = w.initializer(w.fresh("vocab_size"), [], Int32Array.of(vocab));
+  else {
+    pastTable = w.fresh("vocab_size");
+    w.emit("Cast", [w.shapeSlice(table, 0, 1)], [pastTable], { to: { int: 6 } });
+  }
+  const checked = w.fresh("ids_checked");
+  w.emit("Where", [negative, pastTable, ids], [checked]);
+  w.emit("Gather", [table, checked], [out], { axis: { int: 0 } });
 }
 
 export function emitActivation(w: OnnxWriter, fn: Activation, input: string, output: string, layer: string): void {
@@ -103,7 +150,10 @@ export function emitActivation(w: OnnxWriter, fn: Activation, input: string, out
       return w.emit("HardSigmoid", [input], [output], { alpha: { float: 0.2 }, beta: { float: 0.5 } });
     case "hard_sigmoid3":
       return w.emit("HardSigmoid", [input], [output], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
-    default:
-      throw new DataError(`layer ${echo(layer)}: activation ${echo(String(fn))} is not exported to ONNX yet`);
+    default: {
+      // Every activation has a case above: a new one fails to type-check here until it is lowered.
+      const unknown: never = fn;
+      throw new Error(`layer ${layer}: activation ${String(unknown)} has no ONNX lowering`);
+    }
   }
 }

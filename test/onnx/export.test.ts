@@ -1,9 +1,9 @@
-// The ONNX exporter against rnnc's CPU backend: each model is exported, run in onnxruntime-node and
-// compared with loadModel's outputs to 1e-5 (harness.ts).
+// The ONNX exporter against rnnc's CPU backend (harness.ts): each model is exported, run in
+// onnxruntime-node and compared with loadModel's outputs to 1e-5.
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { check, exportOnnx } from "../../src/index.js";
+import { check, DataError, exportOnnx } from "../../src/index.js";
 import { compare } from "./harness.js";
 
 describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
@@ -105,9 +105,10 @@ describe("exportOnnx runs in onnxruntime-node with rnnc's numbers", () => {
   });
 });
 
-describe("exportOnnx refuses what it cannot export, naming the layer", () => {
-  it("a layer this slice does not lower", () => {
-    const checked = check(`model M(x: [B, 6, 3]) {\n  return x |> conv1d(4, 2) |> lstm(4)\n}`);
-    expect(() => exportOnnx(checked)).toThrow(/^layer "?conv1d"?: its im2col operation is not exported to ONNX yet$/);
+describe("exportOnnx refuses a request it cannot serve", () => {
+  it("an unknown model name, listing the file's models", () => {
+    const checked = check(`model A(x: [B, 3]) {\n  return dense(2)(x)\n}\nmodel C(x: [B, 3]) {\n  return x\n}`);
+    expect(() => exportOnnx(checked, { model: "D" })).toThrow(DataError);
+    expect(() => exportOnnx(checked, { model: "D" })).toThrow(/^no model named "?D"? \(models: "?A"?, "?C"?\)$/);
   });
 });

@@ -4,7 +4,7 @@
 // Scan), all-false rows, all-true — so each path the graph's If can take is exercised on the same bytes.
 import { describe, expect, it } from "vitest";
 import { check, exportOnnx, type TensorData } from "../../src/index.js";
-import { compare } from "./harness.js";
+import { compareInputSets } from "./harness.js";
 
 /** A bool [B, T] mask from rows of 0/1. */
 function mask(rows: readonly (readonly number[])[]): TensorData {
@@ -73,7 +73,7 @@ describe("masked recurrent layers: one exported model, exact for every mask", ()
             `  y, ${names} = ${cell.name}(4, seq=true, state=true${settings})(x, mask=m${init})\n` +
             `  z = ${cell.name}(4${settings})(x, mask=m${init})\n` +
             `  return y, ${names}, z\n}`;
-          await compare(source, { B: 3, T: 5 }, undefined, EVERY_MASK);
+          await compareInputSets(source, { B: 3, T: 5 }, EVERY_MASK);
         });
       }
     }
@@ -85,7 +85,7 @@ describe("masked recurrent layers: one exported model, exact for every mask", ()
       shape: [b, t, 3],
       data: Float32Array.from({ length: b * t * 3 }, (_, i) => Math.sin(i)),
     });
-    await compare(source, {}, undefined, [
+    await compareInputSets(source, {}, [
       { x: x(2, 1), m: mask([[1], [0]]) },
       { x: x(1, 4), m: mask([[0, 1, 1, 0]]) },
       { x: x(1, 4), m: mask([[1, 1, 0, 0]]) },
@@ -107,10 +107,9 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
   });
 
   it("embedding(mask_zero) → bigru → dense", async () => {
-    await compare(
+    await compareInputSets(
       `model M(ids: int[B, T]) {\n  e = embedding(10, 4, mask_zero=true)(ids)\n  return e |> bigru(5, seq=true) |> lstm(3) |> dense(2)\n}`,
       {},
-      undefined,
       idSets,
     );
   });
@@ -118,23 +117,20 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
   it("softmax and hard_sigmoid activations, masked and not", async () => {
     for (const cell of ["rnn", "gru", "lstm"]) {
       const recurrent = cell === "rnn" ? "" : ", recurrent_activation=hard_sigmoid";
-      await compare(
+      await compareInputSets(
         `model M(x: [B, T, 3], m: bool[B, T]) {\n  a = ${cell}(4, seq=true, activation=softmax${recurrent})(x, mask=m)\n  b = ${cell}(4, activation=softmax${recurrent})(x)\n  return a, b\n}`,
         {},
-        undefined,
         EVERY_MASK.map(({ m }) => ({ m, x: { shape: [3, 5, 3], data: Float32Array.from({ length: 45 }, (_, i) => Math.cos(i * 0.7)) } })),
       );
     }
-    await compare(
+    await compareInputSets(
       `model M(x: [B, T, 3], m: bool[B, T]) {\n  return gru(4, seq=true, recurrent_activation=softmax, reset_after=false)(x, mask=m), lstm(4, recurrent_activation=softmax, activation=relu)(x), bigru(3, seq=true, activation=softmax)(x, mask=m)\n}`,
       { B: 3, T: 5 },
-      undefined,
       EVERY_MASK,
     );
-    await compare(
+    await compareInputSets(
       `keras 3\nmodel M(x: [B, T, 3], m: bool[B, T]) {\n  return lstm(4, seq=true, recurrent_activation=hard_sigmoid, activation=linear)(x, mask=m)\n}`,
       { B: 3, T: 5 },
-      undefined,
       EVERY_MASK,
     );
   });
@@ -142,10 +138,9 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
   it("bidirectional layers in every merge mode, masked and not", async () => {
     for (const merge of ["concat", "sum", "mul", "ave", "none"]) {
       const out = (name: string) => (merge === "none" ? `${name}f, ${name}b` : name);
-      await compare(
+      await compareInputSets(
         `model M(x: [B, T, 3], m: bool[B, T]) {\n  ${out("y")} = bilstm(4, seq=true, merge="${merge}")(x, mask=m)\n  ${out("z")} = bigru(3, merge="${merge}")(x, mask=m)\n  ${out("w")} = birnn(3, seq=true, merge="${merge}")(x)\n  return ${out("y")}, ${out("z")}, ${out("w")}\n}`,
         { B: 3, T: 5 },
-        undefined,
         EVERY_MASK,
       );
     }
@@ -156,7 +151,7 @@ describe("masks from embedding(mask_zero=true) ids, and cells ONNX's fused ops c
       `model M(x: [B, T, 3], m: bool[B, T], a: [B, 3], b: [B, 3], c: [B, 3], d: [B, 3]) {\n` +
       `  y, hf, cf, hb, cb = bilstm(3, seq=true, state=true)(x, mask=m, initial=(a, b, c, d))\n` +
       `  return y, hf, cf, hb, cb, bigru(2, merge="sum", reset_after=false)(x, mask=m)\n}`;
-    await compare(source, { B: 3, T: 5 }, undefined, EVERY_MASK);
+    await compareInputSets(source, { B: 3, T: 5 }, EVERY_MASK);
     const text = Buffer.from(exportOnnx(check(source))).toString("latin1");
     // Per layer: the post-padded and the pre-padded branch's node, and a Scan per direction.
     expect(text.match(/\bLSTM_\d+/g)).toHaveLength(2);
