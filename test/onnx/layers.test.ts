@@ -200,18 +200,9 @@ describe("embedding ids outside the table", () => {
   });
 });
 
-/** Every model of every example, with the models that only a masked recurrent layer keeps from exporting. */
+/** Every model of every example (masked recurrent layers included). */
 describe("the examples export and run with rnnc's numbers", () => {
   const files = readdirSync("examples").filter((f) => f.endsWith(".rnn"));
-  // Masked recurrent layers are exported by src/onnx/recurrent.ts's mask work; until it lands these
-  // models are refused with its message (and once it lands they are compared like the others).
-  const maskedRecurrent = new Set([
-    "keras3.rnn/Keras3Tagger",
-    "tagger.rnn/Tagger",
-    "tagger.rnn/MaskedTagger",
-    "tagger.rnn/Sentiment",
-    "conv-gru-tagger.rnn/PaddedClassifier",
-  ]);
   // Two sizes of the named dims for one exported model: they stay symbolic in it.
   const sizes = [
     { B: 2, T: 5, S: 4 },
@@ -228,18 +219,6 @@ describe("the examples export and run with rnnc's numbers", () => {
         return;
       }
       for (const model of checked.models) {
-        const key = `${file}/${model.name}`;
-        let refusal: unknown;
-        try {
-          exportOnnx(checked, { model: model.name });
-        } catch (e) {
-          refusal = e;
-        }
-        if (refusal !== undefined) {
-          expect(maskedRecurrent.has(key), `${key}: ${String(refusal)}`).toBe(true);
-          expect(String(refusal)).toMatch(/masks are not exported yet/);
-          continue;
-        }
         await compareSizes(source, sizes, { model: model.name });
       }
     });
