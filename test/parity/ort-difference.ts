@@ -19,6 +19,8 @@ const worst = (): Worst => ({ diff: 0, where: "", models: 0, refused: 0 });
 const vsReference = worst();
 const vsKeras = worst();
 const vsCpu = worst();
+/** Against the float64 reference, per group of cases (recurrent cells, dense, layer_norm, …). */
+const byGroup = new Map<string, Worst>();
 
 function note(w: Worst, diff: number, where: string): void {
   w.models++;
@@ -49,7 +51,10 @@ function cpuOutputs(source: string, model: string, weights: WeightSet | undefine
 for (const c of CASES) {
   const ort = await ortOutputs(c.source, c.model, c.weights, c.inputs, [vsReference, vsCpu]);
   if (!ort) continue;
-  note(vsReference, maxAbsDiff(ort, c.reference()), c.name);
+  const diff = maxAbsDiff(ort, c.reference());
+  note(vsReference, diff, c.name);
+  if (!byGroup.has(c.group)) byGroup.set(c.group, worst());
+  note(byGroup.get(c.group)!, diff, c.name);
   note(vsCpu, maxAbsDiff(ort, cpuOutputs(c.source, c.model, c.weights, c.inputs)), c.name);
 }
 for (const name of FIXTURE_LIST.cases) {
@@ -68,3 +73,5 @@ for (const [what, w] of [
     `ONNX Runtime vs ${what}: max |diff| ${w.diff.toExponential(2)} at ${w.where} (${w.models} models; ${w.refused} not exported)`,
   );
 }
+console.log("per group, against the float64 reference:");
+for (const [group, w] of byGroup) console.log(`  ${group}: ${w.diff.toExponential(2)} (${w.models} models)`);
