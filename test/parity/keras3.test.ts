@@ -4,36 +4,20 @@
 // inputs, and compared with Keras's own outputs to the fixture's tolerance. Streaming fixtures are
 // also fed chunk after chunk through `step()`. (Compiled modules are bit-identical to the CPU
 // backend: test/emit/.)
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { check, loadModel, parseKerasWeights, type RunnableModel, type TensorData } from "../../src/index.js";
 import type { TensorInput } from "../../src/ir/inputs.js";
 import { tf, useTfjsBackend } from "../backends/tfjs-setup.js";
 import { compareOutputs, type Flat } from "./compare.js";
-
-interface FixtureTensor {
-  shape: number[];
-  data: number[];
-}
-
-interface FixtureChunk {
-  inputs: Record<string, FixtureTensor>;
-  outputs: FixtureTensor[];
-}
-
-interface Fixture {
-  name: string;
-  keras: string;
-  edition: number;
-  source: string;
-  model: string;
-  weights: Record<string, FixtureTensor[]>;
-  inputs: Record<string, FixtureTensor>;
-  outputs: FixtureTensor[];
-  chunks?: FixtureChunk[];
-  tolerance: number;
-}
+import {
+  FIXTURE_FOLDER as FOLDER,
+  FIXTURE_LIST as LIST,
+  inputsOf,
+  keras3ChunkAsWhole,
+  readFixture,
+  type Fixture,
+} from "./keras3-fixtures.js";
 
 type Backend = "cpu" | "tfjs-cpu";
 
@@ -42,17 +26,6 @@ type MaybeStreaming = RunnableModel & {
   step?: (inputs: Readonly<Record<string, TensorInput>>) => TensorData[];
   reset?: () => void;
 };
-
-const FOLDER = join(import.meta.dirname, "..", "fixtures", "keras3");
-const LIST = JSON.parse(readFileSync(join(FOLDER, "cases.json"), "utf8")) as { keras: string; tensorflow: string; cases: string[] };
-
-function readFixture(name: string): Fixture {
-  return JSON.parse(readFileSync(join(FOLDER, `${name}.json`), "utf8")) as Fixture;
-}
-
-function inputsOf(tensors: Record<string, FixtureTensor>): Record<string, TensorInput> {
-  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, { shape: t.shape, data: t.data }]));
-}
 
 /** The checked model, loaded with the fixture's weights; fails on any error diagnostic, naming it. */
 function load(fixture: Fixture, backend: Backend): MaybeStreaming {
@@ -66,32 +39,6 @@ function load(fixture: Fixture, backend: Backend): MaybeStreaming {
 
 function expectClose(actual: readonly Flat[], expected: readonly Flat[], tolerance: number, what: string): void {
   expect(compareOutputs(actual, expected, tolerance), what).toEqual([]);
-}
-
-/**
- * Keras's outputs for a chunk, with the one documented difference of rnnc's streaming (LANGUAGE.md §9,
- * docs/decisions.md "Streaming"): at masked steps that open a chunk, Keras 3 outputs zeros (it starts
- * each call's "previous output" at zero although the states carry over), where rnnc repeats the
- * carried output so that chunks equal the whole sequence. A sequence output's row that Keras wrote as
- * exact zeros is therefore expected to be the whole sequence's row at the same step (itself checked
- * against Keras above); every other value must be Keras's.
- */
-function keras3ChunkAsWhole(chunk: readonly FixtureTensor[], whole: readonly Flat[], start: number): Flat[] {
-  return chunk.map((out, o) => {
-    const [batch, steps, width] = out.shape;
-    if (out.shape.length !== 3 || whole[o]!.shape.length !== 3) return out;
-    const total = whole[o]!.shape[1]!;
-    const data = Float32Array.from(out.data);
-    for (let b = 0; b < batch!; b++) {
-      for (let t = 0; t < steps!; t++) {
-        const at = (b * steps! + t) * width!;
-        if (!data.subarray(at, at + width!).every((v) => v === 0)) continue;
-        const from = (b * total + start + t) * width!;
-        data.set(Array.from(whole[o]!.data).slice(from, from + width!), at);
-      }
-    }
-    return { shape: out.shape, data };
-  });
 }
 
 describe("the Keras 3 fixtures", () => {
