@@ -5,6 +5,7 @@ import { lowerAttention } from "./attention.js";
 import { lowerIm2Col } from "./conv.js";
 import { lowerMaskedMean, lowerMaskOp } from "./masks.js";
 import { staticShapes } from "./shapes.js";
+import { ElemType } from "./messages.js";
 import type { OnnxWriter } from "./writer.js";
 
 /** One non-recurrent node as ONNX nodes writing its output value (every op kind but const and recurrent, which export.ts handles). */
@@ -82,26 +83,32 @@ export function lowerLayerOp(w: OnnxWriter, node: Node, layer: string): void {
       if (op.mode === "avg" && ins.length > 1 && ins[1] !== "") return lowerMaskedMean(w, node.inputs[0]!, node.inputs[1]!, out);
       return w.emit(op.mode === "avg" ? "ReduceMean" : "ReduceMax", ins, [out], { axes: { ints: [1] }, keepdims: { int: 0 } });
     case "layerNorm": {
-      // Two passes, as Keras and rnnc's kernel: ORT's LayerNormalization takes the variance as
-      // E[x²] − E[x]² in float32, 1e-3 off on features near 1000.
+      // Two passes in float64, as rnnc's kernel sums (Keras takes the mean of squared deviations
+      // too): ORT's LayerNormalization takes E[x²] − E[x]² in float32, 1.15e-3 off on features
+      // near 1000, and even two float32 passes are 3.7e-4 off there.
+      const x64 = w.fresh("x_f64");
+      w.emit("Cast", [ins[0]!], [x64], { to: { int: ElemType.double } });
       const mean = w.fresh("mean");
-      w.emit("ReduceMean", [ins[0]!], [mean], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+      w.emit("ReduceMean", [x64], [mean], { axes: { ints: [-1] }, keepdims: { int: 1 } });
       const centered = w.fresh("centered");
-      w.emit("Sub", [ins[0]!, mean], [centered]);
+      w.emit("Sub", [x64, mean], [centered]);
       const squares = w.fresh("squares");
       w.emit("Mul", [centered, centered], [squares]);
       const variance = w.fresh("variance");
       w.emit("ReduceMean", [squares], [variance], { axes: { ints: [-1] }, keepdims: { int: 1 } });
       const shifted = w.fresh("variance_eps");
-      w.emit("Add", [variance, w.initializer(w.fresh("epsilon"), [], Float32Array.of(op.epsilon))], [shifted]);
+      w.emit("Add", [variance, w.initializer(w.fresh("epsilon"), [], Float64Array.of(op.epsilon))], [shifted]);
       const deviation = w.fresh("deviation");
       w.emit("Sqrt", [shifted], [deviation]);
-      const scaled = ins[1] === "" && ins[2] === "" ? out : w.fresh("normalized");
-      w.emit("Div", [centered, deviation], [scaled]);
-      if (ins[1] === "" && ins[2] === "") return;
+      const normalized64 = w.fresh("normalized_f64");
+      w.emit("Div", [centered, deviation], [normalized64]);
+      const plain = ins[1] === "" && ins[2] === "";
+      const normalized = plain ? out : w.fresh("normalized");
+      w.emit("Cast", [normalized64], [normalized], { to: { int: ElemType.float } });
+      if (plain) return;
       const gammaOut = ins[2] === "" ? out : w.fresh("scaled");
-      if (ins[1] !== "") w.emit("Mul", [scaled, ins[1]!], [gammaOut]);
-      if (ins[2] !== "") w.emit("Add", [ins[1] !== "" ? gammaOut : scaled, ins[2]!], [out]);
+      if (ins[1] !== "") w.emit("Mul", [normalized, ins[1]!], [gammaOut]);
+      if (ins[2] !== "") w.emit("Add", [ins[1] !== "" ? gammaOut : normalized, ins[2]!], [out]);
       return;
     }
     case "concat":

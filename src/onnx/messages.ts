@@ -4,18 +4,19 @@
 import { ProtoMessage } from "./protobuf.js";
 
 /** TensorProto.DataType. */
-export const ElemType = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
+export const ElemType = { float: 1, int32: 6, int64: 7, bool: 9, double: 11 } as const;
 export type ElemTypeName = keyof typeof ElemType;
 
 const ATTR = { float: 1, int: 2, string: 3, graph: 5, floats: 6, ints: 7, strings: 8 } as const;
 
-/** A tensor's contents: float32, int32, int64 or bool (one byte each). */
-export type TensorValues = Float32Array | Int32Array | BigInt64Array | { bool: Uint8Array };
+/** A tensor's contents: float32, int32, int64, float64 or bool (one byte each). */
+export type TensorValues = Float32Array | Int32Array | BigInt64Array | Float64Array | { bool: Uint8Array };
 
 function elemTypeOf(values: TensorValues): ElemTypeName {
   if (values instanceof Float32Array) return "float";
   if (values instanceof Int32Array) return "int32";
   if (values instanceof BigInt64Array) return "int64";
+  if (values instanceof Float64Array) return "double";
   return "bool";
 }
 

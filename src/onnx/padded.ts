@@ -101,7 +101,11 @@ function maskFacts(w: OnnxWriter, mask: string): MaskFacts {
   });
   const T = w.shapeSlice(mask, 1, 2);
   const T32 = out("Cast", [T], "T_i32", toInt32);
-  const steps = out("Range", [int32(0), out("Squeeze", [T32], "T"), int32(1)], "steps");
+  // Range in int64, T's own type: ORT's shape inference refuses an int32 Range whose limit is a
+  // Cast of a static shape ("All inputs to 'Range' op must be of the same type").
+  const int64 = (value: bigint) => w.initializer(w.fresh("i64"), [], BigInt64Array.of(value));
+  const steps64 = out("Range", [int64(0n), out("Squeeze", [T], "T"), int64(1n)], "steps_i64");
+  const steps = out("Cast", [steps64], "steps", toInt32);
   const stepRow = out("Unsqueeze", [steps, w.int64s("axis0", [0])], "step_row");
   const lengthColumn = out("Unsqueeze", [lengths, w.int64s("axis1", [1])], "length_column");
   const prefix = out("Less", [stepRow, lengthColumn], "prefix_mask");

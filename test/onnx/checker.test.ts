@@ -158,11 +158,16 @@ describe("onnx.checker.check_model(full_check=True) on every exported model", ()
       if (r.error !== null) throw new Error(`onnx.checker: ${r.error}`);
       expect([r.ir_version, r.opsets, r.producer]).toEqual([8, { "": 17 }, "rnnc"]);
       const model = modelOf(m.source, m.model);
-      expect(r.inputs).toEqual(
+      expect(r.inputs.slice(0, model.inputs.length)).toEqual(
         model.inputs.map((i) => ({ name: i.name, elem_type: ONNX_ELEM_TYPE[i.type.dtype], dims: expectedDims(i.type) })),
       );
-      expect(r.outputs.length).toBe(model.outputs.length);
-      r.outputs.forEach((o, k) => {
+      // A stateful model's carried states: float inputs after the model's, their new values outputs
+      // after the model's, named `<state>/next` (docs/onnx.md).
+      const states = r.inputs.slice(model.inputs.length);
+      expect(states.length > 0).toBe(/stateful\s*=\s*true/.test(m.source));
+      expect(r.outputs.slice(model.outputs.length)).toEqual(states.map((s) => ({ ...s, name: `${s.name}/next` })));
+      for (const s of states) expect([s.elem_type, (s.dims ?? [{}]).every((d) => "value" in d)]).toEqual([1, true]);
+      r.outputs.slice(0, model.outputs.length).forEach((o, k) => {
         const type = model.outputs[k]!;
         // `output_<k>`, with `_` appended while a model input has that name (docs/onnx.md).
         expect(o.name).toMatch(new RegExp(`^output_${k}_*$`));

@@ -4,11 +4,11 @@
 // published seed numbers (cases.ts), and real Keras 3's outputs (test/fixtures/keras3/). ORT's
 // sigmoid/tanh are approximations, so these are close, not bit-equal (README, "Serving on ONNX Runtime").
 import { describe, expect, it } from "vitest";
-import { check, loadModel, parseKerasWeights } from "../../src/index.js";
+import { check, loadModel, parseKerasWeights, type TensorData } from "../../src/index.js";
 import { compareOutputs } from "./compare.js";
 import { runCases, TOLERANCE } from "./cases.js";
-import { FIXTURE_LIST, inputsOf, readFixture } from "./keras3-fixtures.js";
-import { runOnOnnxRuntime } from "./onnx-runtime.js";
+import { FIXTURE_LIST, inputsOf, keras3ChunkAsWhole, readFixture } from "./keras3-fixtures.js";
+import { openOnOnnxRuntime, runOnOnnxRuntime } from "./onnx-runtime.js";
 import { layerNorm, unflatten } from "./reference.js";
 
 runCases("exportOnnx on onnxruntime-node", runOnOnnxRuntime);
@@ -16,12 +16,26 @@ runCases("exportOnnx on onnxruntime-node", runOnOnnxRuntime);
 describe("exportOnnx on onnxruntime-node against Keras 3", () => {
   for (const name of FIXTURE_LIST.cases) {
     const fixture = readFixture(name);
-    // A stateful fixture's `outputs` are the whole sequence from zero states, which is what one run
-    // of the exported model computes; its chunks test step(), which an ONNX graph has no notion of.
+    // A stateful fixture: the whole sequence from zero states, then its chunks with each chunk's new
+    // states fed back into the next call, as a server carrying a stream's state would.
     it(name, async () => {
       const weights = parseKerasWeights(fixture.weights, `${name}.json`);
-      const outputs = await runOnOnnxRuntime(fixture.source, fixture.model, weights, inputsOf(fixture.inputs));
-      expect(compareOutputs(outputs, fixture.outputs, fixture.tolerance), `${name}:\n${fixture.source}`).toEqual([]);
+      const opened = await openOnOnnxRuntime(fixture.source, fixture.model, weights);
+      try {
+        const whole = (await opened.run(inputsOf(fixture.inputs))).outputs;
+        expect(compareOutputs(whole, fixture.outputs, fixture.tolerance), `${name}:\n${fixture.source}`).toEqual([]);
+        let states: ReadonlyMap<string, TensorData> | undefined;
+        let start = 0;
+        for (const [i, chunk] of (fixture.chunks ?? []).entries()) {
+          const got = await opened.run(inputsOf(chunk.inputs), states);
+          states = got.states;
+          const expected = keras3ChunkAsWhole(chunk.outputs, whole, start);
+          expect(compareOutputs(got.outputs, expected, fixture.tolerance), `${name}: chunk ${i}`).toEqual([]);
+          start += Object.values(chunk.inputs)[0]!.shape[1]!;
+        }
+      } finally {
+        await opened.release();
+      }
     });
   }
 });
