@@ -189,10 +189,20 @@ describe("readTfjsModel errors", () => {
     );
   });
 
-  it("rejects quantized weights", () => {
-    const weights = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint8", scale: 0.1, min: 0 } } : w));
-    const path = writeModel(saved, [{ paths: ["weights.bin"], weights }]);
-    expect(errorOf(() => readTfjsModel(path))).toMatch(/weight "enc\/kernel": quantized weights are not supported/);
+  it("sizes quantized weights by their stored dtype, and refuses quantizations tfjs does not write", () => {
+    // uint8 weights take a byte each: the float32 shard is too long for the manifest.
+    const uint8 = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint8", scale: 0.1, min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: uint8 }])))).toMatch(
+      /does not belong to this model\.json/,
+    );
+    const int4 = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "int4", scale: 0.1, min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: int4 }])))).toMatch(
+      /weight "enc\/kernel": quantization dtype "int4" is not one tfjs writes/,
+    );
+    const noScale = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint16", min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: noScale }])))).toMatch(
+      /weight "enc\/kernel": uint16 quantization needs finite "scale" and "min"/,
+    );
   });
 
   it("rejects a model.json without weights, and an unreadable one", () => {
