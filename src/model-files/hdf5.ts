@@ -53,7 +53,7 @@ export class Hdf5File {
       if (!(node instanceof Group)) return undefined;
       const parent: Group = node;
       if (!this.keys(parent).includes(name)) return undefined; // jsfive throws on a missing name
-      node = guard(this.source, `${parent.name}/${name}`, () => parent.get(name)) ?? undefined;
+      node = guard(this.source, joinPath(parent.name, name), () => parent.get(name)) ?? undefined;
     }
     return node;
   }
@@ -105,6 +105,10 @@ export class Hdf5File {
 }
 
 export { Dataset as Hdf5Dataset, Group as Hdf5Group };
+
+function joinPath(group: string, name: string): string {
+  return group.endsWith("/") ? group + name : `${group}/${name}`;
+}
 
 export function hasHdf5Magic(bytes: Uint8Array): boolean {
   return bytes.length >= HDF5_MAGIC.length && HDF5_MAGIC.every((b, i) => bytes[i] === b);
