@@ -40,6 +40,8 @@ CHOSEN = [
     "bigru_sum_mask",
     "birnn_mul",
     "bidirectional_gru_none_mask_state",
+    "bidirectional_lstm_ave_state",
+    "hard_sigmoid_lstm_gru",
     "embedding_dense",  # also embedding mask_zero through the masked cases
     "time_distributed_dense",
     "conv1d_same",
