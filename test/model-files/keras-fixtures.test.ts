@@ -99,3 +99,16 @@ describe("the bytes-level reader", () => {
     }
   });
 });
+
+describe("compiled modules", () => {
+  it("create() takes the weights weightsFromBytes read from a .keras, with Keras's numbers", async () => {
+    const { compileModule } = await import("../../src/index.js");
+    const fx = fixture("nested_model");
+    const compiled = await compileModule(check(fx.source));
+    const url = `data:text/javascript;base64,${Buffer.from(compiled.js).toString("base64")}`;
+    const module = (await import(url)) as Record<string, { create(w: unknown): { run(i: unknown): { data: Float32Array }[] } }>;
+    const weights = weightsFromBytes(readFileSync(join(DIR, "nested_model.keras")), { source: "nested_model.keras" });
+    const [out] = module["M"]!.create(weights).run(fx.inputs);
+    out!.data.forEach((v, i) => expect(Math.abs(v - fx.outputs[0]!.data[i]!)).toBeLessThanOrEqual(fx.tolerance));
+  });
+});
