@@ -90,13 +90,19 @@ export class Hdf5File {
         `${where}: is compressed (an HDF5 filter pipeline); Keras writes weights uncompressed, and rnnc reads only those.`,
       );
     }
-    const values = guard(this.source, dataset.name, () => dataset.value);
-    if (values.length !== sizeOf(shape)) {
-      throw new DataError(`${where}: holds ${values.length} values for shape ${formatShape(shape)}: the dataset is incomplete.`);
+    const values: unknown = guard(this.source, dataset.name, () => dataset.value);
+    if (typeof values !== "object" || values === null || typeof (values as ArrayLike<unknown>).length !== "number") {
+      throw new DataError(`${where}: its storage layout is not one rnnc reads (Keras writes contiguous datasets).`);
     }
-    const data = new Float32Array(values.length);
+    if ((values as ArrayLike<unknown>).length !== sizeOf(shape)) {
+      throw new DataError(
+        `${where}: holds ${(values as ArrayLike<unknown>).length} values for shape ${formatShape(shape)}: the dataset is incomplete.`,
+      );
+    }
+    const items = values as ArrayLike<number | bigint>;
+    const data = new Float32Array(items.length);
     for (let i = 0; i < data.length; i++) {
-      const v = Number(values[i]);
+      const v = Number(items[i]);
       if (!Number.isFinite(v)) throw new DataError(`${where}: element ${i} is ${v}; weights must be finite.`);
       data[i] = v;
     }
@@ -116,12 +122,19 @@ export function hasHdf5Magic(bytes: Uint8Array): boolean {
 
 /** jsfive throws strings, Errors and RangeErrors (a read past the end): one DataError naming the file and the place. */
 function guard<T>(source: string, place: string, read: () => T): T {
+  // jsfive reports some problems on the console (an attribute type it cannot read, a 64-bit value out
+  // of range) and goes on: its words would land on rnnc's stderr, and a file's bytes with them.
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
   try {
     return read();
   } catch (error) {
     if (error instanceof DataError) throw error;
     const reason = error instanceof RangeError ? "reads past the end of the file (truncated or corrupt)" : errorText(error);
     throw new DataError(`${source}: cannot read HDF5 ${place}: ${reason}.`);
+  } finally {
+    console.log = log;
+    console.warn = warn;
   }
 }
 
