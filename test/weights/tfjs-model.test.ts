@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataError, type TensorData, type WeightSet } from "../../src/types/tensor-data.js";
 import { readWeights } from "../../src/weights/read.js";
-import { parseTfjsModel, readTfjsModel } from "../../src/weights/tfjs-model.js";
+import { float16, parseTfjsModel, readTfjsModel } from "../../src/weights/tfjs-model.js";
 
 function errorOf(f: () => unknown): string {
   try {
@@ -186,6 +186,27 @@ describe("readTfjsModel errors", () => {
     const path = writeModel(saved, [{ paths: ["weights.bin"], weights }]);
     expect(errorOf(() => readTfjsModel(path))).toBe(
       `${path}: weightsManifest[0]: weight "enc/recurrent_kernel": dtype "float16" is not supported; weights must be float32 (or int32).`,
+    );
+  });
+
+  it("decodes IEEE half floats, subnormals and infinities included; a non-finite float16 weight is refused", () => {
+    expect([0x3c00, 0xc000, 0x3555, 0x0001, 0x03ff, 0x7bff, 0xfbff, 0x0000, 0x8000].map(float16)).toEqual([
+      1,
+      -2,
+      0.333251953125,
+      2 ** -24,
+      1023 * 2 ** -24,
+      65504,
+      -65504,
+      0,
+      -0,
+    ]);
+    expect(float16(0x7c00)).toBe(Infinity);
+    expect(float16(0x7e00)).toBeNaN();
+    const spec = { name: "d/kernel", shape: [2], dtype: "float32", quantization: { dtype: "float16" } };
+    const shard = new Uint8Array([0x00, 0x3c, 0x00, 0x7c]); // 1, Infinity
+    expect(errorOf(() => parseTfjsModel({ weightsManifest: [{ paths: ["w.bin"], weights: [spec] }] }, () => shard, "m.json"))).toMatch(
+      /weight "d\/kernel" \[2\]: element 1 is Infinity/,
     );
   });
 
