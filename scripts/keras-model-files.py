@@ -102,6 +102,73 @@ def _(rng):
     return keras.Model([src, tgt], y, name="M"), data
 
 
+# Keras 2 cannot run here (no tf_keras), so its .h5 layout is written from Keras 3's own .h5 of the
+# same model as INTEROP.md §4.3 documents it: keras_version 2.15.0, weight names ending in ":0"
+# (datasets renamed to match), `batch_input_shape`, nested-list `inbound_nodes` with an RNN's
+# initial states as extra inputs, `time_major: false` on RNNs, no `module`, no mask op nodes.
+KERAS2_CASES = ["bigru_sum_mask", "nested_model"]
+RNN_CLASSES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
+MASK_OPS = {"NotEqual", "Any", "ExpandDims", "ZerosLike", "OnesLike", "LogicalOr"}
+
+
+def keras2_config(node, kept, layer_names=None):
+    """A Keras 3 config (as its .h5 holds it) in Keras 2's dialect.
+
+    `kept`: the layers its calls may refer to (None: any); `layer_names`: a model's layers to keep
+    (the top level's from the file's layer_names; a nested model's: all but mask ops).
+    """
+
+    def refs(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            name, n, i = value["config"]["keras_history"]
+            return [[name, n, i, {}]] if kept is None or name in kept else []
+        if isinstance(value, list):
+            return [r for v in value for r in refs(v)]
+        return []
+
+    out = {"class_name": node["class_name"], "config": dict(node["config"])}
+    if "name" in node:
+        out["name"] = node["name"]
+    config = out["config"]
+    if "batch_shape" in config:
+        config["batch_input_shape"] = config.pop("batch_shape")
+    if node["class_name"] in ("LSTM", "GRU", "SimpleRNN"):
+        config["time_major"] = False
+    if "layers" in config:
+        inner = layer_names if layer_names is not None else {l["name"] for l in config["layers"] if l["class_name"] not in MASK_OPS}
+        config["layers"] = [keras2_config(l, inner) for l in config["layers"] if l["name"] in inner]
+        for key in ("input_layers", "output_layers"):
+            value = config[key]
+            config[key] = [value] if value and isinstance(value[0], str) else value
+    if "inbound_nodes" in node:
+        out["inbound_nodes"] = [
+            refs(call["args"]) + (refs(call["kwargs"].get("initial_state", [])) if node["class_name"] in RNN_CLASSES else [])
+            for call in node["inbound_nodes"]
+        ]
+    return out
+
+
+def write_keras2_h5(keras3_h5, out_path):
+    import h5py
+
+    with h5py.File(keras3_h5, "r") as src, h5py.File(out_path, "w") as dst:
+        layer_names = [n.decode() if isinstance(n, bytes) else n for n in src["model_weights"].attrs["layer_names"]]
+        config = json.loads(src.attrs["model_config"])
+        dst.attrs["keras_version"] = "2.15.0"
+        dst.attrs["backend"] = "tensorflow"
+        dst.attrs["model_config"] = json.dumps(keras2_config(config, None, set(layer_names)))
+        weights = dst.create_group("model_weights")
+        weights.attrs["layer_names"] = [n.encode() for n in layer_names]
+        weights.attrs["backend"] = "tensorflow"
+        weights.attrs["keras_version"] = "2.15.0"
+        for name in layer_names:
+            group = weights.create_group(name)
+            names = [n.decode() if isinstance(n, bytes) else n for n in src["model_weights"][name].attrs["weight_names"]]
+            group.attrs["weight_names"] = [(n + ":0").encode() for n in names]
+            for n in names:
+                group.create_dataset(n + ":0", data=src["model_weights"][name][n][()])
+
+
 def set_all_weights(model, rng):
     """Like keras-fixtures' set_random_weights, into nested models too."""
     for layer in model.layers:
@@ -126,6 +193,8 @@ def run(spec):
         warnings.simplefilter("ignore")  # "legacy HDF5 format"
         model.save(base + ".h5")
     model.save_weights(base + ".weights.h5")
+    if spec["name"] in KERAS2_CASES:
+        write_keras2_h5(base + ".h5", base + ".keras2-layout.h5")
     fixture = {
         "name": spec["name"],
         "keras": keras.__version__,

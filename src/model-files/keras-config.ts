@@ -54,6 +54,22 @@ export interface ModelFileInfo {
 }
 
 const MODEL_CLASSES = new Set(["Functional", "Model", "Sequential"]);
+/** The mask operations Keras 3.15 serializes as nodes (INTEROP.md §4.2); Concatenate is left out: a layer has that name. */
+const MASK_OP_CLASSES = new Set([
+  "NotEqual",
+  "Any",
+  "All",
+  "ExpandDims",
+  "ZerosLike",
+  "OnesLike",
+  "LogicalOr",
+  "LogicalAnd",
+  "LogicalNot",
+  "Equal",
+  "Cast",
+]);
+/** Layers whose Keras 2 calls list `initial_state` tensors as inputs after the sequence. */
+const RECURRENT_CLASSES = new Set(["LSTM", "GRU", "SimpleRNN", "Bidirectional", "RNN", "CuDNNLSTM", "CuDNNGRU"]);
 const MAX_DEPTH = 32;
 
 /** Normalizes a parsed model config (`{class_name, config}`); `source` names the file in errors. */
@@ -93,8 +109,9 @@ function normalizeLayer(entry: unknown, where: string, source: string, depth: nu
     name,
     className,
     config,
-    isOp: module.startsWith("keras.src.ops"),
-    calls: callsOf(node["inbound_nodes"]),
+    // An .h5 strips `module`: there, a nested model's mask ops are known by their class (no layer has these names).
+    isOp: module.startsWith("keras.src.ops") || (module === "" && MASK_OP_CLASSES.has(className)),
+    calls: callsOf(node["inbound_nodes"], RECURRENT_CLASSES.has(className)),
   };
   const shape = config["batch_shape"] ?? config["batch_input_shape"];
   if (Array.isArray(shape)) layer.batchShape = shape.map((d) => (Number.isInteger(d) ? (d as number) : null));
@@ -102,8 +119,11 @@ function normalizeLayer(entry: unknown, where: string, source: string, depth: nu
   return layer;
 }
 
-/** Keras 3's `[{args, kwargs}]` or Keras 2's `[[[layer, node, index, kwargs], …]]`. */
-function callsOf(inbound: unknown): LayerCall[] {
+/**
+ * Keras 3's `[{args, kwargs}]` or Keras 2's `[[[layer, node, index, kwargs], …]]`, where a recurrent
+ * layer's tensors after the first are its initial states.
+ */
+function callsOf(inbound: unknown, recurrent: boolean): LayerCall[] {
   if (!Array.isArray(inbound)) return [];
   return inbound.map((call): LayerCall => {
     if (Array.isArray(call)) {
@@ -116,7 +136,12 @@ function callsOf(inbound: unknown): LayerCall[] {
           if (isObject(t[3])) kwargs = { ...kwargs, ...t[3] };
         }
       }
-      return split({ args, kwargs });
+      const parsed = split({ args, kwargs });
+      if (recurrent && parsed.initialState.length === 0 && args.length > 1) {
+        parsed.initialState = args.slice(1);
+        parsed.args = args.slice(0, 1);
+      }
+      return parsed;
     }
     if (isObject(call)) {
       const args = tensorsIn(call["args"]);

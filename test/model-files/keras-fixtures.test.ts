@@ -112,3 +112,30 @@ describe("compiled modules", () => {
     out!.data.forEach((v, i) => expect(Math.abs(v - fx.outputs[0]!.data[i]!)).toBeLessThanOrEqual(fx.tolerance));
   });
 });
+
+describe("the Keras 2 .h5 layout (written from Keras 3's .h5 as INTEROP.md §4.3 documents it)", () => {
+  for (const name of ["bigru_sum_mask", "nested_model"]) {
+    it(`${name}: weight names with ":0" give Keras's predictions`, () => {
+      const fx = fixture(name);
+      expect(maxDifference(fx, join(DIR, `${name}.keras2-layout.h5`))).toBeLessThanOrEqual(fx.tolerance);
+    });
+  }
+
+  it("its config normalizes as a Keras 3 one does: batch_input_shape, nested-list calls, initial states as inputs", () => {
+    const file = readModelFile(readFileSync(join(DIR, "nested_model.keras2-layout.h5")), { source: "k2.h5" });
+    expect(file.info.kerasVersion).toBe("2.15.0");
+    const model = file.model!;
+    expect(model.layers.map((l) => l.name)).toEqual(["src", "tgt", "Enc", "dec_lstm", "out"]);
+    expect(model.layers[0]!.batchShape).toEqual([2, 5, 3]);
+    const dec = model.layers[3]!.calls[0]!;
+    expect(dec.args).toEqual([{ layer: "tgt", node: 0, index: 0 }]);
+    expect(dec.initialState).toEqual([
+      { layer: "Enc", node: 0, index: 0 },
+      { layer: "Enc", node: 0, index: 1 },
+    ]);
+    expect(model.outputs).toEqual([{ layer: "out", node: 0, index: 0 }]);
+    const keras3 = readModelFile(readFileSync(join(DIR, "bigru_sum_mask.h5")), { source: "k3.h5" }).model!;
+    const keras2 = readModelFile(readFileSync(join(DIR, "bigru_sum_mask.keras2-layout.h5")), { source: "k2.h5" }).model!;
+    expect(keras2.layers.map((l) => [l.name, l.className])).toEqual(keras3.layers.filter((l) => !l.isOp).map((l) => [l.name, l.className]));
+  });
+});
