@@ -4,7 +4,8 @@ import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSyn
 import { basename, dirname, join } from "node:path";
 import type { WeightSet } from "../types/tensor-data.js";
 import type { ModelStructure } from "../model-files/structure.js";
-import { confinedShards, fileProblem, readRegularFile, readUtf8File } from "../weights/file-access.js";
+import { sniffFormat } from "../model-files/sniff.js";
+import { confinedShards, fileProblem, firstInvalidUtf8, readRegularFile, readUtf8File } from "../weights/file-access.js";
 import { MAX_WEIGHTS_FILE_BYTES, readModelFile } from "../weights/read.js";
 import { UsageError } from "./args.js";
 
@@ -37,6 +38,14 @@ export function readWeightsFlag(path: string | undefined, structure?: () => Mode
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
     throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
+  }
+  // A text file (not a zip or HDF5 model file) must be UTF-8, as every file rnnc reads as text: exit 2.
+  const format = sniffFormat(bytes);
+  const bad = format === "zip" || format === "hdf5" ? -1 : firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    throw new UnreadableFile(
+      `rnnc: cannot read ${path}: is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad})`,
+    );
   }
   const model = structure?.();
   return readModelFile(bytes, { source: path, openShard: confinedShards(path), ...(model ? { structure: model } : {}) }).weights;
