@@ -139,3 +139,24 @@ describe("the Keras 2 .h5 layout (written from Keras 3's .h5 as INTEROP.md §4.3
     expect(keras2.layers.map((l) => [l.name, l.className])).toEqual(keras3.layers.filter((l) => !l.isOp).map((l) => [l.name, l.className]));
   });
 });
+
+describe("a .weights.h5 mapped by the rnnc model's layers", () => {
+  it("by class and position, whatever the layers are named in the source", () => {
+    const fx = fixture("stacked_shared");
+    const renamed = { ...fx, source: fx.source.replace('"l1"', '"first"').replace('"g2"', '"second"').replace('"proj"', '"p"') };
+    expect(renamed.source).toContain('"second"');
+    expect(maxDifference(renamed, join(DIR, "stacked_shared.weights.h5"))).toBeLessThanOrEqual(fx.tolerance);
+  });
+
+  it("in Keras's model.layers order (deepest from the outputs first), not the source's", () => {
+    // eq is applied first in the source, but ev is deeper (it feeds the key dense): Keras saves ev as embedding, eq as embedding_1.
+    const checked = check(fixture("attention_concat_scale_key").source);
+    const structure = kerasStructure(checked)!;
+    expect(structure.layers.map((l) => `${l.name}:${l.kerasClass}`)).toEqual([
+      "ev:Embedding",
+      "eq:Embedding",
+      "key:Dense",
+      "att:Attention",
+    ]);
+  });
+});
