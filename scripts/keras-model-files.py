@@ -5,7 +5,9 @@ Each case is one of scripts/keras-fixtures.py's (its .rnn source names the layer
 weights are seeded random values) or one of the cases below (stacked layers, a nested model, a shared
 layer). Keras saves the model three ways — `model.save("x.keras")`, the legacy `model.save("x.h5")`
 and `model.save_weights("x.weights.h5")` — and the JSON holds the source, the inputs and Keras's
-predictions. test/model-files/ reads these through `--weights` and compares at the case's tolerance.
+predictions. For two cases it also writes `<case>.keras2-layout.h5`: the same weights in the Keras 2
+`.h5` layout (see KERAS2_CASES). test/model-files/ reads these through `--weights` and compares at
+the case's tolerance.
 
 Run from the repository root with the venv of test/fixtures/keras3/README.md (Keras 3.15.1, TF 2.21):
     /work/venv/bin/python scripts/keras-model-files.py
