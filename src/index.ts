@@ -25,7 +25,18 @@ export { TfjsBackend } from "./backends/tfjs/executor.js";
 export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-core.js";
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
 export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
-export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
+export {
+  readWeights,
+  readModelFile,
+  weightsFromBytes,
+  parseKerasWeights,
+  parseTfjsModel,
+  type ModelFile,
+  type WeightsOptions,
+} from "./weights/read.js";
+export type { KerasModel, KerasLayer, LayerCall, TensorRef, ModelFileInfo } from "./model-files/keras-config.js";
+export type { ModelStructure, StructureLayer } from "./model-files/structure.js";
+export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
 

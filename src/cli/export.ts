@@ -6,6 +6,7 @@ import { DataError, exportOnnx } from "../index.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readWeightsFlag } from "./io.js";
+import { kerasStructure } from "../lower/keras-structure.js";
 import { loadChecked } from "./load.js";
 
 const FORMATS = ["onnx"];
@@ -26,7 +27,7 @@ export function exportCommand(argv: readonly string[]): number {
   if (loaded.hasErrors) return 1;
   let bytes: Uint8Array;
   try {
-    const weights = readWeightsFlag(flag(args, "weights")); // unreadable: exit 2, as for any file
+    const weights = readWeightsFlag(flag(args, "weights"), () => kerasStructure(loaded.checked, flag(args, "model"))); // unreadable: exit 2, as for any file
     bytes = exportOnnx(loaded.checked, { model: flag(args, "model"), weights });
   } catch (error) {
     if (!(error instanceof DataError)) throw error;

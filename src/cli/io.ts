@@ -3,8 +3,10 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { WeightSet } from "../types/tensor-data.js";
-import { fileProblem, readUtf8File } from "../weights/file-access.js";
-import { weightsFromText } from "../weights/read.js";
+import type { ModelStructure } from "../model-files/structure.js";
+import { sniffFormat } from "../model-files/sniff.js";
+import { confinedShards, fileProblem, firstInvalidUtf8, readRegularFile, readUtf8File } from "../weights/file-access.js";
+import { MAX_WEIGHTS_FILE_BYTES, readModelFile } from "../weights/read.js";
 import { UsageError } from "./args.js";
 
 export class UnreadableFile extends Error {}
@@ -25,10 +27,28 @@ export function readSource(path: string): string {
 
 /**
  * `--weights FILE`: read as any file the user named (unreadable: an UnreadableFile, exit 2), then
- * parsed (a DataError, exit 1). The file is read once.
+ * parsed whatever its format (a DataError, exit 1). The file is read once. `structure`: the model
+ * run, for a `.weights.h5`, whose weights are keyed by class and position only.
  */
-export function readWeightsFlag(path: string | undefined): WeightSet | undefined {
-  return path === undefined ? undefined : weightsFromText(readSource(path), path);
+export function readWeightsFlag(path: string | undefined, structure?: () => ModelStructure | undefined): WeightSet | undefined {
+  if (path === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = readRegularFile(path, MAX_WEIGHTS_FILE_BYTES);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
+    throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
+  }
+  // A text file (not a zip or HDF5 model file) must be UTF-8, as every file rnnc reads as text: exit 2.
+  const format = sniffFormat(bytes);
+  const bad = format === "zip" || format === "hdf5" ? -1 : firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    throw new UnreadableFile(
+      `rnnc: cannot read ${path}: is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad})`,
+    );
+  }
+  const model = structure?.();
+  return readModelFile(bytes, { source: path, openShard: confinedShards(path), ...(model ? { structure: model } : {}) }).weights;
 }
 
 /**

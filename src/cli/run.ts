@@ -6,6 +6,7 @@ import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, readWeightsFlag, UnreadableFile } from "./io.js";
+import { kerasStructure } from "../lower/keras-structure.js";
 import { loadChecked } from "./load.js";
 import { loadTfjs, TFJS_BACKENDS, TfjsUnavailable, type TfjsBackendName } from "./tfjs.js";
 
@@ -53,7 +54,7 @@ export function runCommand(argv: readonly string[]): number {
   if (loaded.hasErrors) return 1;
   let weights: WeightSet | undefined;
   try {
-    weights = readWeightsFlag(flag(args, "weights")); // unreadable: exit 2, as for any file
+    weights = readWeightsFlag(flag(args, "weights"), () => kerasStructure(loaded.checked, flag(args, "model"))); // unreadable: exit 2, as for any file
   } catch (error) {
     return userError(error);
   }

@@ -16,12 +16,33 @@ export const MAX_MODEL_NESTING = 64;
  * position of the bad element (`[2][0]`).
  */
 export function parseKerasWeights(json: unknown, source: string): WeightSet {
+  // A WeightSet already read (weightsFromBytes of a .keras, say): checked like any other object.
+  if (isWeightSet(json)) return parseLayers(plainLayers(json, 0), typeof json.source === "string" ? json.source : source, "", 0);
   if (!isPlainObject(json)) {
     throw new DataError(
       `${source}: expected an object mapping layer names to lists of weight arrays ({ "lstm": [kernel, recurrent_kernel, bias] }), found ${describeValue(json)}.`,
     );
   }
   return parseLayers(json, source, "", 0);
+}
+
+function isWeightSet(value: unknown): value is WeightSet {
+  return typeof value === "object" && value !== null && (value as { layers?: unknown }).layers instanceof Map;
+}
+
+/** A WeightSet's layers as the plain object the JSON format is, its weights as `{shape, data}`. */
+function plainLayers(set: WeightSet, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (depth > MAX_MODEL_NESTING) return out; // parseLayers reports the depth
+  for (const [name, value] of set.layers) {
+    Object.defineProperty(out, name, {
+      value: isWeightSet(value) ? plainLayers(value, depth + 1) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
 
 function parseLayers(obj: Record<string, unknown>, source: string, prefix: string, depth: number): WeightSet {

@@ -22,16 +22,28 @@ interface ManifestEntry {
   name: string;
   shape: number[];
   dtype: "float32" | "int32";
+  /** How the values are stored when quantized: tfjs's `{dtype, scale, min}`. */
+  quantization?: Quantization;
   /** Byte offset in its group's buffer. */
   offset: number;
   bytes: number;
 }
 
+/** tfjs's weight quantization: uint8/uint16 values `q` stand for `min + scale·q`; float16 for themselves. */
+interface Quantization {
+  dtype: "uint8" | "uint16" | "float16";
+  scale: number;
+  min: number;
+}
+
+const QUANTIZED_BYTES = { uint8: 1, uint16: 2, float16: 2 } as const;
+
 /**
  * Reads a parsed tfjs model.json and its shards. `openShard` gets each path as the manifest writes it
  * (relative to the model.json). Every group's shard sizes are checked against what its weights need
  * before any shard is read. int32 weights are converted to float32 (every layer's weights are
- * float); other dtypes, quantized weights and float32 values that are not finite are errors.
+ * float); quantized weights are dequantized as tfjs does (`min + scale·q` for uint8/uint16, float16
+ * decoded); other dtypes and values that are not finite are errors.
  */
 export function parseTfjsModel(modelJson: unknown, openShard: ShardOpener, source: string): WeightSet {
   if (typeof modelJson !== "object" || modelJson === null || Array.isArray(modelJson)) {
@@ -83,9 +95,7 @@ export function parseTfjsModel(modelJson: unknown, openShard: ShardOpener, sourc
     );
     const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     for (const e of entries) {
-      const data = new Float32Array(sizeOf(e.shape));
-      if (e.dtype === "float32") for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(e.offset + 4 * i, true);
-      else for (let i = 0; i < data.length; i++) data[i] = view.getInt32(e.offset + 4 * i, true);
+      const data = decodeEntry(view, e);
       const bad = e.dtype === "float32" ? data.findIndex((v) => !Number.isFinite(v)) : -1;
       if (bad >= 0) {
         throw new DataError(
@@ -142,17 +152,64 @@ function manifestEntries(weights: unknown[], where: string): ManifestEntry[] {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
       throw new DataError(`${at}: "shape" should be a list of non-negative integers, found ${describeValue(shape)}.`);
     }
-    if (quantization !== undefined && quantization !== null) {
-      throw new DataError(`${at}: quantized weights are not supported; convert the model without quantization.`);
-    }
     if (dtype !== "float32" && dtype !== "int32") {
       throw new DataError(`${at}: dtype ${describeValue(dtype)} is not supported; weights must be float32 (or int32).`);
     }
-    const bytes = 4 * sizeOf(shape as number[]);
-    entries.push({ name, shape: [...(shape as number[])], dtype, offset, bytes });
-    offset += bytes;
+    const entry: ManifestEntry = { name, shape: [...(shape as number[])], dtype, offset, bytes: 4 * sizeOf(shape as number[]) };
+    if (quantization !== undefined && quantization !== null) {
+      entry.quantization = parseQuantization(quantization, at);
+      entry.bytes = QUANTIZED_BYTES[entry.quantization.dtype] * sizeOf(entry.shape);
+    }
+    entries.push(entry);
+    offset += entry.bytes;
   });
   return entries;
+}
+
+function parseQuantization(value: unknown, at: string): Quantization {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DataError(`${at}: "quantization" should be {dtype, scale, min}, found ${describeValue(value)}.`);
+  }
+  const { dtype, scale, min } = value as Record<string, unknown>;
+  if (dtype === "float16") return { dtype, scale: 1, min: 0 };
+  if (dtype !== "uint8" && dtype !== "uint16") {
+    throw new DataError(`${at}: quantization dtype ${describeValue(dtype)} is not one tfjs writes (uint8, uint16, float16).`);
+  }
+  if (typeof scale !== "number" || !Number.isFinite(scale) || typeof min !== "number" || !Number.isFinite(min)) {
+    throw new DataError(
+      `${at}: ${dtype} quantization needs finite "scale" and "min", found ${describeValue(scale)} and ${describeValue(min)}.`,
+    );
+  }
+  return { dtype, scale, min };
+}
+
+/** One weight's values as float32, dequantized as tfjs's io.decodeWeights does. */
+function decodeEntry(view: DataView, e: ManifestEntry): Float32Array {
+  const data = new Float32Array(sizeOf(e.shape));
+  const q = e.quantization;
+  if (q === undefined) {
+    if (e.dtype === "float32") for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(e.offset + 4 * i, true);
+    else for (let i = 0; i < data.length; i++) data[i] = view.getInt32(e.offset + 4 * i, true);
+  } else if (q.dtype === "float16") {
+    for (let i = 0; i < data.length; i++) data[i] = float16(view.getUint16(e.offset + 2 * i, true));
+  } else if (q.dtype === "uint8") {
+    for (let i = 0; i < data.length; i++) data[i] = view.getUint8(e.offset + i) * q.scale + q.min;
+  } else {
+    for (let i = 0; i < data.length; i++) data[i] = view.getUint16(e.offset + 2 * i, true) * q.scale + q.min;
+  }
+  // tfjs rounds quantized int32 weights back to integers.
+  if (q !== undefined && q.dtype !== "float16" && e.dtype === "int32") for (let i = 0; i < data.length; i++) data[i] = Math.round(data[i]!);
+  return data;
+}
+
+/** An IEEE 754 half-precision value from its 16 bits. */
+export function float16(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataError, type TensorData, type WeightSet } from "../../src/types/tensor-data.js";
 import { readWeights } from "../../src/weights/read.js";
-import { parseTfjsModel, readTfjsModel } from "../../src/weights/tfjs-model.js";
+import { float16, parseTfjsModel, readTfjsModel } from "../../src/weights/tfjs-model.js";
 
 function errorOf(f: () => unknown): string {
   try {
@@ -189,10 +189,41 @@ describe("readTfjsModel errors", () => {
     );
   });
 
-  it("rejects quantized weights", () => {
-    const weights = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint8", scale: 0.1, min: 0 } } : w));
-    const path = writeModel(saved, [{ paths: ["weights.bin"], weights }]);
-    expect(errorOf(() => readTfjsModel(path))).toMatch(/weight "enc\/kernel": quantized weights are not supported/);
+  it("decodes IEEE half floats, subnormals and infinities included; a non-finite float16 weight is refused", () => {
+    expect([0x3c00, 0xc000, 0x3555, 0x0001, 0x03ff, 0x7bff, 0xfbff, 0x0000, 0x8000].map(float16)).toEqual([
+      1,
+      -2,
+      0.333251953125,
+      2 ** -24,
+      1023 * 2 ** -24,
+      65504,
+      -65504,
+      0,
+      -0,
+    ]);
+    expect(float16(0x7c00)).toBe(Infinity);
+    expect(float16(0x7e00)).toBeNaN();
+    const spec = { name: "d/kernel", shape: [2], dtype: "float32", quantization: { dtype: "float16" } };
+    const shard = new Uint8Array([0x00, 0x3c, 0x00, 0x7c]); // 1, Infinity
+    expect(errorOf(() => parseTfjsModel({ weightsManifest: [{ paths: ["w.bin"], weights: [spec] }] }, () => shard, "m.json"))).toMatch(
+      /weight "d\/kernel" \[2\]: element 1 is Infinity/,
+    );
+  });
+
+  it("sizes quantized weights by their stored dtype, and refuses quantizations tfjs does not write", () => {
+    // uint8 weights take a byte each: the float32 shard is too long for the manifest.
+    const uint8 = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint8", scale: 0.1, min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: uint8 }])))).toMatch(
+      /does not belong to this model\.json/,
+    );
+    const int4 = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "int4", scale: 0.1, min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: int4 }])))).toMatch(
+      /weight "enc\/kernel": quantization dtype "int4" is not one tfjs writes/,
+    );
+    const noScale = saved.weightSpecs.map((w, i) => (i === 0 ? { ...w, quantization: { dtype: "uint16", min: 0 } } : w));
+    expect(errorOf(() => readTfjsModel(writeModel(saved, [{ paths: ["weights.bin"], weights: noScale }])))).toMatch(
+      /weight "enc\/kernel": uint16 quantization needs finite "scale" and "min"/,
+    );
   });
 
   it("rejects a model.json without weights, and an unreadable one", () => {
