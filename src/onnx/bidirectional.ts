@@ -7,7 +7,7 @@
 import { gateCount } from "../ir/cells.js";
 import { recurrentInputs, type Graph, type Node, type RecurrentOp } from "../ir/graph.js";
 import { maskedRecurrent } from "./padded.js";
-import { fusedNode, fusedWeightData } from "./recurrent.js";
+import { fusedNode, fusedWeightData } from "./fused.js";
 import type { OnnxWriter } from "./writer.js";
 
 /**

@@ -9,7 +9,7 @@
 // the results of such rows are replaced.
 import type { RecurrentOp } from "../ir/graph.js";
 import { ElemType } from "./messages.js";
-import { fusedNode, reverseTime, type FusedResults, type FusedWeights } from "./recurrent.js";
+import { fusedNode, reverseTime, type FusedResults, type FusedWeights } from "./fused.js";
 import { scanRecurrent, type RecurrentSources, type RecurrentTargets } from "./scan.js";
 import type { OnnxWriter } from "./writer.js";
 

@@ -8,7 +8,7 @@ import { CELLS } from "../ir/cells.js";
 import type { RecurrentOp } from "../ir/graph.js";
 import type { Activation } from "../types/activations.js";
 import { emitActivation } from "./layers.js";
-import type { FusedWeights } from "./recurrent.js";
+import type { FusedWeights } from "./fused.js";
 import type { OnnxWriter } from "./writer.js";
 
 /** The ONNX names a recurrent lowering reads: x [B,T,F], the mask [B,T] (bool) and the initial states [B,u]. */
