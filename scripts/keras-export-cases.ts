@@ -21,6 +21,31 @@ export interface ExportCase {
   checked: CheckedFile;
 }
 
+/**
+ * Cases no fixture or example covers, checked against rnnc's own numbers like the examples: a `keras 2`
+ * file's hard_sigmoid (the module's registered tf.keras 2 function, which must survive .keras save/load),
+ * and a called model applied twice (one nested keras.Model, its weights shared) with a shared layer.
+ */
+const EXTRA_SOURCES: Record<string, string> = {
+  keras2_hard_sigmoid: `model HardSigmoid2(x: [B, 5, 3]) {
+  a = lstm(4, seq=true, recurrent_activation=hard_sigmoid, name="l")(x)
+  b = gru(4, seq=true, recurrent_activation=hard_sigmoid, reset_after=false, name="g")(a)
+  return b |> dense(2, activation=hard_sigmoid, name="d"), activation(hard_sigmoid, name="act")(x)
+}
+`,
+  called_model_twice: `keras 3
+model Branch(x: [B, T, 3]) {
+  return x |> gru(4, seq=true, name="g") |> dense(3, activation=tanh, name="d")
+}
+model Twice(a: [B, T, 3], b: [B, T, 3]) {
+  shared = dense(3, name="shared")
+  left = Branch(shared(a))
+  right = Branch(shared(b))
+  return concat(left, right), Branch(a)
+}
+`,
+};
+
 /** Every case, fixtures first (in cases.json's order), then the examples that check clean. */
 export function keraExportCases(): ExportCase[] {
   const cases: ExportCase[] = [];
@@ -29,6 +54,8 @@ export function keraExportCases(): ExportCase[] {
     const fixture = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as { source: string };
     cases.push({ name, fileName: `test/fixtures/keras3/${name}.json`, checked: check(fixture.source) });
   }
+  for (const [name, source] of Object.entries(EXTRA_SOURCES))
+    cases.push({ name: `extra_${name}`, fileName: `${name}.rnn`, checked: check(source) });
   for (const file of readdirSync(EXAMPLES)
     .filter((f) => f.endsWith(".rnn"))
     .sort()) {
@@ -98,7 +125,10 @@ function exampleData(c: ExportCase): unknown {
   const models = new Map(c.checked.models.map((m) => [m.name, m]));
   return {
     models: c.checked.models.map((model, index) => {
-      const weights = nest(realizeInitialWeights(initialRecipes(model, models)));
+      // One entry per set of weights: a time_distributed layer's under its own name, not its inner layer's too.
+      const groups = initialRecipes(model, models);
+      const primary = new Set(groups.map((g) => g.paths[0]!));
+      const weights = nest(new Map([...realizeInitialWeights(groups)].filter(([path]) => primary.has(path))));
       const inputs = exampleInputs(model, random(1000 + index));
       const runnable = loadModel(c.checked, { model: model.name, weights: parseKerasWeights(weights, "initial") });
       const feeds = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { shape: v.shape, data: new Float32Array(v.data) }]));
@@ -117,7 +147,7 @@ function main(dir: string): void {
   const names: string[] = [];
   for (const c of keraExportCases()) {
     writeFileSync(join(dir, `${c.name}.py`), moduleText(c));
-    const data = c.name.startsWith("example_") ? exampleData(c) : fixtureData(c);
+    const data = c.name.startsWith("example_") || c.name.startsWith("extra_") ? exampleData(c) : fixtureData(c);
     writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ name: c.name, fileName: c.fileName, ...(data as object) }));
     names.push(c.name);
   }

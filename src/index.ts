@@ -28,6 +28,7 @@ export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.
 export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
+export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

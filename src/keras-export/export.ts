@@ -9,7 +9,8 @@ import type { LayerInstance } from "../layers/layer.js";
 import type { RecurrentConfig } from "../layers/recurrent.js";
 import type { BidirectionalConfig } from "../layers/bidirectional.js";
 import { echo } from "../source/echo.js";
-import { DataError } from "../types/tensor-data.js";
+import { bindWeights } from "../lower/weights.js";
+import { DataError, type WeightSet } from "../types/tensor-data.js";
 import type { TensorType } from "../types/types.js";
 import { callSettings, cudnnObstacle, kerasConstructor, takesList, type ConstructorContext } from "./layers.js";
 import { PyNamer, pyString, pyTuple, renderCall, type PyCall } from "./python.js";
@@ -20,6 +21,11 @@ export interface KerasExportOptions {
   model?: string;
   /** The source's name, for the header comment. */
   fileName?: string;
+  /**
+   * Weights the user means to load with `load_weights`: checked against the model now (the binder of
+   * `rnnc run --weights`, every mismatch named), so a wrong file fails here rather than in Python.
+   */
+  weights?: WeightSet;
 }
 
 const DTYPES: Record<TensorType["dtype"], string> = { f32: "float32", i32: "int32", bool: "bool" };
@@ -31,6 +37,11 @@ export function exportKeras(checked: CheckedFile, options: KerasExportOptions = 
     throw new DataError(`the file has ${errors.length} error${errors.length === 1 ? "" : "s"}; fix them before exporting`);
   if (checked.models.length === 0) throw new DataError("the file defines no model");
   const models = modelsToExport(checked, options.model);
+  if (options.weights) {
+    // Weights are one model's: the asked one (last in dependency order), else the file's first, as for run.
+    const target = options.model === undefined ? checked.models[0]! : models[models.length - 1]!;
+    bindWeights(target, new Map(checked.models.map((m) => [m.name, m])), options.weights);
+  }
   const module = new ModuleWriter(checked);
   const functions = models.map((m) => module.buildFunction(m));
   const modelsDict = ["MODELS = {", ...models.map((m) => `    ${pyString(m.name)}: ${module.functionName(m)},`), "}"];
