@@ -44,6 +44,16 @@ model Twice(a: [B, T, 3], b: [B, T, 3]) {
   return concat(left, right), Branch(a)
 }
 `,
+  // Keras 3 names its mask ops "concatenate", "concatenate_1", …: rnnc's layers of those names must not collide.
+  two_masked_concats: `keras 3
+model Concats(a: int[B, T], b: int[B, T]) {
+  ea = embedding(6, 3, mask_zero=true, name="ea")(a)
+  eb = embedding(6, 2, mask_zero=true, name="eb")(b)
+  first = concat(ea, eb)
+  second = concat(first, ea)
+  return lstm(3, seq=true, name="rec")(second), second
+}
+`,
 };
 
 /** Every case, fixtures first (in cases.json's order), then the examples that check clean. */

@@ -14,7 +14,7 @@ import { DataError, type WeightSet } from "../types/tensor-data.js";
 import type { TensorType } from "../types/types.js";
 import { callSettings, cudnnObstacle, kerasConstructor, takesList, type ConstructorContext } from "./layers.js";
 import { PyNamer, pyString, pyTuple, renderCall, type PyCall } from "./python.js";
-import { HARD_SIGMOID_TF2, IMPORTS, WEIGHT_HELPERS } from "./runtime.js";
+import { HARD_SIGMOID_TF2, IMPORTS, RESERVE_NAMES, WEIGHT_HELPERS } from "./runtime.js";
 
 export interface KerasExportOptions {
   /** Only this model (and the models it calls); default: every model of the file. */
@@ -49,6 +49,7 @@ export function exportKeras(checked: CheckedFile, options: KerasExportOptions = 
     header(checked, options.fileName ?? "<source>", module.cudnnNotes),
     IMPORTS,
     ...(module.hardSigmoidTf2 ? [HARD_SIGMOID_TF2] : []),
+    RESERVE_NAMES,
     ...functions,
     modelsDict.join("\n"),
     WEIGHT_HELPERS,
@@ -121,6 +122,8 @@ class ModuleWriter {
     const lines: string[] = [];
     const values: PyValue[] = [];
     const stateful = isStateful(model);
+    const layerNames = model.rows.filter(isLayerRow).map((r) => pyString(r.name));
+    lines.push(renderCall({ fn: "_reserve_names", args: layerNames }, 4));
     for (const input of model.inputs) {
       const name = names.fresh(input.name);
       lines.push(`${name} = ${kerasInput(input.name, input.type, stateful, model)}`);

@@ -19,6 +19,22 @@ def hard_sigmoid_tf2(x):
     """
     return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)`;
 
+/** Called first in every build function with the model's layer names. */
+export const RESERVE_NAMES = `def _reserve_names(*names):
+    """Counts rnnc's layer names as taken in Keras's automatic naming.
+
+    Keras 3 names the ops of its mask logic automatically ("concatenate", "any", …) and refuses a model
+    where such a name is also a layer's; taken, "concatenate" and "concatenate_1" push those ops to
+    "concatenate_2" and on.
+    """
+    for name in names:
+        stem, _, suffix = name.rpartition("_")
+        if stem and suffix.isdigit():
+            while keras.backend.get_uid(stem) <= int(suffix):
+                pass
+        else:
+            keras.backend.get_uid(name)`;
+
 export const WEIGHT_HELPERS = `def _weight_array(value, where):
     """One weight: a nested list of numbers, or {"shape": [...], "data": [...flat]}."""
     if isinstance(value, dict):
