@@ -248,10 +248,9 @@ function listOrOne(names: readonly string[]): string {
   return names.length === 1 ? names[0]! : `[${names.join(", ")}]`;
 }
 
-/** Whether the i-th output of an application carries a Keras mask (as the checker typed the layer's first application). */
+/** Whether the i-th output of an application carries a Keras mask, as the checker computed it. */
 function slotMask(application: Application, i: number): boolean {
-  if (application.callee.kind === "model") return false; // refused above when it would
-  return application.callee.layer.built?.output.items[i]?.mask ?? false;
+  return application.outputMasks[i] ?? false;
 }
 
 function valueMask(model: CheckedModel, id: ValueId): boolean {

@@ -38,6 +38,18 @@ describe("exportKeras refuses, naming the place and the reason", () => {
     expect(exported(`keras 3\n${source}`)).toContain('keras.layers.Add(name="add")([ea, eb])');
   });
 
+  it("reads each application's own masks: a shared layer applied unmasked, then masked", () => {
+    const source = `model M(x: [B, T, 3], t: int[B, T]) {
+  d = dense(3, name="d")
+  a = d(x)
+  b = d(embedding(5, 3, mask_zero=true, name="e")(t))
+  return add(a, b)
+}
+`;
+    expect(refusal(source)).toMatch(/^model M, layer add: a merge of masked tensors/);
+    expect(exported(`keras 3\n${source}`)).toContain('add = keras.layers.Add(name="add")([d, d_2])');
+  });
+
   it("under keras 2, initial= on a masked input without mask= (Keras 3 ignores that mask)", () => {
     const text = `model M(t: int[B, T], h0: [B, 4]) {
   e = embedding(10, 3, mask_zero=true, name="e")(t)
