@@ -138,9 +138,7 @@ export function kerasConstructor(layer: LayerInstance, name: string | undefined,
     case "AdditiveAttention":
       return call(cls, [`use_scale=${pyBool((config as AttentionConfig).useScale)}`], name);
     default:
-      throw new DataError(
-        `layer ${echo(name ?? layer.def.name)}: ${layer.def.name}() (Keras ${cls}) has no Keras export yet; remove it or export to ONNX`,
-      );
+      throw new DataError(`layer ${echo(name ?? layer.def.name)}: ${layer.def.name}() (Keras ${cls}) has no Keras export yet`);
   }
 }
 

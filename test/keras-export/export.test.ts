@@ -1,7 +1,8 @@
 // exportKeras on small programs: the refusals (each names the model or layer and says why), and the
 // module facts the real-Keras check relies on but cannot see from numbers alone.
 import { describe, expect, it } from "vitest";
-import { check, DataError, exportKeras, parseKerasWeights } from "../../src/index.js";
+import { check, DataError, exportKeras, parseKerasWeights, type LayerInstance } from "../../src/index.js";
+import { kerasConstructor } from "../../src/keras-export/layers.js";
 
 function exported(source: string, options: Parameters<typeof exportKeras>[1] = {}): string {
   return exportKeras(check(source), { fileName: "m.rnn", ...options });
@@ -72,6 +73,12 @@ describe("exportKeras refuses, naming the place and the reason", () => {
     expect(refusal(`keras 3\n${masking}model Outer(x: [B, T, 3]) {\n  return lstm(2, name="l")(Inner(x))\n}\n`)).toBe(
       "model Outer calls Inner, which returns a masked tensor: Keras carries that mask out of the nested model, rnnc does not, so the two would compute different numbers",
     );
+  });
+
+  it("a layer without a Keras export, by its name and class", () => {
+    const layer = { def: { name: "lambda", kerasClass: "Lambda" }, config: {} } as unknown as LayerInstance;
+    const ctx = { edition: 2 as const, usesHardSigmoidTf2: () => {}, variableOf: () => undefined };
+    expect(() => kerasConstructor(layer, "f", ctx)).toThrow(new DataError("layer f: lambda() (Keras Lambda) has no Keras export yet"));
   });
 
   it("weights that do not fit the model, with the binder's message", () => {

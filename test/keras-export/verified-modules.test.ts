@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { keraExportCases, moduleText } from "../../scripts/keras-export-cases.js";
+import { LAYERS } from "../../src/index.js";
 
 interface Results {
   keras: string;
@@ -27,6 +28,12 @@ describe("rnnc export --format keras, as verified in real Keras", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: the module rnnc writes is the one Keras ran", (name, c) => {
     const sha = createHash("sha256").update(moduleText(c), "utf8").digest("hex");
     expect(sha, `${name}: ${RERUN}`).toBe(results.cases[name]?.sha256);
+  });
+
+  it("every layer rnnc has is exported and was verified: its Keras class is built in some verified module", () => {
+    const texts = cases.map(moduleText).join("\n");
+    const missing = [...new Set(LAYERS.map((def) => def.kerasClass))].filter((cls) => !texts.includes(`keras.layers.${cls}(`));
+    expect(missing).toEqual([]);
   });
 
   it("Keras's numbers were within the tolerance, before and after a .keras save and load", () => {
