@@ -6,7 +6,8 @@ each example of examples/ that checks clean) it takes the module rnnc generates,
 with MODELS[name](), loads the rnnc weights JSON with the module's load_weights, predicts on the
 case's inputs and compares with the expected outputs (Keras's for a fixture, rnnc's for an example);
 then saves the model as .keras, loads it with keras.models.load_model and compares again; a stateful
-model is also fed its fixture's chunks; and dump_weights must give back the weights it was given.
+model is also fed its fixture's chunks; a model that calls models loads its weights a second time with
+each called model's as one flat list; and dump_weights must give back the weights it was given.
 Writes test/fixtures/keras-export/results.json: per case, the sha256 of the module text and the
 largest differences seen. test/keras-export/ checks that rnnc still writes exactly those modules.
 
@@ -92,6 +93,15 @@ def same_weights(dumped, given, where):
             assert np.array_equal(np.asarray(a, dtype=np.float32), b_a), f"{where}: layer {name} weight {i} changed"
 
 
+def flat_called_models(weights):
+    """The same weights with each called model's given as one flat list (its layers' arrays in order)."""
+
+    def flat(value):
+        return [w for v in value.values() for w in (flat(v) if isinstance(v, dict) else v)]
+
+    return {k: (flat(v) if isinstance(v, dict) else v) for k, v in weights.items()}
+
+
 def check_case(directory, name, work):
     path = os.path.join(directory, name + ".py")
     with open(path, "rb") as f:
@@ -113,6 +123,12 @@ def check_case(directory, name, work):
         with open(dumped_path) as f:
             same_weights(json.load(f), entry["weights"], where)
         worst["predict"] = max(worst["predict"], max_diff(predict(model, entry["inputs"]), entry["outputs"]))
+        if any(isinstance(v, dict) for v in entry["weights"].values()):
+            flat_model = module.MODELS[entry["model"]]()
+            with open(weights_path, "w") as f:
+                json.dump(flat_called_models(entry["weights"]), f)
+            module.load_weights(flat_model, weights_path)
+            worst["predict"] = max(worst["predict"], max_diff(predict(flat_model, entry["inputs"]), entry["outputs"]))
         if entry.get("chunks"):
             reset_states(model)
             for chunk in entry["chunks"]:
