@@ -144,6 +144,36 @@ def check_case(directory, name, work):
     return {"sha256": sha, "maxDiff": worst["predict"], "savedMaxDiff": worst["saved"], "models": len(data["models"])}
 
 
+def load_weights_errors(directory, name, work):
+    """What load_weights says for a layer the model lacks, a wrong shape and a missing layer (one each)."""
+    module = load_module(os.path.join(directory, name + ".py"), name + "_errors")
+    with open(os.path.join(directory, name + ".json")) as f:
+        entry = json.load(f)["models"][0]
+    weights = entry["weights"]
+    layer = next(iter(weights))
+    first = weights[layer][0]
+    wrong_shape = {**weights, layer: [{"shape": [1, *first["shape"][1:]], "data": first["data"][: int(np.prod(first["shape"][1:]))]}, *weights[layer][1:]]}
+    bad = {
+        "unknown layer": {**weights, "nope": []},
+        "wrong shape": wrong_shape,
+        "missing layer": {k: v for k, v in weights.items() if k != layer},
+    }
+    messages = {}
+    path = os.path.join(work, "bad.weights.json")
+    for what, value in bad.items():
+        keras.backend.clear_session()
+        model = module.MODELS[entry["model"]]()
+        with open(path, "w") as f:
+            json.dump(value, f)
+        try:
+            module.load_weights(model, path)
+        except ValueError as error:
+            messages[what] = str(error).replace(path, "W.json")
+        else:
+            raise AssertionError(f"load_weights accepted weights with an {what}")
+    return messages
+
+
 def main():
     if keras.__version__ != KERAS_VERSION:
         sys.exit(f"keras {keras.__version__} found; this check pins Keras {KERAS_VERSION} (see the docstring)")
@@ -172,9 +202,13 @@ def main():
             if bad:
                 failures.append(f"{name}: difference past {TOLERANCE}")
         results = {n: results[n] for n in names if n in results}
+        errors = load_weights_errors(directory, "lstm_seq_state", directory)
+        for what, message in errors.items():
+            print(f"load_weights, {what}: {message}")
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as f:
-        json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "tolerance": TOLERANCE, "cases": results}, f, indent=2)
+        summary = {"keras": keras.__version__, "tensorflow": tf.__version__, "tolerance": TOLERANCE}
+        json.dump({**summary, "loadWeightsErrors": errors, "cases": results}, f, indent=2)
         f.write("\n")
     if failures:
         sys.exit("\n".join(["FAILED:", *failures]))

@@ -10,6 +10,7 @@ import { LAYERS } from "../../src/index.js";
 interface Results {
   keras: string;
   tolerance: number;
+  loadWeightsErrors: Record<string, string>;
   cases: Record<string, { sha256: string; maxDiff: number; savedMaxDiff: number; models: number }>;
 }
 
@@ -34,6 +35,14 @@ describe("rnnc export --format keras, as verified in real Keras", () => {
     const texts = cases.map(moduleText).join("\n");
     const missing = [...new Set(LAYERS.map((def) => def.kerasClass))].filter((cls) => !texts.includes(`keras.layers.${cls}(`));
     expect(missing).toEqual([]);
+  });
+
+  it("the module's load_weights named the layer and the problem for each bad weights file Keras was given", () => {
+    expect(results.loadWeightsErrors).toEqual({
+      "unknown layer": "W.json: model 'M' has no layer 'nope' (layers with weights: rec)",
+      "wrong shape": "W.json: layer 'rec' weight 0: expected shape [3, 16], found [1, 16]",
+      "missing layer": "W.json: no weights for layer(s) 'rec' of model 'M'",
+    });
   });
 
   it("Keras's numbers were within the tolerance, before and after a .keras save and load", () => {
