@@ -39,6 +39,7 @@ export type { ModelStructure, StructureLayer } from "./model-files/structure.js"
 export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
+export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

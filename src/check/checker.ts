@@ -726,8 +726,8 @@ class ModelChecker {
 
   /** Records an application whose inputs and outputs all are tensors, for lowering. */
   private applied(callee: Application["callee"], inputs: ValueId[], keywords: Map<string, ValueId[]>, outputs: Val[], range: Range): void {
-    const ids = outputs.flatMap((v) => (v.kind === "tensor" ? [v.id] : []));
-    this.applications.push({ callee, inputs, keywords, outputs: ids, range });
+    const tensors = outputs.flatMap((v) => (v.kind === "tensor" ? [v] : []));
+    this.applications.push({ callee, inputs, keywords, outputs: tensors.map((v) => v.id), outputMasks: tensors.map((v) => v.mask), range });
   }
 
   private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {

@@ -57,6 +57,8 @@ export interface Application {
   keywords: Map<string, ValueId[]>;
   /** One value per output, in order (a tuple's items). */
   outputs: ValueId[];
+  /** Whether a Keras mask rides on each output, as this application computed it (exporters read it). */
+  outputMasks: boolean[];
   range: Range;
 }
 

@@ -26,6 +26,8 @@ commands:
   compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
   export FILE --format onnx -o OUT.onnx [--model M] [--weights W]
                                     write the model as an ONNX file (opset 17)
+  export FILE --format keras -o OUT.py [--model M] [--weights W]
+                                    write a Keras 3 Python module (MODELS, load_weights)
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;

@@ -60,7 +60,7 @@ describe("rnnc export --format onnx", () => {
   it("an unknown --format is a usage error (exit 2) naming the formats", () => {
     const r = rnnc("export", "examples/seed.rnn", "--format", "tflite", "-o", join(dir, "x.onnx"));
     expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")[0]).toBe("rnnc export: unknown format tflite (available: onnx)");
+    expect(r.stderr.split("\n")[0]).toBe("rnnc export: unknown format tflite (available: onnx, keras)");
   });
 
   it("a missing -o is a usage error (exit 2)", () => {
