@@ -3,8 +3,9 @@
 import { readFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { GENERATED_PATH, WAT_PATH, generatedKernelsModule } from "../scripts/wasm.js";
-import { KERNELS_WASM } from "../src/backends/cpu/wasm/kernels.generated.js";
+import { GENERATED_PATH, WAT_PATH, generatedKernelsModule, relaxedText } from "../scripts/wasm.js";
+import { KERNELS_WASM, KERNELS_WASM_RELAXED } from "../src/backends/cpu/wasm/kernels.generated.js";
+import { Arena } from "../src/backends/cpu/wasm/arena.js";
 
 /** A TypeScript text as the repository's prettier config (checked by `npm test`) formats it. */
 async function formatted(text: string): Promise<string> {
@@ -19,6 +20,7 @@ describe("src/backends/cpu/wasm/kernels.generated.ts", () => {
     const message = `${GENERATED_PATH} is out of date with ${WAT_PATH}: run \`npm run wasm\``;
     // The module itself, byte for byte.
     expect(KERNELS_WASM, message).toBe(/export const KERNELS_WASM =\s*"([^"]*)";/.exec(generated)?.[1]);
+    expect(KERNELS_WASM_RELAXED, message).toBe(/export const KERNELS_WASM_RELAXED =\s*"([^"]*)";/.exec(generated)?.[1]);
     // And the file, up to the formatting prettier (run by `npm test`) gives it.
     expect(await formatted(actual), message).toBe(await formatted(generated));
   });
@@ -38,5 +40,24 @@ describe("src/backends/cpu/wasm/kernels.generated.ts", () => {
     expect(Object.keys(instance.exports).sort()).toEqual(["matmul_acc", "pack_strips"]);
     // Its memory is the arena's, imported: without one it does not instantiate.
     expect(() => new WebAssembly.Instance(module, {})).toThrow();
+  });
+
+  it("the relaxed build is the same text with each vector multiply-then-add fused", () => {
+    const text = relaxedText(
+      "(local.set $c (f32x4.add (local.get $c) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w))))) ;; (f32x4.add x)",
+    );
+    expect(text).toBe("(local.set $c (f32x4.relaxed_madd (local.get $a) (v128.load offset=16 (local.get $w)) (local.get $c))) ");
+    expect(() => relaxedText("(f32x4.add (local.get $c) (local.get $d))")).toThrow(/not of a product/);
+    const wat = readFileSync(WAT_PATH, "utf8").replace(/;;.*$/gm, "");
+    const relaxed = relaxedText(wat);
+    expect(relaxed).not.toMatch(/f32x4\.add/);
+    expect(relaxed.match(/f32x4\.relaxed_madd/g)?.length).toBe(wat.match(/f32x4\.add/g)?.length);
+  });
+
+  it("holds a relaxed-SIMD module with the same exports, which this Node validates only with its flag", () => {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_RELAXED), (c) => c.charCodeAt(0));
+    // Node 20 runs vitest without --experimental-wasm-relaxed-simd: the arena falls back to plain SIMD.
+    expect(WebAssembly.validate(bytes)).toBe(false);
+    expect(Arena.kernels()).toBe("simd");
   });
 });

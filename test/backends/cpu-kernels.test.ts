@@ -19,9 +19,11 @@ function rng(seed: number): () => number {
   };
 }
 
-const MS = [1, 2, 3, 4, 5, 7, 64, 65];
+// Rows: the 6-row panels, a 4-row one after them (10, 11), single rows, several 48-row blocks.
+const MS = [1, 2, 3, 4, 5, 6, 7, 10, 11, 49, 64, 65];
 const KS = [1, 3, 8, 17];
-const NS = [1, 3, 4, 5, 8, 9, 12, 16, 17, 33];
+// Columns: strips of 8, single rows' 32-column sweeps (32, 41, 72), the 4- and 1-column tails.
+const NS = [1, 3, 4, 5, 8, 9, 12, 16, 17, 32, 33, 41, 72];
 const RELATIVE = 1e-4;
 /** What the kernels must leave alone: the padding around a slice. */
 const SENTINEL = 12345.5;
@@ -32,7 +34,7 @@ interface Shape {
   n: number;
 }
 
-/** Every listed m × k × n, then random shapes (larger ones too: several 64-row blocks, long k). */
+/** Every listed m × k × n, then random shapes (larger ones too: several 48-row blocks, long k). */
 function shapes(): Shape[] {
   const all: Shape[] = [];
   for (const m of MS) for (const k of KS) for (const n of NS) all.push({ m, k, n });

@@ -1,7 +1,7 @@
 // One block of WebAssembly memory per plan, holding every buffer the plan uses, so that the SIMD
 // matmul can read and write them in place. Buffers are views into it, allocated once.
 import { matmulAccumulate } from "../kernels/matmul.js";
-import { KERNELS_WASM } from "./kernels.generated.js";
+import { KERNELS_WASM, KERNELS_WASM_RELAXED } from "./kernels.generated.js";
 
 /**
  * out[i, :] += x[i, :] · w on views: offsets and strides in floats. `packed`, from Arena.pack, is the
@@ -27,15 +27,30 @@ interface KernelExports {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledKind: "relaxed-simd" | "simd" | "js" = "js";
 
-/** The compiled kernels, or null where this engine has no WebAssembly SIMD (then JS kernels run). */
+/**
+ * The compiled kernels, or null where this engine has no WebAssembly SIMD (then JS kernels run): the
+ * relaxed-SIMD build (fused multiply-adds) where the engine validates it — current browsers; Node 20
+ * with --experimental-wasm-relaxed-simd — else the plain-SIMD one. Both sum the same products in the
+ * same order; a fused multiply-add rounds once instead of twice.
+ */
 function kernelsModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
+  compiled = null;
+  for (const [kind, base64] of [
+    ["relaxed-simd", KERNELS_WASM_RELAXED],
+    ["simd", KERNELS_WASM],
+  ] as const) {
+    try {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      if (!WebAssembly.validate(bytes)) continue;
+      compiled = new WebAssembly.Module(bytes);
+      compiledKind = kind;
+      break;
+    } catch {
+      // This build does not compile here: try the next.
+    }
   }
   return compiled;
 }
@@ -87,6 +102,12 @@ export class Arena {
       this.packStrips = () => undefined;
       this.simd = false;
     }
+  }
+
+  /** Which matmul kernels arenas run here: "relaxed-simd", "simd" or "js" (no WebAssembly SIMD). */
+  static kernels(): "relaxed-simd" | "simd" | "js" {
+    kernelsModule();
+    return compiledKind;
   }
 
   /** The floats a packed [k, n] weight takes (its full 8-column strips). */

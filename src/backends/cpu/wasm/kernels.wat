@@ -1,12 +1,95 @@
 ;; SIMD matmul for the CPU backend: out[i, 0:n] += x[i, 0:k] · w[0:k, 0:n], row-major f32.
 ;; Pointers are byte addresses in the shared memory; strides are in floats.
-;; Compiled to kernels.generated.ts by `npm run wasm`; a test fails if the two drift.
+;; Compiled to kernels.generated.ts by `npm run wasm`; a test fails if the two drift. The generator also
+;; writes a relaxed-SIMD build of the same text, each `(f32x4.add c (f32x4.mul a b))` becoming
+;; `(f32x4.relaxed_madd a b c)` (one fused multiply-add where the CPU has one); the arena picks it where
+;; the engine validates it. Every product is added in order along k, whichever tile computes it.
 ;;
-;; The register tile is 4 rows × 8 columns: per step along k, two vector loads of w feed eight
-;; multiply-adds (each x value is broadcast once). Columns go in strips of 8 (then 4, then 1); rows
-;; in blocks of 64 so that a block of x stays in cache while a strip of w is swept over it.
+;; The register tile is 6 rows × 8 columns: per step along k, two vector loads of w feed twelve
+;; multiply-adds (each x value loaded once, already broadcast): 12 accumulators + 2 of w + 1 of x
+;; fill the 16 vector registers of x86-64 and ARM's NEON without spilling. Columns go in strips of 8
+;; (then 4, then 1); rows in blocks of 48 so that a block of x stays in cache while a strip of w is
+;; swept over it. Rows left over take a 4-row tile, then single rows, which sweep four strips at once
+;; (the batch-1 recurrent step: one load of x feeds eight multiply-adds).
 (module
   (memory (import "env" "memory") 1)
+
+  ;; Six rows × 8 columns; w advances by $wstep bytes per step along k (n·4 in place, 32 packed).
+  (func $acc_6x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32) (param $os i32)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $x5 i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32)
+    (local $end i32)
+    (local $w0 v128) (local $w1 v128) (local $a v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128)
+    (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
+    (local.set $xs (i32.shl (local.get $xs) (i32.const 2)))
+    (local.set $os (i32.shl (local.get $os) (i32.const 2)))
+    (local.set $x1 (i32.add (local.get $x) (local.get $xs)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $xs)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $xs)))
+    (local.set $x4 (i32.add (local.get $x3) (local.get $xs)))
+    (local.set $x5 (i32.add (local.get $x4) (local.get $xs)))
+    (local.set $o1 (i32.add (local.get $out) (local.get $os)))
+    (local.set $o2 (i32.add (local.get $o1) (local.get $os)))
+    (local.set $o3 (i32.add (local.get $o2) (local.get $os)))
+    (local.set $o4 (i32.add (local.get $o3) (local.get $os)))
+    (local.set $o5 (i32.add (local.get $o4) (local.get $os)))
+    (local.set $c00 (v128.load (local.get $out)))
+    (local.set $c01 (v128.load offset=16 (local.get $out)))
+    (local.set $c10 (v128.load (local.get $o1)))
+    (local.set $c11 (v128.load offset=16 (local.get $o1)))
+    (local.set $c20 (v128.load (local.get $o2)))
+    (local.set $c21 (v128.load offset=16 (local.get $o2)))
+    (local.set $c30 (v128.load (local.get $o3)))
+    (local.set $c31 (v128.load offset=16 (local.get $o3)))
+    (local.set $c40 (v128.load (local.get $o4)))
+    (local.set $c41 (v128.load offset=16 (local.get $o4)))
+    (local.set $c50 (v128.load (local.get $o5)))
+    (local.set $c51 (v128.load offset=16 (local.get $o5)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $w0 (v128.load (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $a (v128.load32_splat (local.get $x)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (v128.load32_splat (local.get $x1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (v128.load32_splat (local.get $x2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (v128.load32_splat (local.get $x3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (v128.load32_splat (local.get $x4)))
+        (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $a (v128.load32_splat (local.get $x5)))
+        (local.set $c50 (f32x4.add (local.get $c50) (f32x4.mul (local.get $a) (local.get $w0))))
+        (local.set $c51 (f32x4.add (local.get $c51) (f32x4.mul (local.get $a) (local.get $w1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
+        (local.set $x4 (i32.add (local.get $x4) (i32.const 4)))
+        (local.set $x5 (i32.add (local.get $x5) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (v128.store (local.get $out) (local.get $c00))
+    (v128.store offset=16 (local.get $out) (local.get $c01))
+    (v128.store (local.get $o1) (local.get $c10))
+    (v128.store offset=16 (local.get $o1) (local.get $c11))
+    (v128.store (local.get $o2) (local.get $c20))
+    (v128.store offset=16 (local.get $o2) (local.get $c21))
+    (v128.store (local.get $o3) (local.get $c30))
+    (v128.store offset=16 (local.get $o3) (local.get $c31))
+    (v128.store (local.get $o4) (local.get $c40))
+    (v128.store offset=16 (local.get $o4) (local.get $c41))
+    (v128.store (local.get $o5) (local.get $c50))
+    (v128.store offset=16 (local.get $o5) (local.get $c51)))
 
   ;; Four rows × 8 columns; w advances by $wstep bytes per step along k (n·4 in place, 32 packed).
   (func $acc_4x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32) (param $os i32)
@@ -35,16 +118,16 @@
       (loop $steps
         (local.set $w0 (v128.load (local.get $w)))
         (local.set $w1 (v128.load offset=16 (local.get $w)))
-        (local.set $a (f32x4.splat (f32.load (local.get $x))))
+        (local.set $a (v128.load32_splat (local.get $x)))
         (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $w0))))
         (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (f32x4.splat (f32.load (local.get $x1))))
+        (local.set $a (v128.load32_splat (local.get $x1)))
         (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $w0))))
         (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (f32x4.splat (f32.load (local.get $x2))))
+        (local.set $a (v128.load32_splat (local.get $x2)))
         (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $w0))))
         (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (f32x4.splat (f32.load (local.get $x3))))
+        (local.set $a (v128.load32_splat (local.get $x3)))
         (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $w0))))
         (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $w1))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
@@ -71,7 +154,7 @@
     (block $done
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
       (loop $steps
-        (local.set $a (f32x4.splat (f32.load (local.get $x))))
+        (local.set $a (v128.load32_splat (local.get $x)))
         (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (v128.load (local.get $w)))))
         (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w)))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
@@ -79,6 +162,51 @@
         (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
     (v128.store (local.get $out) (local.get $c0))
     (v128.store offset=16 (local.get $out) (local.get $c1)))
+
+  ;; One row × 32 columns: four strips of 8, $sd bytes apart (32 in place, k·32 packed), each
+  ;; advancing by $wstep bytes per step along k.
+  (func $acc_1x32 (param $x i32) (param $k i32) (param $w i32) (param $sd i32) (param $wstep i32) (param $out i32)
+    (local $end i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $a v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (local.set $w1 (i32.add (local.get $w) (local.get $sd)))
+    (local.set $w2 (i32.add (local.get $w1) (local.get $sd)))
+    (local.set $w3 (i32.add (local.get $w2) (local.get $sd)))
+    (local.set $c0 (v128.load (local.get $out)))
+    (local.set $c1 (v128.load offset=16 (local.get $out)))
+    (local.set $c2 (v128.load offset=32 (local.get $out)))
+    (local.set $c3 (v128.load offset=48 (local.get $out)))
+    (local.set $c4 (v128.load offset=64 (local.get $out)))
+    (local.set $c5 (v128.load offset=80 (local.get $out)))
+    (local.set $c6 (v128.load offset=96 (local.get $out)))
+    (local.set $c7 (v128.load offset=112 (local.get $out)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $steps
+        (local.set $a (v128.load32_splat (local.get $x)))
+        (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (v128.load (local.get $w)))))
+        (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w)))))
+        (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $a) (v128.load (local.get $w1)))))
+        (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w1)))))
+        (local.set $c4 (f32x4.add (local.get $c4) (f32x4.mul (local.get $a) (v128.load (local.get $w2)))))
+        (local.set $c5 (f32x4.add (local.get $c5) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w2)))))
+        (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $a) (v128.load (local.get $w3)))))
+        (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $w3)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
+        (local.set $w1 (i32.add (local.get $w1) (local.get $wstep)))
+        (local.set $w2 (i32.add (local.get $w2) (local.get $wstep)))
+        (local.set $w3 (i32.add (local.get $w3) (local.get $wstep)))
+        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
+    (v128.store (local.get $out) (local.get $c0))
+    (v128.store offset=16 (local.get $out) (local.get $c1))
+    (v128.store offset=32 (local.get $out) (local.get $c2))
+    (v128.store offset=48 (local.get $out) (local.get $c3))
+    (v128.store offset=64 (local.get $out) (local.get $c4))
+    (v128.store offset=80 (local.get $out) (local.get $c5))
+    (v128.store offset=96 (local.get $out) (local.get $c6))
+    (v128.store offset=112 (local.get $out) (local.get $c7)))
 
   ;; One row × 4 columns.
   (func $acc_1x4 (param $x i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32)
@@ -89,7 +217,7 @@
     (block $done
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
       (loop $steps
-        (local.set $c (f32x4.add (local.get $c) (f32x4.mul (f32x4.splat (f32.load (local.get $x))) (v128.load (local.get $w)))))
+        (local.set $c (f32x4.add (local.get $c) (f32x4.mul (v128.load32_splat (local.get $x)) (v128.load (local.get $w)))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (local.get $wstep)))
         (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
@@ -115,52 +243,89 @@
   ;; bytes apart, often a power of two, and walking down a strip then hits one cache set only.
   (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32) (param $wp i32)
     (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $n8 i32) (local $n4 i32)
-    (local $xrow i32) (local $orow i32) (local $strip i32) (local $wstep i32)
+    (local $xrow i32) (local $orow i32) (local $strip i32) (local $wstep i32) (local $sd i32) (local $singles i32)
     (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    ;; Row blocks of 64.
+    ;; Strip s (columns 8s…8s+7) starts $sd·s bytes in: in place at w + 32s, rows n·4 apart; packed at wp + 32k·s, rows 32 apart.
+    (if (local.get $wp)
+      (then
+        (local.set $sd (i32.shl (local.get $k) (i32.const 5)))
+        (local.set $wstep (i32.const 32)))
+      (else
+        (local.set $sd (i32.const 32))
+        (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))))
+    ;; Row blocks of 48.
     (local.set $i0 (i32.const 0))
     (block $rows_done
       (br_if $rows_done (i32.ge_s (local.get $i0) (local.get $m)))
       (loop $row_blocks
-        (local.set $iend (select (i32.add (local.get $i0) (i32.const 64)) (local.get $m)
-                                 (i32.lt_s (i32.add (local.get $i0) (i32.const 64)) (local.get $m))))
-        ;; Strips of 8 columns.
+        (local.set $iend (select (i32.add (local.get $i0) (i32.const 48)) (local.get $m)
+                                 (i32.lt_s (i32.add (local.get $i0) (i32.const 48)) (local.get $m))))
+        ;; The rows single rows take: fewer than four left after the six-row panels (and a four-row one).
+        (local.set $singles (i32.rem_s (i32.sub (local.get $iend) (local.get $i0)) (i32.const 6)))
+        (if (i32.ge_s (local.get $singles) (i32.const 4))
+          (then (local.set $singles (i32.sub (local.get $singles) (i32.const 4)))))
+        (local.set $singles (i32.sub (local.get $iend) (local.get $singles)))
+        ;; Strips of 8 columns, over the panels of 6 rows, then one of 4.
         (local.set $j (i32.const 0))
         (block $strips_done
           (br_if $strips_done (i32.ge_s (local.get $j) (local.get $n8)))
+          (br_if $strips_done (i32.ge_s (local.get $i0) (local.get $singles)))
           (loop $strips
-            (if (local.get $wp)
-              (then
-                (local.set $strip (i32.add (local.get $wp) (i32.mul (i32.shl (local.get $j) (i32.const 2)) (local.get $k))))
-                (local.set $wstep (i32.const 32)))
-              (else
-                (local.set $strip (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))
-                (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))))
+            (local.set $strip (i32.add (select (local.get $wp) (local.get $w) (local.get $wp))
+                                       (i32.mul (local.get $sd) (i32.shr_u (local.get $j) (i32.const 3)))))
             (local.set $i (local.get $i0))
-            (block $quads_done
-              (br_if $quads_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))
-              (loop $quads
-                (call $acc_4x8
+            (block $panels_done
+              (br_if $panels_done (i32.gt_s (i32.add (local.get $i) (i32.const 6)) (local.get $singles)))
+              (loop $panels
+                (call $acc_6x8
                   (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
                   (local.get $xs) (local.get $k)
                   (local.get $strip) (local.get $wstep)
                   (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
                   (local.get $os))
-                (local.set $i (i32.add (local.get $i) (i32.const 4)))
-                (br_if $quads (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))))
-            (block $singles_done
-              (br_if $singles_done (i32.ge_s (local.get $i) (local.get $iend)))
-              (loop $singles
-                (call $acc_1x8
+                (local.set $i (i32.add (local.get $i) (i32.const 6)))
+                (br_if $panels (i32.le_s (i32.add (local.get $i) (i32.const 6)) (local.get $singles)))))
+            (if (i32.lt_s (local.get $i) (local.get $singles))
+              (then
+                (call $acc_4x8
                   (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
-                  (local.get $k)
+                  (local.get $xs) (local.get $k)
                   (local.get $strip) (local.get $wstep)
-                  (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2))))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br_if $singles (i32.lt_s (local.get $i) (local.get $iend)))))
+                  (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
+                  (local.get $os))))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br_if $strips (i32.lt_s (local.get $j) (local.get $n8)))))
+        ;; Single rows: four strips at a time, then one.
+        (local.set $i (local.get $singles))
+        (block $singles_done
+          (br_if $singles_done (i32.ge_s (local.get $i) (local.get $iend)))
+          (loop $single_rows
+            (local.set $xrow (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2))))
+            (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $os)) (i32.const 2))))
+            (local.set $j (i32.const 0))
+            (block $wide_done
+              (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 32)) (local.get $n8)))
+              (loop $wide
+                (call $acc_1x32 (local.get $xrow) (local.get $k)
+                  (i32.add (select (local.get $wp) (local.get $w) (local.get $wp))
+                           (i32.mul (local.get $sd) (i32.shr_u (local.get $j) (i32.const 3))))
+                  (local.get $sd) (local.get $wstep)
+                  (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $j (i32.add (local.get $j) (i32.const 32)))
+                (br_if $wide (i32.le_s (i32.add (local.get $j) (i32.const 32)) (local.get $n8)))))
+            (block $narrow_done
+              (br_if $narrow_done (i32.ge_s (local.get $j) (local.get $n8)))
+              (loop $narrow
+                (call $acc_1x8 (local.get $xrow) (local.get $k)
+                  (i32.add (select (local.get $wp) (local.get $w) (local.get $wp))
+                           (i32.mul (local.get $sd) (i32.shr_u (local.get $j) (i32.const 3))))
+                  (local.get $wstep)
+                  (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (br_if $narrow (i32.lt_s (local.get $j) (local.get $n8)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $single_rows (i32.lt_s (local.get $i) (local.get $iend)))))
         ;; The columns left: a strip of 4, then single columns.
         (local.set $i (local.get $i0))
         (block $tail_done
