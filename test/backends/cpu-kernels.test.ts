@@ -19,7 +19,7 @@ function rng(seed: number): () => number {
   };
 }
 
-// Rows: the 6-row panels, a 4-row one after them (10, 11), single rows, several 48-row blocks.
+// Rows: 4-row panels, the single rows after them (5, 6, 7, 10, 11), several 64-row blocks.
 const MS = [1, 2, 3, 4, 5, 6, 7, 10, 11, 49, 64, 65];
 const KS = [1, 3, 8, 17];
 // Columns: strips of 8, single rows' 32-column sweeps (32, 41, 72), the 4- and 1-column tails.
@@ -34,7 +34,7 @@ interface Shape {
   n: number;
 }
 
-/** Every listed m × k × n, then random shapes (larger ones too: several 48-row blocks, long k). */
+/** Every listed m × k × n, then random shapes (larger ones too: several 64-row blocks, long k). */
 function shapes(): Shape[] {
   const all: Shape[] = [];
   for (const m of MS) for (const k of KS) for (const n of NS) all.push({ m, k, n });

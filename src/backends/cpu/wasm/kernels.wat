@@ -5,91 +5,14 @@
 ;; `(f32x4.relaxed_madd a b c)` (one fused multiply-add where the CPU has one); the arena picks it where
 ;; the engine validates it. Every product is added in order along k, whichever tile computes it.
 ;;
-;; The register tile is 6 rows × 8 columns: per step along k, two vector loads of w feed twelve
-;; multiply-adds (each x value loaded once, already broadcast): 12 accumulators + 2 of w + 1 of x
-;; fill the 16 vector registers of x86-64 and ARM's NEON without spilling. Columns go in strips of 8
-;; (then 4, then 1); rows in blocks of 48 so that a block of x stays in cache while a strip of w is
-;; swept over it. Rows left over take a 4-row tile, then single rows, which sweep four strips at once
-;; (the batch-1 recurrent step: one load of x feeds eight multiply-adds).
+;; The register tile is 4 rows × 8 columns: per step along k, two vector loads of w feed eight
+;; multiply-adds (each x value loaded already broadcast, v128.load32_splat). A 6 × 8 tile (twelve
+;; accumulators) measured slower in V8: it spills. Columns go in strips of 8 (then 4, then 1); rows
+;; in blocks of 64 so that a block of x stays in cache while a strip of w is swept over it. The fewer
+;; than four rows left (the batch-1 recurrent step: all of it) sweep four strips at once, one load of
+;; x feeding eight multiply-adds.
 (module
   (memory (import "env" "memory") 1)
-
-  ;; Six rows × 8 columns; w advances by $wstep bytes per step along k (n·4 in place, 32 packed).
-  (func $acc_6x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32) (param $os i32)
-    (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $x5 i32)
-    (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32)
-    (local $end i32)
-    (local $w0 v128) (local $w1 v128) (local $a v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128)
-    (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
-    (local.set $xs (i32.shl (local.get $xs) (i32.const 2)))
-    (local.set $os (i32.shl (local.get $os) (i32.const 2)))
-    (local.set $x1 (i32.add (local.get $x) (local.get $xs)))
-    (local.set $x2 (i32.add (local.get $x1) (local.get $xs)))
-    (local.set $x3 (i32.add (local.get $x2) (local.get $xs)))
-    (local.set $x4 (i32.add (local.get $x3) (local.get $xs)))
-    (local.set $x5 (i32.add (local.get $x4) (local.get $xs)))
-    (local.set $o1 (i32.add (local.get $out) (local.get $os)))
-    (local.set $o2 (i32.add (local.get $o1) (local.get $os)))
-    (local.set $o3 (i32.add (local.get $o2) (local.get $os)))
-    (local.set $o4 (i32.add (local.get $o3) (local.get $os)))
-    (local.set $o5 (i32.add (local.get $o4) (local.get $os)))
-    (local.set $c00 (v128.load (local.get $out)))
-    (local.set $c01 (v128.load offset=16 (local.get $out)))
-    (local.set $c10 (v128.load (local.get $o1)))
-    (local.set $c11 (v128.load offset=16 (local.get $o1)))
-    (local.set $c20 (v128.load (local.get $o2)))
-    (local.set $c21 (v128.load offset=16 (local.get $o2)))
-    (local.set $c30 (v128.load (local.get $o3)))
-    (local.set $c31 (v128.load offset=16 (local.get $o3)))
-    (local.set $c40 (v128.load (local.get $o4)))
-    (local.set $c41 (v128.load offset=16 (local.get $o4)))
-    (local.set $c50 (v128.load (local.get $o5)))
-    (local.set $c51 (v128.load offset=16 (local.get $o5)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
-    (block $done
-      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-      (loop $steps
-        (local.set $w0 (v128.load (local.get $w)))
-        (local.set $w1 (v128.load offset=16 (local.get $w)))
-        (local.set $a (v128.load32_splat (local.get $x)))
-        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (v128.load32_splat (local.get $x1)))
-        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (v128.load32_splat (local.get $x2)))
-        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (v128.load32_splat (local.get $x3)))
-        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (v128.load32_splat (local.get $x4)))
-        (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $a (v128.load32_splat (local.get $x5)))
-        (local.set $c50 (f32x4.add (local.get $c50) (f32x4.mul (local.get $a) (local.get $w0))))
-        (local.set $c51 (f32x4.add (local.get $c51) (f32x4.mul (local.get $a) (local.get $w1))))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
-        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
-        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
-        (local.set $x4 (i32.add (local.get $x4) (i32.const 4)))
-        (local.set $x5 (i32.add (local.get $x5) (i32.const 4)))
-        (local.set $w (i32.add (local.get $w) (local.get $wstep)))
-        (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
-    (v128.store (local.get $out) (local.get $c00))
-    (v128.store offset=16 (local.get $out) (local.get $c01))
-    (v128.store (local.get $o1) (local.get $c10))
-    (v128.store offset=16 (local.get $o1) (local.get $c11))
-    (v128.store (local.get $o2) (local.get $c20))
-    (v128.store offset=16 (local.get $o2) (local.get $c21))
-    (v128.store (local.get $o3) (local.get $c30))
-    (v128.store offset=16 (local.get $o3) (local.get $c31))
-    (v128.store (local.get $o4) (local.get $c40))
-    (v128.store offset=16 (local.get $o4) (local.get $c41))
-    (v128.store (local.get $o5) (local.get $c50))
-    (v128.store offset=16 (local.get $o5) (local.get $c51)))
 
   ;; Four rows × 8 columns; w advances by $wstep bytes per step along k (n·4 in place, 32 packed).
   (func $acc_4x8 (param $x i32) (param $xs i32) (param $k i32) (param $w i32) (param $wstep i32) (param $out i32) (param $os i32)
@@ -254,19 +177,16 @@
       (else
         (local.set $sd (i32.const 32))
         (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))))
-    ;; Row blocks of 48.
+    ;; Row blocks of 64.
     (local.set $i0 (i32.const 0))
     (block $rows_done
       (br_if $rows_done (i32.ge_s (local.get $i0) (local.get $m)))
       (loop $row_blocks
-        (local.set $iend (select (i32.add (local.get $i0) (i32.const 48)) (local.get $m)
-                                 (i32.lt_s (i32.add (local.get $i0) (i32.const 48)) (local.get $m))))
-        ;; The rows single rows take: fewer than four left after the six-row panels (and a four-row one).
-        (local.set $singles (i32.rem_s (i32.sub (local.get $iend) (local.get $i0)) (i32.const 6)))
-        (if (i32.ge_s (local.get $singles) (i32.const 4))
-          (then (local.set $singles (i32.sub (local.get $singles) (i32.const 4)))))
-        (local.set $singles (i32.sub (local.get $iend) (local.get $singles)))
-        ;; Strips of 8 columns, over the panels of 6 rows, then one of 4.
+        (local.set $iend (select (i32.add (local.get $i0) (i32.const 64)) (local.get $m)
+                                 (i32.lt_s (i32.add (local.get $i0) (i32.const 64)) (local.get $m))))
+        ;; Where single rows start: the fewer than four left after the four-row panels.
+        (local.set $singles (i32.sub (local.get $iend) (i32.and (i32.sub (local.get $iend) (local.get $i0)) (i32.const 3))))
+        ;; Strips of 8 columns, over the panels of 4 rows.
         (local.set $j (i32.const 0))
         (block $strips_done
           (br_if $strips_done (i32.ge_s (local.get $j) (local.get $n8)))
@@ -276,24 +196,16 @@
                                        (i32.mul (local.get $sd) (i32.shr_u (local.get $j) (i32.const 3)))))
             (local.set $i (local.get $i0))
             (block $panels_done
-              (br_if $panels_done (i32.gt_s (i32.add (local.get $i) (i32.const 6)) (local.get $singles)))
+              (br_if $panels_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $singles)))
               (loop $panels
-                (call $acc_6x8
-                  (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
-                  (local.get $xs) (local.get $k)
-                  (local.get $strip) (local.get $wstep)
-                  (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
-                  (local.get $os))
-                (local.set $i (i32.add (local.get $i) (i32.const 6)))
-                (br_if $panels (i32.le_s (i32.add (local.get $i) (i32.const 6)) (local.get $singles)))))
-            (if (i32.lt_s (local.get $i) (local.get $singles))
-              (then
                 (call $acc_4x8
                   (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $xs)) (i32.const 2)))
                   (local.get $xs) (local.get $k)
                   (local.get $strip) (local.get $wstep)
                   (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $os)) (local.get $j)) (i32.const 2)))
-                  (local.get $os))))
+                  (local.get $os))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br_if $panels (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $singles)))))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br_if $strips (i32.lt_s (local.get $j) (local.get $n8)))))
         ;; Single rows: four strips at a time, then one.
