@@ -20,7 +20,17 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
-export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";
+export {
+  loadModel,
+  type LoadOptions,
+  type OrtLoadOptions,
+  type RunnableModel,
+  type AsyncRunnableModel,
+  type Engine,
+  type EngineChoice,
+} from "./lower/load-model.js";
+export { COSTS as ENGINE_COSTS, chooseEngine, estimateFlops, type EngineCost } from "./lower/engine-choice.js";
+export type { OrtModule, OrtSession, OrtTensor, OrtSessionOptions } from "./backends/ort/ort-module.js";
 export { TfjsBackend } from "./backends/tfjs/executor.js";
 export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-core.js";
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
