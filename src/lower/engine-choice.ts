@@ -17,14 +17,18 @@ export interface EngineCost {
 }
 
 /**
- * Fitted to this machine (2 cores, load < 1) by `BENCH_ENGINES=rnnc-cpu,ort BENCH_JSON=fit.json npm run
- * bench:runtime` (2026-12-07): the fixed cost is S's median (its work is negligible), the rate the
- * work of M-lstm, M-gru, L and B1 over their summed medians less the fixed cost. See docs/decisions.md
- * ("ONNX Runtime backend and auto").
+ * Fitted to this machine (2× AMD EPYC cores, shared: load average 2.3–3.0 during the run) on
+ * 2026-12-07 by
+ *   BENCH_ENGINES=rnnc-cpu,rnnc-ort BENCH_JSON=fit.json npm run bench:runtime
+ *   node bench/fit-engine-costs.mjs fit.json
+ * which printed cpu { fixedMs: 0.00284, gflops: 20.5 } and ort { fixedMs: 0.0237, gflops: 103 }:
+ * the fixed cost is workload S's median (its work is negligible), the rate the geometric mean of
+ * each larger workload's work over its time. The two cross at about 0.5 MFLOP per call. See
+ * docs/decisions.md ("ONNX Runtime backend and auto").
  */
 export const COSTS: Record<Engine, EngineCost> = {
-  cpu: { fixedMs: 0.003, gflops: 10 },
-  ort: { fixedMs: 0.015, gflops: 40 },
+  cpu: { fixedMs: 0.00284, gflops: 20.5 },
+  ort: { fixedMs: 0.0237, gflops: 103 },
 };
 
 /** What auto chose for one set of input shapes, and why. */

@@ -35,7 +35,7 @@ export interface OrtSessionOptions {
 
 /** Throws a DataError unless `ort` looks like an ONNX Runtime module (the constructors rnnc calls). */
 export function requireOrtModule(ort: unknown, backend: string): OrtModule {
-  const how = 'import * as ort from "onnxruntime-node" (or "onnxruntime-web" in a browser)';
+  const how = 'import * as ort from "onnxruntime-node", or "onnxruntime-web" in a browser';
   if (ort === undefined || ort === null)
     throw new DataError(`backend ${JSON.stringify(backend)} needs the ort option: your ONNX Runtime module (${how})`);
   const candidate = ort as Partial<Record<"Tensor" | "InferenceSession", unknown>>;
