@@ -104,7 +104,9 @@ async function runOnOrt(run: Run, backend: "ort" | "auto"): Promise<number> {
     const model = await loadModel(run.checked, { ...run.options, backend, ort });
     try {
       const outputs = await model.run(run.inputs);
-      if (run.verbose) process.stderr.write(`rnnc run: ran on ${model.lastEngine!.engine}: ${model.lastEngine!.reason}\n`);
+      const engine = model.lastEngine!;
+      if (run.verbose)
+        process.stderr.write(`rnnc run: ran on ${engine.engine} (${backend === "auto" ? engine.reason : "--backend ort"})\n`);
       printOutputs(model, outputs, run.json);
     } finally {
       await model.dispose();
@@ -185,7 +187,7 @@ async function runOnTfjs(run: Run, tfjsBackend: TfjsBackendName): Promise<number
  * The exit code of work that ends after the command returns: the command's own result (0) is
  * replaced when the work settles; an error that is not the user's is one line, as main() prints it.
  */
-function finishLater(work: Promise<number>): number {
+export function finishLater(work: Promise<number>): number {
   work.then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
