@@ -2,6 +2,8 @@
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
 import { parse, parseSteps } from "./syntax/parse.js";
+import { useGraphExporter } from "./lower/load-model.js";
+import { exportLoweredGraph } from "./onnx/export.js";
 
 export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
 export { checkFile } from "./check/checker.js";
@@ -38,6 +40,9 @@ export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.
 export { readWeights, parseKerasWeights, parseTfjsModel } from "./weights/read.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
+
+// The ORT backend exports the graph loadModel lowered; src/onnx/ sits below src/lower/, so it is wired here.
+useGraphExporter(exportLoweredGraph);
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

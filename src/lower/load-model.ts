@@ -13,7 +13,6 @@ import type { Graph } from "../ir/graph.js";
 import { formatShape, sizeOf } from "../types/tensor-data.js";
 import { OrtBackend } from "../backends/ort/executor.js";
 import { requireOrtModule, type OrtModule } from "../backends/ort/ort-module.js";
-import { exportLoweredGraph } from "../onnx/export.js";
 import { chooseEngine, estimateFlops, type Engine, type EngineChoice } from "./engine-choice.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
@@ -86,6 +85,19 @@ export interface AsyncRunnableModel {
 
 export type { Engine, EngineChoice };
 
+/** A lowered graph → ONNX bytes, or a DataError saying what cannot be exported. */
+export type GraphExporter = (graph: Graph, model: CheckedModel) => Uint8Array;
+let graphExporter: GraphExporter | undefined;
+
+/**
+ * Hands loadModel the ONNX exporter (src/onnx/export.ts's exportLoweredGraph) for the ORT backend:
+ * src/onnx/ sits below src/lower/ (it lowers through it), so the public API (src/index.ts) wires
+ * the two together instead of an import going up.
+ */
+export function useGraphExporter(exporter: GraphExporter): void {
+  graphExporter = exporter;
+}
+
 export function loadModel(checked: CheckedFile, options: OrtLoadOptions): Promise<AsyncRunnableModel>;
 export function loadModel(checked: CheckedFile, options?: LoadOptions & { backend?: "cpu" | "tfjs"; ort?: undefined }): RunnableModel;
 export function loadModel(checked: CheckedFile, options?: LoadOptions): RunnableModel | Promise<AsyncRunnableModel>;
@@ -129,7 +141,8 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
     let bytes: Uint8Array | undefined;
     let refusal: string | undefined;
     try {
-      bytes = exportLoweredGraph(graph, model);
+      if (!graphExporter) throw new Error("rnnc: loadModel's ONNX exporter is not wired (import loadModel from rnnc's index)");
+      bytes = graphExporter(graph, model);
     } catch (error) {
       if (!(error instanceof DataError) || mode === "ort") throw error;
       refusal = error.message;
