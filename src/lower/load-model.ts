@@ -154,7 +154,9 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
   const cpu = backend.cpu;
   const choices = new ChoiceCache(graph, backend.refusal);
   let lastEngine: EngineChoice | undefined;
+  let disposed = false;
   const call = async (given: Readonly<Record<string, TensorInput>>, carried: boolean): Promise<TensorData[]> => {
+    if (disposed) throw new DataError("this model was disposed (its ONNX Runtime session is released)");
     const inputs = states.inputs(given, carried);
     const estimate = guard.check(inputs);
     const choice = cpu === undefined ? ORT_ONLY : choices.choose(inputs);
@@ -179,6 +181,7 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
     },
     reset: () => states.reset(),
     dispose: async () => {
+      disposed = true;
       await session?.dispose();
     },
     get lastEngine() {

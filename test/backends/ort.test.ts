@@ -247,6 +247,8 @@ describe('backend "auto"', () => {
     const expected = loadModel(checked).run(inputs);
     expect(found.map((t) => Array.from(t.data))).toEqual(expected.map((t) => Array.from(t.data)));
     await model.dispose();
+    // Disposed means disposed, whichever engine a call would pick.
+    await expect(model.run(inputs)).rejects.toThrow(/disposed/);
   });
 
   it("large inputs run on ONNX Runtime, with ORT's numbers", async () => {
