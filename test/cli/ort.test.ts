@@ -67,6 +67,9 @@ describe("rnnc run --backend ort|auto", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("rnnc run: ran on ort (--backend ort)\n");
     expect(r.stdout).toMatch(/^BiSeed output 0 f32\[1,4,6\]:/);
+    // Without --backend: the CPU backend, and --verbose says so.
+    const cpu = rnnc("run", SEED, "--input", `x=${SEED_X}`, "--verbose");
+    expect(cpu.stderr).toBe("rnnc run: ran on cpu (--backend cpu)\n");
   });
 
   it("--backend auto --verbose: the seed runs on the CPU backend (bit for bit) and says why", () => {
