@@ -265,9 +265,14 @@ for (const wl of workloads) {
     );
   }
   if (hasAuto) {
-    const fastest = Math.min(...AUTO_RIVALS.map(median).filter(Number.isFinite));
-    const ratio = median("rnnc-auto") / fastest;
-    row.push(Number.isFinite(ratio) ? `${formatRatio(ratio)} ${ratio <= 1.1 ? "met" : "NOT MET"}` : "—", "≤ 1.10×");
+    // Measured in rnnc-auto's own process, interleaved with rnnc's cpu and ort backends (the load of
+    // a shared machine changes between engine processes); else across the processes.
+    const auto = get("rnnc-auto", wl.id);
+    const ratio = auto?.vsFastest ?? median("rnnc-auto") / Math.min(...AUTO_RIVALS.map(median).filter(Number.isFinite));
+    row.push(
+      Number.isFinite(ratio) ? `${formatRatio(ratio)}${auto?.vsFastest === undefined ? "" : "‡"} ${ratio <= 1.1 ? "met" : "NOT MET"}` : "—",
+      "≤ 1.10×",
+    );
   }
   rows.push(row);
 }
@@ -296,8 +301,10 @@ for (const r of rows.slice(1)) console.log(line(r));
 console.log();
 if (hasRnnc) console.log("rnnc vs X = X's median / rnnc-cpu's median: \"20.0×\" means rnnc-cpu is 20 times faster than X.");
 if (hasCompiled) console.log("compiled vs rnnc-cpu = rnnc-cpu's median / rnnc-compiled's median: above 1× the compiled module is faster.");
-if (hasAuto)
-  console.log(`auto vs fastest = rnnc-auto's median / the fastest median of ${AUTO_RIVALS.join(", ")}: at most 1.10× is the target.`);
+if (hasAuto) {
+  console.log(`auto vs fastest = rnnc-auto's median / the fastest median of ${AUTO_RIVALS.join(", ")}: at most 1.10× is the target;`);
+  console.log("  ‡ measured in rnnc-auto's process, interleaved with loadModel's cpu and ort backends (the same load for all three).");
+}
 if (tfjsPairs.length > 0)
   console.log("rnnc-tfjs-B vs tfjs-B = tfjs-layers' median / rnnc's tfjs backend's median, both on tfjs backend B; target met or NOT MET.");
 if (workloads.some((w) => w.cell === "gru") && engines.some((e) => e.id.startsWith("tfjs"))) {
@@ -312,9 +319,12 @@ for (const wl of workloads) {
   for (const e of engines) {
     const r = get(e.id, wl.id);
     if (!r) continue;
+    const interleaved = r.interleaved
+      ? `; interleaved: auto ${formatMs(r.interleaved.auto)}, cpu ${formatMs(r.interleaved.cpu)}, ort ${formatMs(r.interleaved.ort)}`
+      : "";
     const what = r.error
       ? r.error
-      : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}`;
+      : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}${interleaved}`;
     console.log(`  ${wl.id.padEnd(6)} ${e.id.padEnd(14)} ${what}`);
   }
 }
