@@ -6,7 +6,7 @@
 //
 // On a shared machine the load changes between engine processes, so auto is also timed here beside
 // rnnc's cpu and ort backends in this one process, in interleaved rounds (each round one batch of
-// each, in turn): `interleaved` holds the three medians and `vsFastest` auto's over the faster other.
+// each, in every order by turns): `interleaved` holds the three medians and `vsFastest` auto's over the faster other.
 import { performance } from "node:perf_hooks";
 import ort from "onnxruntime-node";
 import { drive } from "../lib/harness.mjs";
@@ -18,9 +18,15 @@ if (!backend) {
   process.exit(2);
 }
 
-/** At least this many rounds, more while the time allows (2 budgets). */
-const MIN_ROUNDS = 5;
-const MAX_ROUNDS = 30;
+/** At least this many rounds (every order of three engines once), more while the time allows (2 budgets). */
+const MIN_ROUNDS = 6;
+const MAX_ROUNDS = 36;
+
+/** Every order of `items`: round r runs the engines in orders[r % n!], so each precedes and follows each other equally often. */
+function orders(items) {
+  if (items.length <= 1) return [items];
+  return items.flatMap((first, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]));
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,11 +51,13 @@ async function interleaved(runners, budgetMs) {
     batch[name] = Math.max(1, Math.round(target / per));
   }
   const samples = Object.fromEntries(names.map((n) => [n, []]));
+  const schedule = orders(names);
   const t0 = performance.now();
   for (let round = 0; round < MAX_ROUNDS && (round < MIN_ROUNDS || performance.now() - t0 < 2 * budgetMs); round++) {
-    // A different engine first each round: none always follows the same one.
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(round + k) % names.length];
+    for (const name of schedule[round % schedule.length]) {
+      // One untimed call first: the batch measures the engine's steady state, not the switch from
+      // another (ORT's worker threads spin for a while after a run, slowing whatever runs next).
+      await runners[name]();
       samples[name].push(await timeBatch(runners[name], batch[name]));
     }
   }
