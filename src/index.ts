@@ -2,6 +2,8 @@
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
 import { parse, parseSteps } from "./syntax/parse.js";
+import { useGraphExporter } from "./lower/load-model.js";
+import { exportLoweredGraph } from "./onnx/export.js";
 
 export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
 export { checkFile } from "./check/checker.js";
@@ -20,7 +22,17 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
-export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";
+export {
+  loadModel,
+  type LoadOptions,
+  type OrtLoadOptions,
+  type RunnableModel,
+  type AsyncRunnableModel,
+  type Engine,
+  type EngineChoice,
+} from "./lower/load-model.js";
+export { COSTS as ENGINE_COSTS, chooseEngine, estimateFlops, type EngineCost } from "./lower/engine-choice.js";
+export type { OrtModule, OrtSession, OrtTensor, OrtSessionOptions } from "./backends/ort/ort-module.js";
 export { TfjsBackend } from "./backends/tfjs/executor.js";
 export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-core.js";
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
@@ -40,6 +52,9 @@ export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
+
+// The ORT backend exports the graph loadModel lowered; src/onnx/ sits below src/lower/, so it is wired here.
+useGraphExporter(exportLoweredGraph);
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -31,7 +31,11 @@ export function exportOnnx(checked: CheckedFile, options: ExportOptions = {}): U
   if (errors.length > 0 || !model.ok)
     throw new DataError(`the file has ${errors.length} error${errors.length === 1 ? "" : "s"}; fix them before exporting`);
   const models = new Map<string, CheckedModel>(checked.models.map((m) => [m.name, m]));
-  const graph = lowerModel(checked, model, bindWeights(model, models, options.weights));
+  return exportLoweredGraph(lowerModel(checked, model, bindWeights(model, models, options.weights)), model);
+}
+
+/** The ONNX model of a graph already lowered for `model` (loadModel's ORT backend exports the graph it lowered). */
+export function exportLoweredGraph(graph: Graph, model: CheckedModel): Uint8Array {
   prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: false });
   return writeGraph(graph, model);
 }
