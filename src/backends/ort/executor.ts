@@ -23,7 +23,8 @@ export class OrtBackend {
   static async create(graph: Graph, bytes: Uint8Array, ort: OrtModule): Promise<OrtBackend> {
     let session: OrtSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
+      // Errors only: ORT's warnings would otherwise print on the user's stderr.
+      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all", logSeverityLevel: 3 });
     } catch (error) {
       throw new DataError(`ONNX Runtime could not load the exported model: ${firstLine(error)}`);
     }

@@ -31,6 +31,8 @@ export interface OrtModule {
 /** The session options rnnc sets (the rest stay ONNX Runtime's defaults). */
 export interface OrtSessionOptions {
   graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
+  /** 3: errors only. */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 /** Throws a DataError unless `ort` looks like an ONNX Runtime module (the constructors rnnc calls). */
