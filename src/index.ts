@@ -2,8 +2,6 @@
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
 import { parse, parseSteps } from "./syntax/parse.js";
-import { useGraphExporter } from "./lower/load-model.js";
-import { exportLoweredGraph } from "./onnx/export.js";
 
 export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
 export { checkFile } from "./check/checker.js";
@@ -50,11 +48,8 @@ export type { KerasModel, KerasLayer, LayerCall, TensorRef, ModelFileInfo } from
 export type { ModelStructure, StructureLayer } from "./model-files/structure.js";
 export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
-export { exportOnnx, type ExportOptions } from "./onnx/export.js";
+export { exportOnnx, type ExportOptions } from "./lower/export-onnx.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
-
-// The ORT backend exports the graph loadModel lowered; src/onnx/ sits below src/lower/, so it is wired here.
-useGraphExporter(exportLoweredGraph);
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -13,6 +13,7 @@ import type { Graph } from "../ir/graph.js";
 import { formatShape, sizeOf } from "../types/tensor-data.js";
 import { OrtBackend } from "../backends/ort/executor.js";
 import { requireOrtModule, type OrtModule } from "../backends/ort/ort-module.js";
+import { exportLoweredGraph } from "../onnx/export.js";
 import { chooseEngine, estimateFlops, type Engine, type EngineChoice } from "./engine-choice.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
@@ -85,19 +86,6 @@ export interface AsyncRunnableModel {
 
 export type { Engine, EngineChoice };
 
-/** A lowered graph → ONNX bytes, or a DataError saying what cannot be exported. */
-export type GraphExporter = (graph: Graph, model: CheckedModel) => Uint8Array;
-let graphExporter: GraphExporter | undefined;
-
-/**
- * Hands loadModel the ONNX exporter (src/onnx/export.ts's exportLoweredGraph) for the ORT backend:
- * src/onnx/ sits below src/lower/ (it lowers through it), so the public API (src/index.ts) wires
- * the two together instead of an import going up.
- */
-export function useGraphExporter(exporter: GraphExporter): void {
-  graphExporter = exporter;
-}
-
 export function loadModel(checked: CheckedFile, options: OrtLoadOptions): Promise<AsyncRunnableModel>;
 export function loadModel(checked: CheckedFile, options?: LoadOptions & { backend?: "cpu" | "tfjs"; ort?: undefined }): RunnableModel;
 export function loadModel(checked: CheckedFile, options?: LoadOptions): RunnableModel | Promise<AsyncRunnableModel>;
@@ -141,8 +129,7 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
     let bytes: Uint8Array | undefined;
     let refusal: string | undefined;
     try {
-      if (!graphExporter) throw new Error("rnnc: loadModel's ONNX exporter is not wired (import loadModel from rnnc's index)");
-      bytes = graphExporter(graph, model);
+      bytes = exportLoweredGraph(graph, model);
     } catch (error) {
       if (!(error instanceof DataError) || mode === "ort") throw error;
       refusal = error.message;
@@ -264,7 +251,8 @@ function describe(model: CheckedModel): Pick<RunnableModel, "name" | "inputs" | 
   };
 }
 
-function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel {
+/** The model named `name` (default: the first), or a DataError listing the models. */
+export function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel {
   if (checked.models.length === 0) throw new DataError("the file defines no model");
   if (name === undefined) return checked.models[0]!;
   const model = checked.models.find((m) => m.name === name);
