@@ -1,7 +1,7 @@
 // A model graph as SVG: the DOT text laid out and drawn by Graphviz compiled to WebAssembly
 // (@viz-js/viz), which runs the same in Node and in a browser and needs no files (its WebAssembly is
-// inlined). The instance is made once, on first use, and reused.
-import { instance, type Viz } from "@viz-js/viz";
+// inlined). Loaded on first use — 1.2 MB that no other command needs — and the instance reused.
+import type { Viz } from "@viz-js/viz";
 import type { CheckedFile } from "../check/program.js";
 import { graphToDot } from "./dot.js";
 import { modelGraph, type ModelGraph } from "./model-graph.js";
@@ -10,7 +10,7 @@ let viz: Promise<Viz> | undefined;
 
 /** The SVG document of a model graph. */
 export async function graphToSvg(graph: ModelGraph): Promise<string> {
-  viz ??= instance();
+  viz ??= import("@viz-js/viz").then((module) => module.instance());
   return (await viz).renderString(graphToDot(graph), { format: "svg", engine: "dot" });
 }
 
