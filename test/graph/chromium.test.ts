@@ -49,38 +49,33 @@ interface Box {
   height: number;
 }
 
-/** Draws a model in the page and measures every node: its shape's box and each text line's box. */
+/**
+ * Draws a model in the page and measures every node: its shape's box and each text line's box. Plain
+ * JavaScript run in the page (the tests' TypeScript has no DOM types).
+ */
+const MEASURE = `async ({ source, model }) => {
+  const svgText = await globalThis.rnncGraph(source, model);
+  const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
+  const error = parsed.querySelector("parsererror");
+  document.body.replaceChildren(document.importNode(parsed.documentElement, true));
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  };
+  const nodes = [...document.querySelectorAll("g.node")].map((g) => ({
+    id: g.querySelector("title").textContent,
+    shape: box(g.querySelector("path, polygon, ellipse")),
+    texts: [...g.querySelectorAll("text")].map((t) => {
+      const style = getComputedStyle(t);
+      const visible = style.visibility === "visible" && style.display !== "none" && style.opacity !== "0" && t.getAttribute("fill") !== "none";
+      return { text: t.textContent, box: box(t), visible };
+    }),
+  }));
+  return { parseError: error ? error.textContent : null, nodes };
+}`;
+
 function drawAndMeasure(source: string, model: string): Promise<Measured> {
-  return page.evaluate(
-    async ({ source, model }) => {
-      const svgText: string = await (globalThis as unknown as { rnncGraph: (t: string, m: string) => Promise<string> }).rnncGraph(
-        source,
-        model,
-      );
-      const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
-      const error = parsed.querySelector("parsererror");
-      document.body.replaceChildren(document.importNode(parsed.documentElement, true));
-      const box = (e: SVGGraphicsElement) => {
-        const r = e.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      };
-      const nodes = [...document.querySelectorAll<SVGGElement>("g.node")].map((g) => ({
-        id: g.querySelector("title")!.textContent!,
-        shape: box(g.querySelector<SVGGraphicsElement>("path, polygon, ellipse")!),
-        texts: [...g.querySelectorAll<SVGTextElement>("text")].map((t) => {
-          const style = getComputedStyle(t);
-          return {
-            text: t.textContent!,
-            box: box(t),
-            visible:
-              style.visibility === "visible" && style.display !== "none" && style.opacity !== "0" && t.getAttribute("fill") !== "none",
-          };
-        }),
-      }));
-      return { parseError: error ? error.textContent : null, nodes };
-    },
-    { source, model },
-  );
+  return page.evaluate(`(${MEASURE})(${JSON.stringify({ source, model })})`) as Promise<Measured>;
 }
 
 const inside = (inner: Box, outer: Box, slack = 0.5) =>
