@@ -200,6 +200,18 @@ model Twice(a: [B, T, 4], b: [B, T, 4]) {
     expect(graph.edges.filter((e) => e.to === "add").map((e) => e.from)).toEqual(["Enc/dense", "Enc/dense"]);
   });
 
+  it("lists each call's types where a shared layer's calls differ in named dims", () => {
+    const src = `model TwoLengths(a: [B, T, 8], b: [B, S, 8]) {
+  proj = dense(4)
+  return proj(a), proj(b)
+}`;
+    const graph = modelGraph(check(src));
+    expect(graph.nodes.find((n) => n.name === "proj")!.types).toEqual([["f32[B,T,4]"], ["f32[B,S,4]"]]);
+    const dot = graphToDot(graph);
+    expect(dot).toContain("#1 f32[B,T,4]<br/>#2 f32[B,S,4]<br/><i>shared: 2 calls</i>");
+    expect(graphToMermaid(graph)).toContain("#1 f32[B,T,4]<br/>#2 f32[B,S,4]<br/><i>shared: 2 calls</i>");
+  });
+
   it("refuses a model with errors and an unknown model, naming them", () => {
     const checked = check("model Bad(x: [B, T, 8]) {\n  a = lstm(16)(x)\n  return lstm(8)(a)\n}\n");
     expect(() => modelGraph(checked)).toThrow(GraphError);
