@@ -53,7 +53,10 @@ function nodeAttributes(node: GraphNode): string {
   const fill =
     node.kind === "input" ? COLOURS.input : node.kind === "output" ? COLOURS.output : label.shared ? COLOURS.shared : COLOURS.layer;
   const extra = node.kind === "layer" ? "" : `, shape=box, style="rounded,filled,bold"`;
-  return `[label=<${rows.join("<br/>")}>, fillcolor=${quote(fill)}${label.shared ? ", penwidth=2" : ""}${extra}]`;
+  // A borderless table rather than <br/> lines: its cell padding keeps a bold name's underscore clear
+  // of the line below it (with <br/> the lines touch).
+  const table = `<table border="0" cellborder="0" cellspacing="0" cellpadding="1">${rows.map((r) => `<tr><td>${r}</td></tr>`).join("")}</table>`;
+  return `[label=<${table}>, fillcolor=${quote(fill)}${label.shared ? ", penwidth=2" : ""}${extra}]`;
 }
 
 function edgeAttributes(edge: GraphEdge): string {

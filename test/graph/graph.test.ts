@@ -208,7 +208,7 @@ model Twice(a: [B, T, 4], b: [B, T, 4]) {
     const graph = modelGraph(check(src));
     expect(graph.nodes.find((n) => n.name === "proj")!.types).toEqual([["f32[B,T,4]"], ["f32[B,S,4]"]]);
     const dot = graphToDot(graph);
-    expect(dot).toContain("#1 f32[B,T,4]<br/>#2 f32[B,S,4]<br/><i>shared: 2 calls</i>");
+    expect(dot).toContain("<tr><td>#1 f32[B,T,4]</td></tr><tr><td>#2 f32[B,S,4]</td></tr><tr><td><i>shared: 2 calls</i></td></tr>");
     expect(graphToMermaid(graph)).toContain("#1 f32[B,T,4]<br/>#2 f32[B,S,4]<br/><i>shared: 2 calls</i>");
   });
 
