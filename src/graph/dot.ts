@@ -69,12 +69,17 @@ function edgeAttributes(edge: GraphEdge): string {
   return attributes.length === 0 ? "" : ` [${attributes.join(", ")}]`;
 }
 
-/** A DOT quoted string: only `"` and `\` need escaping inside one. */
+/** A DOT quoted string: `"` and `\` escaped; a control character (not valid in the SVG's XML) as `?`. */
 function quote(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, "\\n")}"`;
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, "?")}"`;
 }
 
-/** Text inside a DOT HTML-like label. */
+/** Text inside a DOT HTML-like label; a control character (a line break in a name) reads as a space. */
 function html(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\u0000-\u001f\u007f]/g, " ");
 }

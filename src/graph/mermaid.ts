@@ -54,7 +54,16 @@ function classOf(node: GraphNode): string {
   return node.kind === "layer" && node.calls > 1 ? "shared" : node.kind;
 }
 
-/** Text inside a quoted Mermaid label: its entity codes keep quotes and markup characters literal. */
+/**
+ * Text inside a quoted Mermaid label: entity codes keep quotes and markup characters literal; a
+ * control character (a line break would end the statement) reads as a space.
+ */
 function text(value: string): string {
-  return value.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/\|/g, "#124;");
+  return value
+    .replace(/&/g, "#amp;")
+    .replace(/"/g, "#quot;")
+    .replace(/</g, "#lt;")
+    .replace(/>/g, "#gt;")
+    .replace(/\|/g, "#124;")
+    .replace(/[\u0000-\u001f\u007f]/g, " ");
 }

@@ -212,6 +212,21 @@ model Twice(a: [B, T, 4], b: [B, T, 4]) {
     expect(graphToMermaid(graph)).toContain("#1 f32[B,T,4]<br/>#2 f32[B,S,4]<br/><i>shared: 2 calls</i>");
   });
 
+  it("keeps names with quotes, markup and line breaks inside their labels", () => {
+    const src = `model Weird(x: [B, 4]) {
+  return x |> dense(3, name="a\\"b<c>&\\\\d|e]f") |> dense(2, name="x\\ny")
+}`;
+    const graph = modelGraph(check(src));
+    expect(graph.nodes.map((n) => n.name)).toEqual(["x", 'a"b<c>&\\d|e]f', "x\ny", "output_0"]);
+    const dot = parseDot(graphToDot(graph));
+    expect([...dot.nodes.keys()]).toEqual(["input:x", 'a\\"b<c>&\\\\d|e]f', "x?y", "output:0"]);
+    expect(dot.nodes.get('a\\"b<c>&\\\\d|e]f')).toContain("<b>a&quot;b&lt;c&gt;&amp;\\d|e]f</b> (Dense)");
+    const statement =
+      /^(flowchart TB|\s*n\d+(\[|\(\[)".*"(\]|\]\))|\s*n\d+ (-->|-\.->|==>)(\|"[^"]*"\|)? n\d+|\s*(classDef|class|linkStyle) .*)$/;
+    expect(dot.nodes.get("x?y")).toContain("<b>x y</b> (Dense)");
+    for (const line of graphToMermaid(graph).trimEnd().split("\n")) expect(line).toMatch(statement);
+  });
+
   it("refuses a model with errors and an unknown model, naming them", () => {
     const checked = check("model Bad(x: [B, T, 8]) {\n  a = lstm(16)(x)\n  return lstm(8)(a)\n}\n");
     expect(() => modelGraph(checked)).toThrow(GraphError);
