@@ -105,11 +105,10 @@ class GraphBuilder {
         kind: "output",
         name: `output_${i}`,
         kerasClass: "Output",
-        types: [],
+        types: [[formatType(model.outputs[i]!)]],
         slots: [],
         calls: 1,
       });
-      node.types.push([formatType(model.outputs[i]!)]);
       this.connect(body.returns[i]!, node, 1, "tensor");
     });
     for (const { edge, from, to, toCall } of this.pending) {
@@ -179,7 +178,7 @@ class GraphBuilder {
         for (const id of ids)
           this.connect(values[id]!, node, call, keyword === "initial" ? "state" : keyword === "mask" ? "mask" : "tensor");
       }
-      application.outputs.forEach((id, slot) => (values[id] = { node: node, slot, call, masked: application.outputMasks[slot] ?? false }));
+      application.outputs.forEach((id, slot) => (values[id] = { node, slot, call, masked: application.outputMasks[slot] ?? false }));
     }
     return { inputs, returns: model.returns.map((id) => values[id]!), cluster };
   }
