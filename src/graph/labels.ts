@@ -16,6 +16,7 @@ export interface NodeLabel {
   shared?: string;
 }
 
+/** A box's words; each distinct set of output types once, numbered by the first call that gave it. */
 export function nodeLabel(node: GraphNode): NodeLabel {
   const key = (slots: string[]) => slots.join("\u0000");
   const firstCalls = node.types.flatMap((slots, k) => (node.types.findIndex((t) => key(t) === key(slots)) === k ? [k] : []));
