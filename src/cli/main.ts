@@ -6,6 +6,7 @@ import { echo } from "../source/echo.js";
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
+import { graphCommand } from "./graph.js";
 import { compileCommand } from "./compile.js";
 import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
@@ -21,13 +22,16 @@ commands:
   shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
   summary FILE [--model M]          a Keras-style summary table
   run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
-      [--backend cpu|tfjs [--tfjs-backend cpu|wasm]] [--max-memory SIZE]
+      [--backend cpu|tfjs|ort|auto [--tfjs-backend cpu|wasm]] [--verbose] [--max-memory SIZE]
                                     run a model (the first one by default) and print its outputs
   compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
-  export FILE --format onnx -o OUT.onnx [--model M] [--weights W]
-                                    write the model as an ONNX file (opset 17)
+  export FILE --format onnx -o OUT.onnx [--model M] [--weights W] [--check]
+                                    write the model as an ONNX file (opset 17); --check compares
+                                    it in onnxruntime-node with rnnc's CPU backend
   export FILE --format keras -o OUT.py [--model M] [--weights W]
                                     write a Keras 3 Python module (MODELS, load_weights)
+  graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
+                                    a picture of the model: SVG (to stdout without -o), DOT or Mermaid
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -40,6 +44,7 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["run", runCommand],
   ["compile", compileCommand],
   ["export", exportCommand],
+  ["graph", graphCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);
