@@ -1,7 +1,7 @@
 // Runtime benchmark: the same inference workloads (bench/workloads.mjs) on rnnc's CPU backend (and its
 // compiled modules, `rnnc compile`: `compiled vs rnnc-cpu`), rnnc's
 // tfjs backend (on tfjs's cpu and wasm backends), tfjs-layers (cpu and wasm backends) and
-// onnxruntime-node, ONE PROCESS PER ENGINE, one after the other. Prints the medians per call, the
+// onnxruntime-node and onnxruntime-web, ONE PROCESS PER ENGINE AND ROUND, in interleaved rounds. Prints the medians per call, the
 // ratios `rnnc-cpu vs X` = X's time / rnnc's time, `rnnc-tfjs-B vs tfjs-B` (rnnc and tfjs-layers on
 // the same tfjs backend B), and the issues' targets. Every engine checks its outputs against a float64 reference (itself checked
 // against tfjs-layers) before it is timed; a wrong output is reported and not timed.
@@ -11,7 +11,12 @@
 //   BENCH_ONLY=S,M                   workloads (S, M = M-lstm + M-gru, M-lstm, M-gru, L, B1)
 //   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, rnnc-compiled, rnnc-tfjs-cpu, rnnc-tfjs-wasm, tfjs-cpu, tfjs-wasm, ort,
 //                                    rnnc-ort, rnnc-auto: rnnc's ONNX Runtime backend alone and chosen per call)
-//   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick)
+//                                    ort-node-1t (onnxruntime-node on one thread), ort-web-1t, ort-web-2t (onnxruntime-web's
+//                                    WebAssembly build in Node on 1 or 2 threads)
+//   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick), split over the rounds
+//   BENCH_ROUNDS=3                   interleaved rounds (default 3, 1 with --quick): A B C A B C …, each run its own process,
+//                                    so that the load of a shared machine drifting does not bias one engine; an engine's
+//                                    medianMs is the median of its rounds' medians
 //   BENCH_JSON=file.json             also write the raw results there
 // Exit code 1 when the cross-check or an engine's output check fails (the figures would lie), or an
 // engine crashes; a missing rnnc `loadModel` is reported in the table, not a failure.
@@ -34,6 +39,9 @@ const ENGINES = [
   { id: "tfjs-cpu", script: "tfjs.mjs", args: ["cpu"] },
   { id: "tfjs-wasm", script: "tfjs.mjs", args: ["wasm"] },
   { id: "ort", script: "ort.mjs", args: [] },
+  { id: "ort-node-1t", script: "ort.mjs", args: ["1"] },
+  { id: "ort-web-1t", script: "ort-web.mjs", args: ["1"] },
+  { id: "ort-web-2t", script: "ort-web.mjs", args: ["2"] },
   { id: "rnnc-ort", script: "rnnc-ort.mjs", args: ["ort"] },
   { id: "rnnc-auto", script: "rnnc-ort.mjs", args: ["auto"] },
 ];
@@ -158,7 +166,7 @@ console.error(
 
 // 1. The weight conversions: ORT (Keras → ONNX layout) vs tfjs-layers vs float64, on small cases.
 let crossCheck = "not run (no ort engine)";
-if (engines.some((e) => e.id === "ort")) {
+if (engines.some((e) => e.id.startsWith("ort"))) {
   const { code, stdout } = await runChild("cross-check", join(HERE, "crosscheck.mjs"), []);
   crossCheck = stdout[0] ?? `crashed (exit ${code})`;
   for (const l of stdout) console.error(`  ${l}`);
@@ -168,23 +176,53 @@ if (engines.some((e) => e.id === "ort")) {
   }
 }
 
-// 2. One process per engine, one after the other (2 cores: nothing else runs beside an engine).
-const results = new Map(); // `${engine}/${workload}` → result
-for (const engine of engines) {
-  const t0 = Date.now();
-  console.error(`${engine.id}: starting`);
-  const { code, results: lines } = await runChild(engine.id, join(HERE, "engines", engine.script), [
-    JSON.stringify(config),
-    ...engine.args,
-  ]);
-  for (const r of lines) results.set(`${r.engine}/${r.workload}`, r);
-  for (const wl of workloads) {
-    const key = `${engine.id}/${wl.id}`;
-    if (!results.has(key))
-      results.set(key, { engine: engine.id, workload: wl.id, error: `the engine process exited (code ${code}) before this workload` });
+// 2. Interleaved rounds: every engine in its own process per round (2 cores: nothing else runs beside
+// an engine), A B C A B C …, each round with its share of the budget; the rounds' medians combined after.
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)));
+const perRound = new Map(); // `${engine}/${workload}` → that engine's result in each round
+const roundConfig = { ...config, budgetMs: Math.max(1, Math.round((config.budgetMs ?? (quick ? 800 : 4000)) / rounds)) };
+for (let round = 1; round <= rounds; round++) {
+  for (const engine of engines) {
+    const t0 = Date.now();
+    console.error(`${engine.id}: round ${round}/${rounds}`);
+    const { code, results: lines } = await runChild(engine.id, join(HERE, "engines", engine.script), [
+      JSON.stringify(roundConfig),
+      ...engine.args,
+    ]);
+    for (const wl of workloads) {
+      const key = `${engine.id}/${wl.id}`;
+      const r = lines.find((l) => l.engine === engine.id && l.workload === wl.id) ?? {
+        engine: engine.id,
+        workload: wl.id,
+        error: `the engine process exited (code ${code}) before this workload`,
+      };
+      perRound.set(key, [...(perRound.get(key) ?? []), r]);
+    }
+    if (code !== 0) failed = true;
+    console.error(`${engine.id}: round ${round} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  if (code !== 0) failed = true;
-  console.error(`${engine.id}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+const middle = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const results = new Map(); // `${engine}/${workload}` → result, the rounds combined
+for (const [key, list] of perRound) {
+  const bad = list.find((r) => r.error);
+  if (bad) {
+    results.set(key, bad);
+    continue;
+  }
+  const medians = list.map((r) => r.medianMs);
+  results.set(key, {
+    ...list[0],
+    medianMs: middle(medians),
+    roundMediansMs: medians,
+    minMs: Math.min(...list.map((r) => r.minMs)),
+    samples: list.reduce((n, r) => n + r.samples, 0),
+    maxAbsErr: Math.max(...list.map((r) => r.maxAbsErr)),
+  });
 }
 for (const r of results.values()) if (r.error && !/not available/.test(r.error)) failed = true;
 
@@ -299,6 +337,58 @@ console.log(line(rows[0]));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const r of rows.slice(1)) console.log(line(r));
 console.log();
+// rnnc's own kernels against ONNX Runtime (issue 14): each rnnc engine's ratio to the best onnxruntime-web
+// (1 or 2 threads: what a page would pick) and to the best onnxruntime-node (default or one thread).
+const ORT_WEB = ["ort-web-1t", "ort-web-2t"].filter((id) => engines.some((e) => e.id === id));
+const ORT_NODE = ["ort", "ort-node-1t"].filter((id) => engines.some((e) => e.id === id));
+const RNNC_OWN = ["rnnc-cpu", "rnnc-compiled"].filter((id) => engines.some((e) => e.id === id));
+/** The targets: ≥ 1.5× the best ort-web (≥ 5× on S); B1 at least ort-node's speed, M and L within 2.5× of it. */
+const ORT_TARGETS = {
+  S: { web: 5, node: undefined },
+  "M-lstm": { web: 1.5, node: 1 / 2.5 },
+  "M-gru": { web: 1.5, node: 1 / 2.5 },
+  L: { web: 1.5, node: 1 / 2.5 },
+  B1: { web: 1.5, node: 1 },
+};
+const ortRatios = [];
+if (RNNC_OWN.length > 0 && (ORT_WEB.length > 0 || ORT_NODE.length > 0)) {
+  const best = (ids, wl) => {
+    const found = ids
+      .map((id) => ({ id, ms: get(id, wl)?.error ? NaN : (get(id, wl)?.medianMs ?? NaN) }))
+      .filter((x) => Number.isFinite(x.ms));
+    return found.length === 0 ? undefined : found.reduce((a, b) => (b.ms < a.ms ? b : a));
+  };
+  const head = ["workload", ...RNNC_OWN, "best ort-web", "best ort-node"];
+  for (const id of RNNC_OWN) head.push(`${id} vs ort-web`, `${id} vs ort-node`);
+  const table = [head];
+  for (const wl of workloads) {
+    const web = best(ORT_WEB, wl.id);
+    const node = best(ORT_NODE, wl.id);
+    const target = ORT_TARGETS[wl.id];
+    const row = [wl.id, ...RNNC_OWN.map((id) => cell(id, wl.id))];
+    row.push(web ? `${formatMs(web.ms)} (${web.id})` : "—", node ? `${formatMs(node.ms)} (${node.id})` : "—");
+    const entry = { workload: wl.id, bestOrtWeb: web, bestOrtNode: node };
+    for (const id of RNNC_OWN) {
+      const ours = get(id, wl.id)?.error ? NaN : (get(id, wl.id)?.medianMs ?? NaN);
+      const vs = (theirs, min) => {
+        const ratio = theirs ? theirs.ms / ours : NaN;
+        if (!Number.isFinite(ratio)) return "—";
+        return `${formatRatio(ratio)}${min === undefined ? "" : ratio >= min ? " met" : ` NOT MET (≥ ${formatRatio(min)})`}`;
+      };
+      row.push(vs(web, target.web), vs(node, target.node));
+      entry[id] = { vsOrtWeb: web ? web.ms / ours : null, vsOrtNode: node ? node.ms / ours : null };
+    }
+    ortRatios.push(entry);
+    table.push(row);
+  }
+  const w = head.map((_, i) => Math.max(...table.map((r) => [...r[i]].length)));
+  console.log("rnnc's own kernels vs ONNX Runtime: X's median / rnnc's (above 1× rnnc is faster)");
+  for (const [i, r] of table.entries()) {
+    console.log(r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join("  "));
+    if (i === 0) console.log(w.map((n) => "-".repeat(n)).join("  "));
+  }
+  console.log();
+}
 if (hasRnnc) console.log("rnnc vs X = X's median / rnnc-cpu's median: \"20.0×\" means rnnc-cpu is 20 times faster than X.");
 if (hasCompiled) console.log("compiled vs rnnc-cpu = rnnc-cpu's median / rnnc-compiled's median: above 1× the compiled module is faster.");
 if (hasAuto) {
@@ -332,7 +422,14 @@ console.log();
 console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 if (process.env.BENCH_JSON)
-  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ quick, config, crossCheck, results: [...results.values()] }, null, 2));
+  writeFileSync(
+    process.env.BENCH_JSON,
+    JSON.stringify(
+      { quick, config, rounds, load: { start: loadAtStart, end: load() }, crossCheck, results: [...results.values()], ortRatios },
+      null,
+      2,
+    ),
+  );
 if (failed) {
   console.error("runtime bench: an engine failed or gave wrong outputs (see above).");
   process.exit(1);
