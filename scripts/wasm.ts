@@ -11,7 +11,7 @@ import wabtFactory from "wabt";
 export const WAT_PATH = join(import.meta.dirname, "..", "src", "backends", "cpu", "wasm", "kernels.wat");
 export const GENERATED_PATH = join(import.meta.dirname, "..", "src", "backends", "cpu", "wasm", "kernels.generated.ts");
 
-/** The text (its comments dropped) with every `(f32x4.add C (f32x4.mul A B))` written `(f32x4.relaxed_madd A B C)`. */
+/** The text (its comments dropped) with every `(f32x4.add C (f32x4.mul A B))` written `(f32x4.relaxed_madd A B C)`; other sums stay. */
 export function relaxedText(source: string): string {
   const wat = source.replace(/;;.*$/gm, "");
   const HEAD = "(f32x4.add ";
@@ -20,13 +20,18 @@ export function relaxedText(source: string): string {
   for (let start = wat.indexOf(HEAD); start >= 0; start = wat.indexOf(HEAD, at)) {
     const [c, afterC] = expression(wat, start + HEAD.length);
     const mulStart = skipSpace(wat, afterC);
-    if (!wat.startsWith("(f32x4.mul ", mulStart)) throw new Error(`kernels.wat: an f32x4.add at ${start} is not of a product`);
+    if (!wat.startsWith("(f32x4.mul ", mulStart)) {
+      // A sum that is not of a product stays as it is.
+      out += wat.slice(at, start + HEAD.length);
+      at = start + HEAD.length;
+      continue;
+    }
     const [a, afterA] = expression(wat, mulStart + "(f32x4.mul ".length);
     const [b, afterB] = expression(wat, skipSpace(wat, afterA));
     const close = skipSpace(wat, afterB);
     const closeAdd = skipSpace(wat, close + 1);
     if (wat[close] !== ")" || wat[closeAdd] !== ")") throw new Error(`kernels.wat: an f32x4.add at ${start} has more than two operands`);
-    out += `${wat.slice(at, start)}(f32x4.relaxed_madd ${a} ${b} ${c})`;
+    out += `${wat.slice(at, start)}(f32x4.relaxed_madd ${relaxedText(a)} ${relaxedText(b)} ${relaxedText(c)})`;
     at = closeAdd + 1;
   }
   return out + wat.slice(at);

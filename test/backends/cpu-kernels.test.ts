@@ -216,6 +216,34 @@ describe("Arena with useWasm=true: the SIMD matmul", () => {
   });
 });
 
+describe("Arena.lstmGates: the SIMD LSTM step", () => {
+  it("gives the float64 formulas' c' and h' to 1e-6 for 3 samples of 12 units, gates from -100 to 100, rows apart", () => {
+    const [u, b, stride] = [12, 3, 4 * 12 + 5];
+    const arena = new Arena(Arena.bytesFor([(b * stride + 3) * 4, b * u * 4, b * u * 4, b * u * 4]), true);
+    const gates = arena.f32(b * stride + 3);
+    const [c, h, prev] = [arena.f32(b * u), arena.f32(b * u), arena.f32(b * u)];
+    const r = rng(99);
+    gates.forEach((_, i) => (gates[i] = i % 7 === 0 ? 100 * r() : 10 * r()));
+    c.forEach((_, i) => (c[i] = 2 * r()));
+    const c0 = Float32Array.from(c);
+    arena.lstmGates!(gates, 3, stride, c, h, prev, u, b);
+    for (let s = 0; s < b; s++) {
+      for (let j = 0; j < u; j++) {
+        const g = (block: number) => gates[3 + s * stride + block * u + j]!;
+        const cNew = sigmoid(g(1)) * c0[s * u + j]! + sigmoid(g(0)) * tanh(g(2));
+        const hNew = sigmoid(g(3)) * tanh(cNew);
+        expect(Math.abs(c[s * u + j]! - cNew), `c[${s},${j}]`).toBeLessThan(1e-6);
+        expect(Math.abs(h[s * u + j]! - hNew), `h[${s},${j}]`).toBeLessThan(1e-6);
+        expect(prev[s * u + j]).toBe(h[s * u + j]);
+      }
+    }
+  });
+
+  it("is absent without SIMD (the step text then runs its JavaScript loop)", () => {
+    expect(new Arena(Arena.bytesFor([64]), false).lstmGates).toBeUndefined();
+  });
+});
+
 describe("the WebAssembly kernel called directly (the Arena sends products under 2048 multiply-adds to JS)", () => {
   interface Kernels {
     matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;

@@ -187,12 +187,22 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
   };
   const unit = ["const s = b * " + u + " + j;"];
   if (split < 0) {
-    step.push(
-      ...perSample([
-        gz,
-        ...loop("j", String(u), [...unit, ...bindGates(updates.map((x) => x.value)), ...updates.flatMap((x) => store(x.state, x.value))]),
-      ]),
-    );
+    const units = perSample([
+      gz,
+      ...loop("j", String(u), [...unit, ...bindGates(updates.map((x) => x.value)), ...updates.flatMap((x) => store(x.state, x.value))]),
+    ]);
+    // An LSTM with Keras's activations: the arena's SIMD step where it has one (float32 lanes, the
+    // same formulas; within the parity tolerance of the float64 loop), else the loop.
+    const simdLstm = inline && op.cell === "lstm" && u % 4 === 0 && ["i", "f", "c", "o"].every((name, i) => column(name) === i * u);
+    if (simdLstm) {
+      step.push(
+        "if (arena.lstmGates !== undefined) {",
+        `arena.lstmGates(${g}, t * ${W}, ${rowStride}, ${c}, ${h}, ${prev}, ${u}, ${B});`,
+        "} else {",
+        ...units,
+        "}",
+      );
+    } else step.push(...units);
   } else {
     // Updates before the one that activates a state, then the activated state into the output buffer.
     const first = updates.slice(0, split);

@@ -24,7 +24,24 @@ export type MatmulAccumulate = (
 interface KernelExports {
   matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
   pack_strips(w: number, k: number, n: number, wp: number): void;
+  lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number): void;
 }
+
+/**
+ * One LSTM step's activations and state update for `batch` samples (Keras's default activations, no
+ * mask, `units` a multiple of 4), in float32 SIMD: sample s's gates [i | f | c | o] at gates[gOffset +
+ * s·gStride], its states at s·units of c, h and prev (the step's output).
+ */
+export type LstmGates = (
+  gates: Float32Array,
+  gOffset: number,
+  gStride: number,
+  c: Float32Array,
+  h: Float32Array,
+  prev: Float32Array,
+  units: number,
+  batch: number,
+) => void;
 
 let compiled: WebAssembly.Module | null | undefined;
 let compiledKind: "relaxed-simd" | "simd" | "js" = "js";
@@ -68,6 +85,8 @@ export class Arena {
   readonly matmulAccumulate: MatmulAccumulate;
   /** A constant weight w [k, n] laid out for the SIMD kernel (taken from the arena), or undefined without SIMD. */
   readonly packStrips: (w: Float32Array, k: number, n: number) => Float32Array | undefined;
+  /** The SIMD LSTM step (undefined without SIMD: the step text's JavaScript loop runs instead). */
+  readonly lstmGates: LstmGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
 
@@ -95,11 +114,14 @@ export class Arena {
         kernels.pack_strips(w.byteOffset, k, n, packed.byteOffset);
         return packed;
       };
+      this.lstmGates = (g, go, gs, c, h, prev, u, b) =>
+        kernels.lstm_gates(g.byteOffset + 4 * go, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b);
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
       this.matmulAccumulate = matmulAccumulate;
       this.packStrips = () => undefined;
+      this.lstmGates = undefined;
       this.simd = false;
     }
   }

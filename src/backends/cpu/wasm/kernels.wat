@@ -265,6 +265,67 @@
             (br_if $tail_rows (i32.lt_s (local.get $i) (local.get $iend)))))
         (local.set $i0 (local.get $iend))
         (br_if $row_blocks (i32.lt_s (local.get $i0) (local.get $m))))))
+  ;; e^x for four floats: x clamped to ±88 (float32's range), x = k·ln2 + r with |r| ≤ ln2/2, e^r by its
+  ;; Taylor polynomial to r⁶ (relative error ~2e-8 there), 2^k put into the exponent bits.
+  (func $exp4 (param $x v128) (result v128)
+    (local $k v128) (local $r v128)
+    (local.set $x (f32x4.pmax (f32x4.splat (f32.const -88)) (f32x4.pmin (f32x4.splat (f32.const 88)) (local.get $x))))
+    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504)))))
+    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375))))
+                             (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (f32x4.mul
+      (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $r)
+      (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $r)
+      (f32x4.add (f32x4.splat (f32.const 0.5)) (f32x4.mul (local.get $r)
+      (f32x4.add (f32x4.splat (f32.const 0.16666667)) (f32x4.mul (local.get $r)
+      (f32x4.add (f32x4.splat (f32.const 0.041666668)) (f32x4.mul (local.get $r)
+      (f32x4.add (f32x4.splat (f32.const 0.008333334)) (f32x4.mul (local.get $r) (f32x4.splat (f32.const 0.0013888889))))))))))))))
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  (func $sigmoid4 (param $x v128) (result v128)
+    (f32x4.div (f32x4.splat (f32.const 1))
+      (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $x))))))
+
+  (func $tanh4 (param $x v128) (result v128)
+    (f32x4.sub (f32x4.splat (f32.const 1))
+      (f32x4.div (f32x4.splat (f32.const 2))
+        (f32x4.add (call $exp4 (f32x4.add (local.get $x) (local.get $x))) (f32x4.splat (f32.const 1))))))
+
+  ;; One LSTM step's gates and states for $b samples, Keras's default activations, $u a multiple of 4:
+  ;; sample s's gates [i | f | c | o] (u each, h·R already added) at $g + s·$gs bytes, its c, h and the
+  ;; step's output at s·u floats into $c, $h, $prev. c' = σ(f)·c + σ(i)·tanh(c̃), h' = σ(o)·tanh(c').
+  (func (export "lstm_gates") (param $g i32) (param $gs i32) (param $c i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $row i32) (local $at i32) (local $cn v128) (local $hn v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (block $samples_done
+      (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
+      (loop $samples
+        (local.set $j (i32.const 0))
+        (block $units_done
+          (br_if $units_done (i32.ge_s (local.get $j) (local.get $ub)))
+          (loop $units
+            (local.set $row (i32.add (local.get $g) (local.get $j)))
+            (local.set $at (i32.add (local.get $c) (local.get $j)))
+            (local.set $cn
+              (f32x4.add
+                (f32x4.mul (call $sigmoid4 (v128.load (i32.add (local.get $row) (local.get $ub)))) (v128.load (local.get $at)))
+                (f32x4.mul (call $sigmoid4 (v128.load (local.get $row)))
+                           (call $tanh4 (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))))))
+            (v128.store (local.get $at) (local.get $cn))
+            (local.set $hn
+              (f32x4.mul (call $sigmoid4 (v128.load (i32.add (local.get $row) (i32.mul (local.get $ub) (i32.const 3)))))
+                         (call $tanh4 (local.get $cn))))
+            (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+            (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $units (i32.lt_s (local.get $j) (local.get $ub)))))
+        (local.set $g (i32.add (local.get $g) (local.get $gs)))
+        (local.set $c (i32.add (local.get $c) (local.get $ub)))
+        (local.set $h (i32.add (local.get $h) (local.get $ub)))
+        (local.set $prev (i32.add (local.get $prev) (local.get $ub)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
+
   ;; Lays the full 8-column strips of w [k, n] out contiguously at $wp: strip s is [k, 8] at $wp + s·k·32.
   (func (export "pack_strips") (param $w i32) (param $k i32) (param $n i32) (param $wp i32)
     (local $j i32) (local $p i32) (local $n8 i32) (local $from i32)
