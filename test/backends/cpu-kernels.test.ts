@@ -216,7 +216,7 @@ describe("Arena with useWasm=true: the SIMD matmul", () => {
   });
 });
 
-describe("Arena.lstmGates: the SIMD LSTM step", () => {
+describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
   it("gives the float64 formulas' c' and h' to 1e-6 for 3 samples of 12 units, gates from -100 to 100, rows apart", () => {
     const [u, b, stride] = [12, 3, 4 * 12 + 5];
     const arena = new Arena(Arena.bytesFor([(b * stride + 3) * 4, b * u * 4, b * u * 4, b * u * 4]), true);
@@ -239,8 +239,34 @@ describe("Arena.lstmGates: the SIMD LSTM step", () => {
     }
   });
 
+  it("Arena.gruGates gives the float64 formulas' h' (reset_after) to 1e-6 for 3 samples of 8 units", () => {
+    const [u, b, stride] = [8, 3, 3 * 8 + 7];
+    const arena = new Arena(Arena.bytesFor([(b * stride + 2) * 4, b * 3 * u * 4, b * u * 4, b * u * 4]), true);
+    const gates = arena.f32(b * stride + 2);
+    const part = arena.f32(b * 3 * u);
+    const [h, prev] = [arena.f32(b * u), arena.f32(b * u)];
+    const r = rng(98);
+    gates.forEach((_, i) => (gates[i] = i % 5 === 0 ? 100 * r() : 5 * r()));
+    part.forEach((_, i) => (part[i] = 5 * r()));
+    h.forEach((_, i) => (h[i] = r()));
+    const h0 = Float32Array.from(h);
+    arena.gruGates!(gates, 2, stride, part, h, prev, u, b);
+    for (let s = 0; s < b; s++) {
+      for (let j = 0; j < u; j++) {
+        const x = (block: number) => gates[2 + s * stride + block * u + j]!;
+        const p = (block: number) => part[s * 3 * u + block * u + j]!;
+        const z = sigmoid(x(0) + p(0));
+        const candidate = tanh(x(2) + sigmoid(x(1) + p(1)) * p(2));
+        const hNew = z * h0[s * u + j]! + (1 - z) * candidate;
+        expect(Math.abs(h[s * u + j]! - hNew), `h[${s},${j}]`).toBeLessThan(1e-6);
+        expect(prev[s * u + j]).toBe(h[s * u + j]);
+      }
+    }
+  });
+
   it("is absent without SIMD (the step text then runs its JavaScript loop)", () => {
     expect(new Arena(Arena.bytesFor([64]), false).lstmGates).toBeUndefined();
+    expect(new Arena(Arena.bytesFor([64]), false).gruGates).toBeUndefined();
   });
 });
 

@@ -123,14 +123,17 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
   };
 
   const step: string[] = [];
+  /** Where the JavaScript a GRU's SIMD step replaces starts (after h·R), or -1. */
+  let gruFrom = -1;
   // h·R into the gates; for a reset gate, the candidate's part kept apart (after) or left out (before).
   if (resetAfter) {
     const cand = column(facts.reset!.candidate);
     step.push(
       ...loop("b", B, site.recurrentBias ? copy(part, site.recurrentBias, String(W), `b * ${W}`) : fill(part, "0", String(W), `b * ${W}`)),
       matmulCode(h, "0", String(u), B, String(u), kernel, String(W), part, "0", String(W), packed),
-      ...loop("b", B, [gz, ...loop("j", String(cand), [`${g}[gz + j] = ${g}[gz + j] + ${part}[b * ${W} + j];`])]),
     );
+    gruFrom = step.length;
+    step.push(...loop("b", B, [gz, ...loop("j", String(cand), [`${g}[gz + j] = ${g}[gz + j] + ${part}[b * ${W} + j];`])]));
   } else if (gruBefore) {
     step.push(intoGates(h, kernelBefore, column(facts.reset!.candidate), 0, packedBefore));
   } else {
@@ -194,12 +197,29 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
     // An LSTM with Keras's activations: the arena's SIMD step where it has one (float32 lanes, the
     // same formulas; within the parity tolerance of the float64 loop), else the loop.
     const simdLstm = inline && op.cell === "lstm" && u % 4 === 0 && ["i", "f", "c", "o"].every((name, i) => column(name) === i * u);
+    const simdGru =
+      inline &&
+      op.cell === "gru" &&
+      resetAfter &&
+      gruFrom >= 0 &&
+      u % 4 === 0 &&
+      ["z", "r", "h"].every((name, i) => column(name) === i * u);
     if (simdLstm) {
       step.push(
         "if (arena.lstmGates !== undefined) {",
         `arena.lstmGates(${g}, t * ${W}, ${rowStride}, ${c}, ${h}, ${prev}, ${u}, ${B});`,
         "} else {",
         ...units,
+        "}",
+      );
+    } else if (simdGru) {
+      // A GRU (reset_after) with Keras's activations: the arena's SIMD step from h·R on, where it has one.
+      const js = [...step.splice(gruFrom), ...units];
+      step.push(
+        "if (arena.gruGates !== undefined) {",
+        `arena.gruGates(${g}, t * ${W}, ${rowStride}, ${part}, ${h}, ${prev}, ${u}, ${B});`,
+        "} else {",
+        ...js,
         "}",
       );
     } else step.push(...units);

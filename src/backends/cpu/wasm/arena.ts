@@ -25,7 +25,24 @@ interface KernelExports {
   matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
   pack_strips(w: number, k: number, n: number, wp: number): void;
   lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number): void;
+  gru_gates(g: number, gs: number, part: number, h: number, prev: number, u: number, b: number): void;
 }
+
+/**
+ * One GRU (reset_after) step's activations and state update for `batch` samples, as LstmGates: sample
+ * s's projected input [z | r | h] at gates[gOffset + s·gStride], its h·R + recurrent bias at s·3·units
+ * of `part`, its states at s·units of h and prev.
+ */
+export type GruGates = (
+  gates: Float32Array,
+  gOffset: number,
+  gStride: number,
+  part: Float32Array,
+  h: Float32Array,
+  prev: Float32Array,
+  units: number,
+  batch: number,
+) => void;
 
 /**
  * One LSTM step's activations and state update for `batch` samples (Keras's default activations, no
@@ -87,6 +104,8 @@ export class Arena {
   readonly packStrips: (w: Float32Array, k: number, n: number) => Float32Array | undefined;
   /** The SIMD LSTM step (undefined without SIMD: the step text's JavaScript loop runs instead). */
   readonly lstmGates: LstmGates | undefined;
+  /** The SIMD GRU (reset_after) step, likewise. */
+  readonly gruGates: GruGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
 
@@ -116,12 +135,15 @@ export class Arena {
       };
       this.lstmGates = (g, go, gs, c, h, prev, u, b) =>
         kernels.lstm_gates(g.byteOffset + 4 * go, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b);
+      this.gruGates = (g, go, gs, part, h, prev, u, b) =>
+        kernels.gru_gates(g.byteOffset + 4 * go, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b);
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
       this.matmulAccumulate = matmulAccumulate;
       this.packStrips = () => undefined;
       this.lstmGates = undefined;
+      this.gruGates = undefined;
       this.simd = false;
     }
   }

@@ -326,6 +326,43 @@
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
 
+  ;; One GRU (reset_after) step's gates and state for $b samples, Keras's default activations, $u a
+  ;; multiple of 4: sample s's projected input [z | r | h] at $g + s·$gs bytes, its h·R + recurrent bias
+  ;; [z | r | h] at $part + s·3u floats, its h and the step's output at s·u floats into $h, $prev.
+  ;; z = σ(x_z + p_z), r = σ(x_r + p_r), ĥ = tanh(x_h + r·p_h), h' = z·h + (1 − z)·ĥ.
+  (func (export "gru_gates") (param $g i32) (param $gs i32) (param $part i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $row i32) (local $p i32) (local $z v128) (local $hn v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (block $samples_done
+      (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
+      (loop $samples
+        (local.set $j (i32.const 0))
+        (block $units_done
+          (br_if $units_done (i32.ge_s (local.get $j) (local.get $ub)))
+          (loop $units
+            (local.set $row (i32.add (local.get $g) (local.get $j)))
+            (local.set $p (i32.add (local.get $part) (local.get $j)))
+            (local.set $z (call $sigmoid4 (f32x4.add (v128.load (local.get $row)) (v128.load (local.get $p)))))
+            (local.set $hn
+              (call $tanh4
+                (f32x4.add (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))
+                  (f32x4.mul
+                    (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $row) (local.get $ub))) (v128.load (i32.add (local.get $p) (local.get $ub)))))
+                    (v128.load (i32.add (local.get $p) (i32.shl (local.get $ub) (i32.const 1))))))))
+            (local.set $hn
+              (f32x4.add (f32x4.mul (local.get $z) (v128.load (i32.add (local.get $h) (local.get $j))))
+                         (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $z)) (local.get $hn))))
+            (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+            (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $units (i32.lt_s (local.get $j) (local.get $ub)))))
+        (local.set $g (i32.add (local.get $g) (local.get $gs)))
+        (local.set $part (i32.add (local.get $part) (i32.mul (local.get $ub) (i32.const 3))))
+        (local.set $h (i32.add (local.get $h) (local.get $ub)))
+        (local.set $prev (i32.add (local.get $prev) (local.get $ub)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
+
   ;; Lays the full 8-column strips of w [k, n] out contiguously at $wp: strip s is [k, 8] at $wp + s·k·32.
   (func (export "pack_strips") (param $w i32) (param $k i32) (param $n i32) (param $wp i32)
     (local $j i32) (local $p i32) (local $n8 i32) (local $from i32)
