@@ -6,6 +6,7 @@ import { echo } from "../source/echo.js";
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
+import { importCommand } from "./import.js";
 import { compileCommand } from "./compile.js";
 import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
@@ -28,6 +29,8 @@ commands:
                                     write the model as an ONNX file (opset 17)
   export FILE --format keras -o OUT.py [--model M] [--weights W]
                                     write a Keras 3 Python module (MODELS, load_weights)
+  import MODEL -o OUT.rnn [--weights-out W.json]
+                                    a .keras, .h5 or tfjs model.json as .rnn source and weights
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -40,6 +43,7 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["run", runCommand],
   ["compile", compileCommand],
   ["export", exportCommand],
+  ["import", importCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);
