@@ -62,7 +62,7 @@ export function constructorCall(
   if (!def)
     throw new ImportError(place, `rnnc has no layer for the Keras class ${className} (it imports ${importableClasses().join(", ")})`);
   if (def.kerasClass === "Bidirectional") checkBidirectional(config, place);
-  const keywords: string[] = [];
+  const keywords: { order: number; text: string }[] = [];
   const positional = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries(config)) {
     if (IGNORED.has(key) || IGNORED_SUFFIXES.some((s) => key.endsWith(s))) continue;
@@ -85,13 +85,16 @@ export function constructorCall(
       continue;
     }
     const text = valueText(param, value, place, ctx, key);
-    if (text !== undefined && !isDefault(param, value, text)) keywords.push(`${param.name}=${text}`);
+    if (text !== undefined && !isDefault(param, value, text))
+      keywords.push({ order: def.params.indexOf(param), text: `${param.name}=${text}` });
   }
   // The required arguments first, in the order rnnc declares them, whatever order the config has.
   const required = def.params.filter((p) => p.positional && p.required);
   const missing = required.find((p) => positional.get(p.name) === undefined);
   if (missing) throw new ImportError(place, `the config has no ${missing.aliases?.[0] ?? missing.name}, which ${def.name}() needs`);
-  return { fn: def.name, args: [...required.map((p) => positional.get(p.name)!), ...keywords] };
+  // Keywords in the order rnnc declares them (as hover and the docs list them), not the config's.
+  keywords.sort((a, b) => a.order - b.order);
+  return { fn: def.name, args: [...required.map((p) => positional.get(p.name)!), ...keywords.map((k) => k.text)] };
 }
 
 function isDefault(param: ParamSpec, value: unknown, text: string): boolean {
