@@ -46,7 +46,7 @@ function cases(): Case[] {
 }
 
 function expected(c: Case): Expected {
-  const fx = JSON.parse(readFileSync(c.fixture, "utf8")) as Expected & { outputs: unknown };
+  const fx = JSON.parse(readFileSync(c.fixture, "utf8")) as Omit<Expected, "outputs"> & { outputs: unknown };
   const outputs = c.quantization
     ? (fx.outputs as Record<string, Expected["outputs"]>)[c.quantization]!
     : (fx.outputs as Expected["outputs"]);
