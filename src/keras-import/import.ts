@@ -223,6 +223,7 @@ function writeModel(
         continue;
       throw new ImportError(at, `its call passes ${key}=${JSON.stringify(value)?.slice(0, 40)}, which rnnc does not take`);
     }
+    if (call.args.length === 0) throw new ImportError(at, "its call takes no tensor (its inbound node lists none rnnc can read)");
     const args = call.args.map(resolve);
     const keywords: string[] = [];
     if (call.initialState.length > 0) {
