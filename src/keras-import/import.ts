@@ -1,5 +1,5 @@
 // `rnnc import`: a Keras or tfjs model file's normalized config (model-files/keras-config.ts) written
-// as `.rnn` source — one `model` per Functional/Sequential (nested ones first), each in topological
+// as `.rnn` source — one `model` per Functional/Sequential (the file's first, those it calls after), each in topological
 // order, Keras's layer names as bindings and as `name=` (so the file's weights bind by name), shared
 // layers bound once, `initial_state` as `initial=`, every output of a multi-output layer destructured —
 // then formatted and checked. Keras 3.15's mask operations are checked against rnnc's own mask
@@ -22,7 +22,7 @@ export interface ImportResult {
   /** The weights, keyed as the source names its layers and models (rnnc's JSON of LANGUAGE.md §3). */
   weights: WeightSet;
   edition: Edition;
-  /** The model the file is: the last one in the source. */
+  /** The model the file is: the first in the source (the one `rnnc run` picks), the models it calls after it. */
   model: string;
   checked: CheckedFile;
 }
@@ -72,7 +72,9 @@ export function importModel(modelFile: ModelFile, file: string): ImportResult {
     }
     edition = 2;
   }
-  const text = formatRnnSync(`keras ${edition}\n\n${declarations.map((d) => d.text).join("\n\n")}\n`);
+  // The file's model first, the one `rnnc run` picks; the models it calls after it.
+  const ordered = [top, ...declarations.filter((d) => d !== top)];
+  const text = formatRnnSync(`keras ${edition}\n\n${ordered.map((d) => d.text).join("\n\n")}\n`);
   const checked = checkFile(parse(text));
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
