@@ -1,2 +1,0 @@
-import { LAYERS } from "../src/layers/registry.js";
-for (const d of LAYERS) console.log(d.name, d.kerasClass, d.appliesDirectly ?? false, d.inputs, d.params.filter(p=>!["kernel_regularizer","recurrent_regularizer","bias_regularizer","activity_regularizer","kernel_constraint","recurrent_constraint","bias_constraint"].includes(p.name)).map(p => `${p.name}${p.aliases ? "|" + p.aliases.join("|") : ""}:${p.kind}${p.positional ? "*" : ""}=${JSON.stringify(p.default)}`).join(" "), d.callKeywords.map(k=>k.name+"|"+(k.aliases??[]).join("|")).join(" "));
