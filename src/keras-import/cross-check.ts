@@ -14,8 +14,14 @@ export interface RandomInput {
   data: Float32Array | Int32Array | Uint8Array;
 }
 
+/** The shapes the random inputs have: named dims take the sizes above (3 for other names). */
+export function inputShapes(model: CheckedModel): number[][] {
+  return model.inputs.map((input) => input.type.dims.map((d) => (typeof d === "number" ? d : (DIM_SIZES[d] ?? 3))));
+}
+
 /** Random inputs for a checked model; `vocab` bounds int inputs (the smallest embedding input_dim). */
 export function randomInputs(model: CheckedModel, vocab: number, seed = 1): RandomInput[] {
+  const shapes = inputShapes(model);
   let state = seed >>> 0 || 1;
   const next = () => {
     // xorshift32: deterministic across runs and platforms.
@@ -24,8 +30,8 @@ export function randomInputs(model: CheckedModel, vocab: number, seed = 1): Rand
     state ^= state << 5;
     return (state >>> 0) / 0x100000000;
   };
-  return model.inputs.map((input) => {
-    const shape = input.type.dims.map((d) => (typeof d === "number" ? d : (DIM_SIZES[d] ?? 3)));
+  return model.inputs.map((input, i) => {
+    const shape = shapes[i]!;
     const size = shape.reduce((a, b) => a * b, 1);
     if (input.type.dtype === "i32")
       return { name: input.name, shape, dtype: "int32", data: Int32Array.from({ length: size }, () => Math.floor(next() * vocab)) };
