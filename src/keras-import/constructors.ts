@@ -7,6 +7,7 @@
 import { findParam, type LayerDefinition, type ParamSpec } from "../layers/layer.js";
 import { LAYERS } from "../layers/registry.js";
 import { ImportError, type LayerPlace } from "./import-error.js";
+import { echo } from "../source/echo.js";
 
 /** What writing constructors finds out about the model as a whole. */
 export interface ConstructorContext {
@@ -60,7 +61,7 @@ export function constructorCall(
 ): ConstructorCall {
   const def = layerForClass(className);
   if (!def)
-    throw new ImportError(place, `rnnc has no layer for the Keras class ${className} (it imports ${importableClasses().join(", ")})`);
+    throw new ImportError(place, `rnnc has no layer for the Keras class ${echo(className)} (it imports ${importableClasses().join(", ")})`);
   if (def.kerasClass === "Bidirectional") checkBidirectional(config, place);
   const keywords: { order: number; text: string }[] = [];
   const positional = new Map<string, string | undefined>();

@@ -1,6 +1,6 @@
 // What `rnnc import` refuses: always the file, the layer (a path into nested models and wrappers) and
 // its Keras class, then why — never a silently different model.
-import { echoQuoted } from "../source/echo.js";
+import { echo, echoQuoted } from "../source/echo.js";
 import { DataError } from "../types/tensor-data.js";
 
 export interface LayerPlace {
@@ -15,6 +15,6 @@ export class ImportError extends DataError {
     readonly place: LayerPlace,
     problem: string,
   ) {
-    super(`${place.file}: layer ${echoQuoted(place.layer)} (${place.className}): ${problem}.`);
+    super(`${place.file}: layer ${echoQuoted(place.layer)} (${echo(place.className)}): ${problem}.`);
   }
 }

@@ -1,8 +1,8 @@
 // `rnnc import`: a Keras or tfjs model file's normalized config (model-files/keras-config.ts) written
-// as `.rnn` source — one `model` per Functional/Sequential (the file's first, those it calls after), each in topological
-// order, Keras's layer names as bindings and as `name=` (so the file's weights bind by name), shared
-// layers bound once, `initial_state` as `initial=`, every output of a multi-output layer destructured —
-// then formatted and checked. Keras 3.15's mask operations are checked against rnnc's own mask
+// as `.rnn` source — one `model` per Functional/Sequential (the file's first, those it calls after),
+// each in topological order, Keras's layer names as bindings and as `name=` (so the file's weights
+// bind by name), shared layers bound once, `initial_state` as `initial=`, every output of a
+// multi-output layer destructured — then formatted and checked. Keras 3.15's mask operations are checked against rnnc's own mask
 // propagation. Anything rnnc cannot express is an ImportError naming the file, the layer and its class.
 import { checkFile } from "../check/checker.js";
 import { parse } from "../syntax/parse.js";
@@ -15,6 +15,7 @@ import { DataError, type TensorData, type WeightSet } from "../types/tensor-data
 import { constructorCall, layerForClass, type ConstructorContext } from "./constructors.js";
 import { ImportError, type LayerPlace } from "./import-error.js";
 import { NameScope } from "./names.js";
+import { echoQuoted } from "../source/echo.js";
 
 export interface ImportResult {
   /** The formatted `.rnn` source. */
@@ -32,7 +33,8 @@ const MAX_NODES = 20_000;
 /** The largest input size a declared shape may have (Keras's `batch_shape` is a claim, not data). */
 const MAX_DIM = 1 << 24;
 const STATES: Record<string, number> = { LSTM: 2, GRU: 1, SimpleRNN: 1 };
-const MERGES = new Set(["Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract"]);
+/** Where the editions combine masks differently (LANGUAGE.md §6). */
+const MERGES = new Set(["Add", "Concatenate", "Multiply", "Average", "Maximum"]);
 const MASK_USERS = new Set(["LSTM", "GRU", "SimpleRNN", "Bidirectional"]);
 /** Call keywords Keras records that change nothing at inference. */
 const IGNORED_CALL_KWARGS = new Set(["training"]);
@@ -67,7 +69,7 @@ export function importModel(modelFile: ModelFile, file: string): ImportResult {
     if (edition === 3 && ctx.editionSensitive) {
       throw new ImportError(
         ctx.hardSigmoidTf2,
-        `it uses tf.keras 2's hard_sigmoid, which only a keras 2 file says, but layer "${ctx.editionSensitive.layer}" (${ctx.editionSensitive.className}) computes masks as Keras 3 does`,
+        `it uses tf.keras 2's hard_sigmoid, which only a keras 2 file says, but layer ${echoQuoted(ctx.editionSensitive.layer)} (${ctx.editionSensitive.className}) computes masks as Keras 3 does`,
       );
     }
     edition = 2;
@@ -142,20 +144,9 @@ function declare(
     if (layer.model && !layer.isOp)
       decl.nested.set(layer.name, declare(layer.model, modelNames, out, ctx, layer.name, `${prefix}${layer.name}/`));
   }
-  decl.text = writeModel(
-    model,
-    layers,
-    decl,
-    ctx,
-    new Set(
-      out
-        .map((d) => d.name)
-        .concat(
-          [...decl.nested.values()].map((d) => d.name),
-          [name],
-        ),
-    ),
-  );
+  // A binding named like a model it calls, or like itself, would hide that model.
+  const reserved = new Set([name, ...out.map((d) => d.name), ...[...decl.nested.values()].map((d) => d.name)]);
+  decl.text = writeModel(model, layers, decl, ctx, reserved);
   out.push(decl);
   return decl;
 }
@@ -210,9 +201,9 @@ function writeModel(
         if (from?.isOp)
           throw new ImportError(
             at,
-            `it takes the result of the Keras operation "${from.name}" (${from.className}), which rnnc has only as a mask`,
+            `it takes the result of the Keras operation ${echoQuoted(from.name)} (${from.className}), which rnnc has only as a mask`,
           );
-        throw new ImportError(at, `it takes output ${r.index} of "${r.layer}" call ${r.node}, which that layer does not have`);
+        throw new ImportError(at, `it takes output ${r.index} of ${echoQuoted(r.layer)} call ${r.node}, which that layer does not have`);
       }
       return v;
     };
@@ -287,7 +278,7 @@ function writeModel(
     const v = vars.get(refKey(r));
     if (v === undefined)
       throw new DataError(
-        `${ctx.file}: model "${decl.kerasName}" returns output ${r.index} of "${r.layer}", which that layer does not have.`,
+        `${ctx.file}: model ${echoQuoted(decl.kerasName)} returns output ${r.index} of ${echoQuoted(r.layer)}, which that layer does not have.`,
       );
     return v;
   });
@@ -297,7 +288,7 @@ function writeModel(
 
 /** A model's inputs and outputs; a Sequential has none listed (its first layer is the input, its last the output). */
 function endpoints(model: KerasModel, layers: Map<string, KerasLayer>, ctx: ImportContext): { inputs: TensorRef[]; outputs: TensorRef[] } {
-  const where = `${ctx.file}: model "${model.name}"`;
+  const where = `${ctx.file}: model ${echoQuoted(model.name)}`;
   if (model.className === "Sequential") {
     const first = model.layers[0];
     const last = model.layers[model.layers.length - 1];
@@ -314,7 +305,7 @@ function endpoints(model: KerasModel, layers: Map<string, KerasLayer>, ctx: Impo
         calls: [],
         batchShape: first.batchShape,
       };
-      if (layers.has(input.name)) throw new DataError(`${where}: a layer is named "${input.name}", the name of its input.`);
+      if (layers.has(input.name)) throw new DataError(`${where}: a layer is named ${echoQuoted(input.name)}, the name of its input.`);
       layers.set(input.name, input);
       first.calls = [{ args: [{ layer: input.name, node: 0, index: 0 }], initialState: [], mask: [], kwargs: {} }];
       return { inputs: [{ layer: input.name, node: 0, index: 0 }], outputs: [{ layer: last.name, node: 0, index: 0 }] };
@@ -323,7 +314,7 @@ function endpoints(model: KerasModel, layers: Map<string, KerasLayer>, ctx: Impo
   }
   for (const r of model.inputs) {
     if (layers.get(r.layer)?.className !== "InputLayer")
-      throw new DataError(`${where}: its input "${r.layer}" is not an InputLayer of the model.`);
+      throw new DataError(`${where}: its input ${echoQuoted(r.layer)} is not an InputLayer of the model.`);
   }
   if (model.inputs.length === 0) throw new DataError(`${where} lists no input_layers.`);
   if (model.outputs.length === 0) throw new DataError(`${where} lists no output_layers.`);
@@ -343,7 +334,8 @@ function topologicalOrder(
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const layer = layers.get(top.ref.layer);
-    if (!layer) throw new DataError(`${ctx.file}: a tensor comes from layer "${prefix}${top.ref.layer}", which the model does not have.`);
+    if (!layer)
+      throw new DataError(`${ctx.file}: a tensor comes from layer ${echoQuoted(prefix + top.ref.layer)}, which the model does not have.`);
     const key = JSON.stringify([layer.name, top.ref.node]);
     if (layer.className === "InputLayer" || layer.isOp) {
       stack.pop();
@@ -377,7 +369,9 @@ function topologicalOrder(
       const from = layers.get(r.layer);
       if (from && !from.isOp && from.className !== "InputLayer") stack.push({ ref: r, expanded: false });
       else if (!from)
-        throw new DataError(`${ctx.file}: layer "${prefix}${layer.name}" takes a tensor from "${r.layer}", which the model does not have.`);
+        throw new DataError(
+          `${ctx.file}: layer ${echoQuoted(prefix + layer.name)} takes a tensor from ${echoQuoted(r.layer)}, which the model does not have.`,
+        );
     }
     if (stack.length > 4 * MAX_NODES) throw new DataError(`${ctx.file}: the model has more than ${MAX_NODES} layer calls.`);
   }
