@@ -71,14 +71,17 @@ export function constructorCall(
     const required = REQUIRED_VALUES[key];
     if (required !== undefined) {
       if (!required.some((v) => JSON.stringify(v) === JSON.stringify(value))) {
-        throw new ImportError(place, `the setting ${key}=${show(value)} is not supported (rnnc computes ${key}=${show(required[0])})`);
+        throw new ImportError(
+          place,
+          `the setting ${echo(key)}=${show(value)} is not supported (rnnc computes ${echo(key)}=${show(required[0])})`,
+        );
       }
       continue;
     }
     const param = findParam(def, key);
     if (!param) {
       if (value === null || value === false || value === 0) continue; // an option switched off (e.g. Keras 3's `dropout` on attention is a param; others)
-      throw new ImportError(place, `the setting ${key}=${show(value)} has no rnnc equivalent`);
+      throw new ImportError(place, `the setting ${echo(key)}=${show(value)} has no rnnc equivalent`);
     }
     if (param.kind === "initializer" || param.kind === "regularizer" || param.kind === "constraint" || param.name === "name") continue;
     if (param.positional && param.required) {
@@ -114,22 +117,22 @@ function valueText(param: ParamSpec, raw: unknown, place: LayerPlace, ctx: Const
   switch (param.kind) {
     case "int":
       if (!Number.isSafeInteger(value) || (value as number) < 0)
-        throw new ImportError(place, `${key}=${show(raw)} is not a whole number rnnc accepts`);
+        throw new ImportError(place, `${echo(key)}=${show(raw)} is not a whole number rnnc accepts`);
       return String(value);
     case "axis":
-      if (!Number.isSafeInteger(value)) throw new ImportError(place, `${key}=${show(raw)}: rnnc takes one axis`);
+      if (!Number.isSafeInteger(value)) throw new ImportError(place, `${echo(key)}=${show(raw)}: rnnc takes one axis`);
       return String(value);
     case "rate":
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new ImportError(place, `${key}=${show(raw)} is not a number`);
+      if (typeof value !== "number" || !Number.isFinite(value)) throw new ImportError(place, `${echo(key)}=${show(raw)} is not a number`);
       return numberText(value);
     case "bool":
       // tfjs writes `unit_forget_bias: null` for false.
       if (value === null) return "false";
-      if (typeof value !== "boolean") throw new ImportError(place, `${key}=${show(raw)} is not true or false`);
+      if (typeof value !== "boolean") throw new ImportError(place, `${echo(key)}=${show(raw)} is not true or false`);
       return String(value);
     case "string":
-      if (typeof value !== "string") throw new ImportError(place, `${key}=${show(raw)} is not a string`);
+      if (typeof value !== "string") throw new ImportError(place, `${echo(key)}=${show(raw)} is not a string`);
       return JSON.stringify(value);
     case "merge":
       if (value === null) return "none";
@@ -182,7 +185,10 @@ function activationText(value: unknown, place: LayerPlace, ctx: ConstructorConte
     }
     if (typeof v["config"] === "string" && ACTIVATIONS.has(v["config"]) && v["class_name"] === "function") return v["config"];
   }
-  throw new ImportError(place, `${key}=${show(value)} is not an activation rnnc has (${[...ACTIVATIONS, "hard_sigmoid"].join(", ")})`);
+  throw new ImportError(
+    place,
+    `${echo(key)}=${show(value)} is not an activation rnnc has (${[...ACTIVATIONS, "hard_sigmoid"].join(", ")})`,
+  );
 }
 
 /** Keras 3 lists the backward copy in full: rnnc builds it from the forward one, so it must be that layer's mirror. */
