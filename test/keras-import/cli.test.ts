@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
 import { formatRnnSync } from "../../src/format/index.js";
-import { rnnc, rnncAsync } from "../cli-process.js";
+import { spawnSync } from "node:child_process";
+import { BUILT_CLI, ROOT, rnnc, rnncAsync } from "../cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rnnc-keras-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +71,19 @@ describe("rnnc import", () => {
     expect(match, r.stdout).not.toBeNull();
     expect(Number(match![1])).toBeLessThan(1e-5);
     expect(runImported(out, weights, `${FIXTURES}/tfjs/embedding_bigru_dense.json`, "uint8")).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("a tfjs model.json without @tensorflow/tfjs installed: the import is written, the check said to be skipped and why", () => {
+    const out = join(dir, "no-tfjs.rnn");
+    const model = `${FIXTURES}/tfjs/simple_rnn_stack/model.json`;
+    const hide = join(import.meta.dirname, "without-tfjs.mjs");
+    const r = spawnSync(process.execPath, ["--import", hide, BUILT_CLI, "import", model, "-o", out], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      `${model} → ${out} (model M, keras 2)\nnumbers not cross-checked: the optional package @tensorflow/tfjs is not installed (npm install @tensorflow/tfjs)\n`,
+    );
+    expect(check(readFileSync(out, "utf8")).diagnostics).toEqual([]);
   });
 
   it("a refused model: one line naming the file, the layer and its class; exit 1; nothing written", () => {
