@@ -85,10 +85,10 @@ export function constructorCall(
     }
     if (param.kind === "initializer" || param.kind === "regularizer" || param.kind === "constraint" || param.name === "name") continue;
     if (param.positional && param.required) {
-      positional.set(param.name, valueText(param, value, place, ctx, key));
+      positional.set(param.name, valueText(param, value, place, ctx, key, def.kerasClass));
       continue;
     }
-    const text = valueText(param, value, place, ctx, key);
+    const text = valueText(param, value, place, ctx, key, def.kerasClass);
     if (text !== undefined && !isDefault(param, value, text))
       keywords.push({ order: def.params.indexOf(param), text: `${param.name}=${text}` });
   }
@@ -109,8 +109,19 @@ function isDefault(param: ParamSpec, value: unknown, text: string): boolean {
   return JSON.stringify(unwrap(value)) === JSON.stringify(param.default);
 }
 
-/** The value as `.rnn` writes it, or undefined when it is the default's Keras spelling (nothing to write). */
-function valueText(param: ParamSpec, raw: unknown, place: LayerPlace, ctx: ConstructorContext, key: string): string | undefined {
+/**
+ * The value as `.rnn` writes it, or undefined when there is nothing to write; `className` is the
+ * class of the layer the setting belongs to (a wrapper's inner layer is written without what the
+ * wrapper decides).
+ */
+function valueText(
+  param: ParamSpec,
+  raw: unknown,
+  place: LayerPlace,
+  ctx: ConstructorContext,
+  key: string,
+  className: string,
+): string | undefined {
   const value = unwrap(raw);
   // Keras and tfjs write null for "not set" (tfjs's `implementation: null`): the default, except where null means a value.
   if (value === null && param.kind !== "bool" && param.kind !== "merge" && param.kind !== "activation") return undefined;
@@ -158,7 +169,10 @@ function valueText(param: ParamSpec, raw: unknown, place: LayerPlace, ctx: Const
         className: inner.class_name,
       };
       const built = constructorCall(inner.class_name, inner.config as Record<string, unknown>, innerPlace, ctx);
-      return `${built.fn}(${built.args.join(", ")})`;
+      // Bidirectional sets its layers' zero_output_for_mask to return_sequences whatever they say (Keras 3
+      // writes the value it set): as rnnc's Keras export does, it is left to the wrapper.
+      const args = className === "Bidirectional" ? built.args.filter((a) => !a.startsWith("zero_output_for_mask=")) : built.args;
+      return `${built.fn}(${args.join(", ")})`;
     }
     default:
       return undefined;
