@@ -35,11 +35,16 @@ export function importCommand(argv: readonly string[]): number {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
     throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
   }
+  return finishLater(importAndWrite(path, bytes, out, weightsOut));
+}
+
+/** Imports, writes, then cross-checks; 1 when rnnc refuses the model or cannot write, 0 when written. */
+async function importAndWrite(path: string, bytes: Uint8Array, out: string, weightsOut: string | undefined): Promise<number> {
   let file: ModelFile;
   let result: ImportResult;
   try {
     file = readModelFile(bytes, { source: path, openShard: confinedShards(path) });
-    result = importModel(file, path);
+    result = await importModel(file, path);
     // The weights must bind to the source as they are written out, or nothing is written.
     loadModel(result.checked, { model: result.model, weights: result.weights });
   } catch (error) {
@@ -63,7 +68,7 @@ export function importCommand(argv: readonly string[]): number {
     );
     return 0;
   }
-  return finishLater(crossCheckTfjs(path, result));
+  return crossCheckTfjs(path, result);
 }
 
 /** Runs the model.json on tfjs-layers and the import on rnnc, on the same random inputs. */

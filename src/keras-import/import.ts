@@ -7,7 +7,6 @@
 import { checkFile } from "../check/checker.js";
 import { parse } from "../syntax/parse.js";
 import type { CheckedFile, CheckedModel } from "../check/program.js";
-import { formatRnnSync } from "../format/index.js";
 import type { ModelFile } from "../model-files/binary-model-file.js";
 import type { KerasLayer, KerasModel, LayerCall, TensorRef } from "../model-files/keras-config.js";
 import type { Edition } from "../types/edition.js";
@@ -47,8 +46,12 @@ export function editionOf(info: ModelFile["info"]): Edition {
   return info.format === "keras" ? 3 : 2;
 }
 
-/** The `.rnn` source and weights of a model file already read (readModelFile); `file` names it in messages. */
-export function importModel(modelFile: ModelFile, file: string): ImportResult {
+/**
+ * The `.rnn` source and weights of a model file already read (readModelFile); `file` names it in
+ * messages. Asynchronous because the formatter (prettier's printer) is loaded only when needed, as the
+ * language server loads it: `import { check } from "rnnc"` stays light.
+ */
+export async function importModel(modelFile: ModelFile, file: string): Promise<ImportResult> {
   if (!modelFile.model) {
     throw new DataError(
       `${file}: holds weights but no model config (a .weights.h5 or weights JSON); import needs a .keras, an .h5 saved with its model, or a model.json.`,
@@ -76,6 +79,7 @@ export function importModel(modelFile: ModelFile, file: string): ImportResult {
   }
   // The file's model first, the one `rnnc run` picks; the models it calls after it.
   const ordered = [top, ...declarations.filter((d) => d !== top)];
+  const { formatRnnSync } = await import("../format/index.js");
   const text = formatRnnSync(`keras ${edition}\n\n${ordered.map((d) => d.text).join("\n\n")}\n`);
   const checked = checkFile(parse(text));
   const errors = checked.diagnostics.filter((d) => d.severity === "error");

@@ -45,7 +45,7 @@ function nest(data: number[], shape: number[]): unknown {
 }
 
 describe("rnnc import", () => {
-  it("a .keras: writes the formatted source and the weights, says the numbers were not cross-checked, and the two run with Keras's numbers", () => {
+  it("a .keras: writes the formatted source and the weights, says the numbers were not cross-checked, and the two run with Keras's numbers", async () => {
     const out = join(dir, "nested.rnn");
     const weights = join(dir, "nested.weights.json");
     const model = `${FIXTURES}/keras/nested_model.keras`;
@@ -73,7 +73,7 @@ describe("rnnc import", () => {
     expect(runImported(out, weights, `${FIXTURES}/tfjs/embedding_bigru_dense.json`, "uint8")).toBeLessThanOrEqual(1e-5);
   });
 
-  it("a tfjs model.json without @tensorflow/tfjs installed: the import is written, the check said to be skipped and why", () => {
+  it("a tfjs model.json without @tensorflow/tfjs installed: the import is written, the check said to be skipped and why", async () => {
     const out = join(dir, "no-tfjs.rnn");
     const model = `${FIXTURES}/tfjs/simple_rnn_stack/model.json`;
     const hide = join(import.meta.dirname, "without-tfjs.mjs");
@@ -86,7 +86,7 @@ describe("rnnc import", () => {
     expect(check(readFileSync(out, "utf8")).diagnostics).toEqual([]);
   });
 
-  it("a refused model: one line naming the file, the layer and its class; exit 1; nothing written", () => {
+  it("a refused model: one line naming the file, the layer and its class; exit 1; nothing written", async () => {
     const model = join(dir, "model.json");
     const topology = {
       class_name: "Functional",
@@ -112,7 +112,7 @@ describe("rnnc import", () => {
     expect(() => readFileSync(out)).toThrow();
   });
 
-  it("usage: one model file and -o are required (exit 2)", () => {
+  it("usage: one model file and -o are required (exit 2)", async () => {
     expect(rnnc("import", `${FIXTURES}/keras/nested_model.keras`).code).toBe(2);
     expect(rnnc("import", "-o", join(dir, "x.rnn")).code).toBe(2);
     const missing = rnnc("import", join(dir, "absent.keras"), "-o", join(dir, "x.rnn"));

@@ -67,14 +67,14 @@ function difference(text: string, model: string, weights: WeightSet, fx: Expecte
 }
 
 describe("rnnc import on every producer's fixture", () => {
-  it("covers the Keras 3, Keras 2 layout and tfjs fixtures", () => {
+  it("covers the Keras 3, Keras 2 layout and tfjs fixtures", async () => {
     expect(cases().length).toBeGreaterThanOrEqual(49);
   });
 
   for (const c of cases()) {
     const label = c.file.slice(FIXTURES.length + 1);
-    it(`${label}: formatted, checks clean, keras ${c.edition}, the producer's numbers`, () => {
-      const result = importModel(readModelFileAt(c.file), c.file);
+    it(`${label}: formatted, checks clean, keras ${c.edition}, the producer's numbers`, async () => {
+      const result = await importModel(readModelFileAt(c.file), c.file);
       expect(result.text).toBe(formatRnnSync(result.text));
       expect(result.text.startsWith(`keras ${c.edition}\n`)).toBe(true);
       expect(check(result.text).diagnostics).toEqual([]);
@@ -91,30 +91,30 @@ describe("rnnc import on every producer's fixture", () => {
 });
 
 describe("what the source says", () => {
-  const imported = (name: string) => importModel(readModelFileAt(join(KERAS, name)), name).text;
+  const imported = async (name: string) => (await importModel(readModelFileAt(join(KERAS, name)), name)).text;
 
-  it("a nested functional model is a model of its own, called with its outputs destructured and passed as initial=", () => {
-    const text = imported("nested_model.keras");
+  it("a nested functional model is a model of its own, called with its outputs destructured and passed as initial=", async () => {
+    const text = await imported("nested_model.keras");
     expect(text).toContain('model Enc(src: [B, 5, 3]) {\n  _, enc_lstm_h, enc_lstm_c = lstm(4, state=true, name="enc_lstm")(src)');
     expect(text).toContain("enc_lstm_h, enc_lstm_c = Enc(src)");
     expect(text).toContain('lstm(4, seq=true, name="dec_lstm")(tgt, initial=(enc_lstm_h, enc_lstm_c))');
   });
 
-  it("a shared layer is bound once and applied twice", () => {
-    const text = imported("stacked_shared.keras");
+  it("a shared layer is bound once and applied twice", async () => {
+    const text = await imported("stacked_shared.keras");
     expect(text).toContain("proj = dense(4, activation=tanh)\n");
     expect(text.match(/= proj\(/g)?.length).toBe(2);
   });
 
-  it("tfjs's settings that differ from Keras's defaults are written out: hard_sigmoid gates, reset_after=false, unit_forget_bias=false", () => {
-    const gru = importModel(readModelFileAt(join(TFJS, "embedding_bigru_dense", "model.json")), "m.json").text;
+  it("tfjs's settings that differ from Keras's defaults are written out: hard_sigmoid gates, reset_after=false, unit_forget_bias=false", async () => {
+    const gru = (await importModel(readModelFileAt(join(TFJS, "embedding_bigru_dense", "model.json")), "m.json")).text;
     expect(gru).toContain('bidirectional(gru(4, recurrent_activation=hard_sigmoid, reset_after=false), name="bi")');
-    const lstm = importModel(readModelFileAt(join(TFJS, "lstm_time_distributed", "model.json")), "m.json").text;
+    const lstm = (await importModel(readModelFileAt(join(TFJS, "lstm_time_distributed", "model.json")), "m.json")).text;
     expect(lstm).toMatch(/lstm\(4, seq=true, unit_forget_bias=false, name="rec"\)/);
   });
 
-  it("Keras 3's hard_sigmoid stays hard_sigmoid under keras 3", () => {
-    const text = imported("hard_sigmoid_lstm_gru.keras");
+  it("Keras 3's hard_sigmoid stays hard_sigmoid under keras 3", async () => {
+    const text = await imported("hard_sigmoid_lstm_gru.keras");
     expect(text.startsWith("keras 3\n")).toBe(true);
     expect(text).toContain("recurrent_activation=hard_sigmoid");
   });

@@ -27,7 +27,7 @@ const keras3Tensor = (layer: string, node: number) => ({
 });
 
 describe("a nested model called twice", () => {
-  it("Keras 2 / tfjs: references count from 1 everywhere", () => {
+  it("Keras 2 / tfjs: references count from 1 everywhere", async () => {
     const config = {
       class_name: "Model",
       config: {
@@ -61,11 +61,11 @@ describe("a nested model called twice", () => {
     const model = normalizeModelConfig(config, "m.json");
     expect(model.layers[3]!.calls[0]!.args.map((r) => r.node)).toEqual([0, 1]);
     expect(model.outputs[1]).toEqual({ layer: "Branch", node: 1, index: 0 });
-    const text = importModel({ info: { format: "tfjs" }, weights: { layers: new Map(), source: "m.json" }, model }, "m.json").text;
+    const text = (await importModel({ info: { format: "tfjs" }, weights: { layers: new Map(), source: "m.json" }, model }, "m.json")).text;
     expect(text).toMatch(/(\w+) = Branch\(a\)\n\s+(\w+) = Branch\(b\)\n\s+(\w+) = add\(\1, \2, name="sum"\)\n\s+return \3, \2\n/);
   });
 
-  it("Keras 3: inbound_nodes count from 0, output_layers from 1", () => {
+  it("Keras 3: inbound_nodes count from 0, output_layers from 1", async () => {
     const config = {
       class_name: "Functional",
       config: {
@@ -100,9 +100,11 @@ describe("a nested model called twice", () => {
     const model = normalizeModelConfig(config, "m.keras");
     expect(model.layers[3]!.calls[0]!.args.map((r) => r.node)).toEqual([0, 1]);
     expect(model.outputs[1]).toEqual({ layer: "Branch", node: 0, index: 0 });
-    const text = importModel(
-      { info: { format: "keras", kerasVersion: "3.15.1" }, weights: { layers: new Map(), source: "m.keras" }, model },
-      "m.keras",
+    const text = (
+      await importModel(
+        { info: { format: "keras", kerasVersion: "3.15.1" }, weights: { layers: new Map(), source: "m.keras" }, model },
+        "m.keras",
+      )
     ).text;
     expect(text).toMatch(/(\w+) = Branch\(a\)\n\s+(\w+) = Branch\(b\)\n\s+(\w+) = add\(\1, \2, name="sum"\)\n\s+return \3, \1\n/);
   });

@@ -39,9 +39,9 @@ function fileOf(config: Json, file = "bad.keras", kerasVersion = "3.15.1"): Mode
   };
 }
 
-function refusal(config: Json, file = "bad.keras"): string {
+async function refusal(config: Json, file = "bad.keras"): Promise<string> {
   try {
-    importModel(fileOf(config, file), file);
+    await importModel(fileOf(config, file), file);
   } catch (error) {
     return (error as Error).message;
   }
@@ -146,18 +146,18 @@ describe("refused, naming the file, the layer and its class", () => {
     ],
   ];
   for (const [what, config, message] of cases) {
-    it(what, () => expect(refusal(config)).toMatch(message));
+    it(what, async () => expect(await refusal(config)).toMatch(message));
   }
 
-  it("a layer inside a nested model is named by its path", () => {
+  it("a layer inside a nested model is named by its path", async () => {
     const inner = { ...functional([input("s", [null, 4, 3]), layer("Lambda", "fn", {}, ["s"])], ["s"], ["fn"], "Enc"), name: "Enc" };
     const outer = functional([input("x", [1, 4, 3]), { ...inner, inbound_nodes: [[["x", 0, 0, {}]]] }], ["x"], ["Enc"]);
-    expect(refusal(outer)).toMatch(/^bad\.keras: layer "Enc\/fn" \(Lambda\)/);
+    expect(await refusal(outer)).toMatch(/^bad\.keras: layer "Enc\/fn" \(Lambda\)/);
   });
 
-  it("a model file without a model config (weights only)", () => {
+  it("a model file without a model config (weights only)", async () => {
     const file: ModelFile = { info: { format: "weights.h5" }, weights: { layers: new Map(), source: "w.weights.h5" } };
-    expect(() => importModel(file, "w.weights.h5")).toThrow(/^w\.weights\.h5: holds weights but no model config/);
+    await expect(importModel(file, "w.weights.h5")).rejects.toThrow(/^w\.weights\.h5: holds weights but no model config/);
   });
 });
 
@@ -165,34 +165,34 @@ describe("Keras 3.15's mask operations, checked against rnnc's own mask propagat
   const read = (name: string) => readModelFileAt(join(KERAS, name));
   const layerOf = (model: KerasModel, name: string) => model.layers.find((l) => l.name === name)!;
 
-  it("a mask Keras applies but rnnc would not (the embedding made unmasked) is refused", () => {
+  it("a mask Keras applies but rnnc would not (the embedding made unmasked) is refused", async () => {
     const file = read("bilstm_concat_mask_state.keras");
     layerOf(file.model!, "emb").config["mask_zero"] = false;
-    expect(() => importModel(file, "m.keras")).toThrow(
+    await expect(importModel(file, "m.keras")).rejects.toThrow(
       /^m\.keras: layer "bi" \(Bidirectional\): Keras applies a mask to this call that rnnc's mask propagation does not give/,
     );
   });
 
-  it("a mask rnnc would apply but Keras does not (the mask= taken off the call) is refused", () => {
+  it("a mask rnnc would apply but Keras does not (the mask= taken off the call) is refused", async () => {
     const file = read("simple_rnn_mask_right.keras");
     layerOf(file.model!, "rec").calls[0]!.mask = [];
-    expect(() => importModel(file, "m.keras")).toThrow(
+    await expect(importModel(file, "m.keras")).rejects.toThrow(
       /layer "rec" \(SimpleRNN\): rnnc's mask propagation gives this call a mask that Keras does not apply/,
     );
   });
 
-  it("a mask operation used as data is refused", () => {
+  it("a mask operation used as data is refused", async () => {
     const file = read("simple_rnn_mask_right.keras");
     const rec = layerOf(file.model!, "rec");
     rec.calls[0]!.args = [{ layer: rec.calls[0]!.mask[0]!.layer, node: 0, index: 0 }];
-    expect(() => importModel(file, "m.keras")).toThrow(
+    await expect(importModel(file, "m.keras")).rejects.toThrow(
       /layer "rec" \(SimpleRNN\): it takes the result of the Keras operation "not_equal" \(NotEqual\), which rnnc has only as a mask/,
     );
   });
 
-  it("the mask chains of every Keras 3 fixture agree (they import)", () => {
+  it("the mask chains of every Keras 3 fixture agree (they import)", async () => {
     for (const name of ["bilstm_concat_mask_state", "bigru_sum_mask", "initial_state_with_mask", "simple_rnn_mask_right"]) {
-      for (const ext of [".keras", ".h5"]) expect(importModel(read(name + ext), name).text).toContain("mask_zero=true");
+      for (const ext of [".keras", ".h5"]) expect((await importModel(read(name + ext), name)).text).toContain("mask_zero=true");
     }
   });
 });
@@ -205,18 +205,18 @@ describe("editions", () => {
     registered_name: "rnnc>hard_sigmoid_tf2",
   };
 
-  it("a Keras 3 file with rnnc's registered tf.keras 2 hard_sigmoid is written as keras 2", () => {
+  it("a Keras 3 file with rnnc's registered tf.keras 2 hard_sigmoid is written as keras 2", async () => {
     const config = functional(
       [input("x", [1, 4, 3]), layer("GRU", "g", { units: 3, recurrent_activation: hardSigmoidTf2 }, ["x"])],
       ["x"],
       ["g"],
     );
-    const result = importModel(fileOf(config), "m.keras");
+    const result = await importModel(fileOf(config), "m.keras");
     expect(result.edition).toBe(2);
     expect(result.text).toContain("gru(3, recurrent_activation=hard_sigmoid");
   });
 
-  it("…and refused when the model also uses Keras 3's hard_sigmoid", () => {
+  it("…and refused when the model also uses Keras 3's hard_sigmoid", async () => {
     const config = functional(
       [
         input("x", [1, 4, 3]),
@@ -226,19 +226,21 @@ describe("editions", () => {
       ["x"],
       ["l"],
     );
-    expect(refusal(config)).toMatch(/layer "l" \(LSTM\): the model uses both Keras 3's hard_sigmoid and tf\.keras 2's/);
+    expect(await refusal(config)).toMatch(/layer "l" \(LSTM\): the model uses both Keras 3's hard_sigmoid and tf\.keras 2's/);
   });
 
-  it("a Keras 2 .h5 and a tfjs model.json are keras 2, a Keras 3 file keras 3", () => {
+  it("a Keras 2 .h5 and a tfjs model.json are keras 2, a Keras 3 file keras 3", async () => {
     const config = functional([input("x", [1, 3]), layer("Dense", "d", { units: 2 }, ["x"])], ["x"], ["d"]);
-    expect(importModel(fileOf(config, "m.h5", "2.15.0"), "m.h5").edition).toBe(2);
-    expect(importModel(fileOf(config, "m.keras", "3.15.1"), "m.keras").edition).toBe(3);
-    expect(importModel({ ...fileOf(config), info: { format: "tfjs", kerasVersion: "tfjs-layers 4.22.0" } }, "model.json").edition).toBe(2);
+    expect((await importModel(fileOf(config, "m.h5", "2.15.0"), "m.h5")).edition).toBe(2);
+    expect((await importModel(fileOf(config, "m.keras", "3.15.1"), "m.keras")).edition).toBe(3);
+    expect(
+      (await importModel({ ...fileOf(config), info: { format: "tfjs", kerasVersion: "tfjs-layers 4.22.0" } }, "model.json")).edition,
+    ).toBe(2);
   });
 });
 
 describe("names", () => {
-  it("Keras names that are not identifiers, or mean something else in .rnn, become bindings that check; the layers keep their names", () => {
+  it("Keras names that are not identifiers, or mean something else in .rnn, become bindings that check; the layers keep their names", async () => {
     const names = ["__proto__", "constructor", "lstm", "my-layer", "1st", "model", "tanh"];
     const layers: Json[] = [input("true", [1, 4, 3])];
     let previous = "true";
@@ -246,7 +248,7 @@ describe("names", () => {
       layers.push(layer("SimpleRNN", name, { units: 3, return_sequences: true }, [previous]));
       previous = name;
     }
-    const result = importModel(fileOf(functional(layers, ["true"], [previous], "dense")), "m.keras");
+    const result = await importModel(fileOf(functional(layers, ["true"], [previous], "dense")), "m.keras");
     const checked = check(result.text);
     expect(checked.diagnostics).toEqual([]);
     expect([...new Set([...checked.layers.values()].map((l) => l.name))]).toEqual(names);

@@ -42,7 +42,7 @@ function run(source: string, model: string, weights: WeightSet, inputs: Record<s
 }
 
 describe("rnnc export → Keras → model.save → rnnc", () => {
-  it("covers an lstm, a masked bigru, a called model and a keras 2 hard_sigmoid one, saved by Keras 3.15.1", () => {
+  it("covers an lstm, a masked bigru, a called model and a keras 2 hard_sigmoid one, saved by Keras 3.15.1", async () => {
     expect(FILE.keras).toBe("3.15.1");
     expect(Object.keys(FILE.cases).sort()).toEqual([
       "bigru_sum_mask",
@@ -55,12 +55,12 @@ describe("rnnc export → Keras → model.save → rnnc", () => {
   for (const [name, c] of Object.entries(FILE.cases)) {
     const keras = join(DIR, `${name}.keras`);
 
-    it(`${name}: loadModel on the original source with weightsFromBytes of the .keras gives Keras's numbers`, () => {
+    it(`${name}: loadModel on the original source with weightsFromBytes of the .keras gives Keras's numbers`, async () => {
       const weights = weightsFromBytes(readFileSync(keras), { source: `${name}.keras` });
       expect(difference(run(c.source, c.model, weights, c.inputs), c.outputs)).toBeLessThanOrEqual(FILE.tolerance);
     });
 
-    it(`${name}: rnnc run --weights m.keras on the original source gives Keras's numbers`, () => {
+    it(`${name}: rnnc run --weights m.keras on the original source gives Keras's numbers`, async () => {
       const source = join(work, `${name}.rnn`);
       writeFileSync(source, c.source);
       const flags = Object.entries(c.inputs).flatMap(([input, t]) => {
@@ -79,16 +79,19 @@ describe("rnnc export → Keras → model.save → rnnc", () => {
       ).toBeLessThanOrEqual(FILE.tolerance);
     });
 
-    it(`${name}: rnnc import of the .keras gives back a model with Keras's numbers`, () => {
-      const result = importModel(readModelFile(readFileSync(keras), { source: `${name}.keras` }), `${name}.keras`);
+    it(`${name}: rnnc import of the .keras gives back a model with Keras's numbers`, async () => {
+      const result = await importModel(readModelFile(readFileSync(keras), { source: `${name}.keras` }), `${name}.keras`);
       expect(check(result.text).diagnostics).toEqual([]);
       expect(result.model).toBe(c.model);
       expect(difference(run(result.text, result.model, result.weights, c.inputs), c.outputs)).toBeLessThanOrEqual(FILE.tolerance);
     });
   }
 
-  it("the keras 2 hard_sigmoid module comes back as a keras 2 file, its registered activation as hard_sigmoid", () => {
-    const result = importModel(readModelFile(readFileSync(join(DIR, "extra_keras2_hard_sigmoid.keras")), { source: "m.keras" }), "m.keras");
+  it("the keras 2 hard_sigmoid module comes back as a keras 2 file, its registered activation as hard_sigmoid", async () => {
+    const result = await importModel(
+      readModelFile(readFileSync(join(DIR, "extra_keras2_hard_sigmoid.keras")), { source: "m.keras" }),
+      "m.keras",
+    );
     expect(result.edition).toBe(2);
     expect(result.text).toContain('lstm(4, seq=true, recurrent_activation=hard_sigmoid, name="l")');
   });
