@@ -54,6 +54,8 @@ export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./lower/export-onnx.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
+export { importModel, type ImportResult } from "./keras-import/import.js";
+export { weightsJson } from "./keras-import/weights-json.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -7,6 +7,8 @@ import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
 import { graphCommand } from "./graph.js";
+
+import { importCommand } from "./import.js";
 import { compileCommand } from "./compile.js";
 import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
@@ -32,6 +34,9 @@ commands:
                                     write a Keras 3 Python module (MODELS, load_weights)
   graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
                                     a picture of the model: SVG (to stdout without -o), DOT or Mermaid
+
+  import MODEL -o OUT.rnn [--weights-out W.json]
+                                    a .keras, .h5 or tfjs model.json as .rnn source and weights
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -45,6 +50,8 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["compile", compileCommand],
   ["export", exportCommand],
   ["graph", graphCommand],
+
+  ["import", importCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);
