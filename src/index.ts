@@ -1,4 +1,7 @@
-// The public API: what the CLI, the language server and users' code call.
+// The public API: what the CLI, the language server and users' code call. Everything here runs in a
+// browser as in Node (no Node API is reachable from this file: test/browser/bundle.test.ts bundles it
+// for the web). What reads files, and Node's defaults (the machine's memory, a tree-shaken compiled
+// runtime), are added by the Node entry, src/node.ts (`rnnc/node`; `rnnc` in Node).
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
 import { parse, parseSteps } from "./syntax/parse.js";
@@ -26,20 +29,22 @@ export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
 export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
 export {
-  readWeights,
   readModelFile,
   weightsFromBytes,
   parseKerasWeights,
   parseTfjsModel,
   type ModelFile,
   type WeightsOptions,
-} from "./weights/read.js";
+} from "./weights/model-bytes.js";
+export type { ShardOpener } from "./weights/tfjs-model.js";
+export type { Shard } from "./weights/file-checks.js";
 export type { KerasModel, KerasLayer, LayerCall, TensorRef, ModelFileInfo } from "./model-files/keras-config.js";
 export type { ModelStructure, StructureLayer } from "./model-files/structure.js";
 export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./onnx/export.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
+export { formatRnn, formatRnnSync, rnnPlugin, RnnSyntaxError, PRINT_WIDTH } from "./format/index.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {

@@ -2,7 +2,7 @@
 // file or a Keras 3 Python module (LANGUAGE.md §8). Bad usage exits 2; a model or weights the exporter
 // refuses, or an unwritable output, is one line on stderr and exit 1.
 import { writeFileSync } from "node:fs";
-import { DataError, exportKeras, exportOnnx, type CheckedFile, type WeightSet } from "../index.js";
+import { DataError, exportKeras, exportOnnx, type CheckedFile, type WeightSet } from "../node.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { readWeightsFlag } from "./io.js";

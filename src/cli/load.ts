@@ -1,5 +1,5 @@
 // Shared by the commands that read one checked model file: read, check, pick the model.
-import { check, type CheckedFile, type CheckedModel } from "../index.js";
+import { check, type CheckedFile, type CheckedModel } from "../node.js";
 import { echo } from "../source/echo.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";

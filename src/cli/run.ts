@@ -1,6 +1,6 @@
 // `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs]
 // [--tfjs-backend cpu|wasm] [--json]`: runs a model and prints its outputs in return order.
-import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../index.js";
+import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../node.js";
 import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
