@@ -4,6 +4,7 @@
 // runtime), are added by the Node entry, src/node.ts (`rnnc/node`; `rnnc` in Node).
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
+import { shapesReport, type ShapesReport } from "./report/shapes.js";
 import { parse, parseSteps } from "./syntax/parse.js";
 
 export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
@@ -49,6 +50,11 @@ export { formatRnn, formatRnnSync, rnnPlugin, RnnSyntaxError, PRINT_WIDTH } from
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {
   return checkFile(parse(text));
+}
+
+/** `rnnc shapes --json`'s report of a source text: every binding's type, the outputs, each layer's params (of `model` only, if given). */
+export function shapes(text: string, model?: string): ShapesReport {
+  return shapesReport(check(text), model);
 }
 
 /**

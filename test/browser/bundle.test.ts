@@ -212,7 +212,7 @@ describe("src/index.ts bundled for platform=browser", () => {
     expect(result.outputs).toEqual(expected);
   });
 
-  it("reports check() diagnostics, and formats, in the page", async () => {
+  it("reports check() diagnostics, shapes, and formats, in the page", async () => {
     const page = await openPage();
     const result = await page.evaluate(
       async ({ bad }) => {
@@ -223,11 +223,18 @@ describe("src/index.ts bundled for platform=browser", () => {
           line: d.range.start.line,
           character: d.range.start.character,
         }));
-        return { diagnostics, formatted: await lib.formatRnn("model  M(x:[1,2,3]){ return lstm(4)(x) }"), sync: lib.formatRnnSync(bad) };
+        const report = lib.shapes(bad.replace("lstm(16)", "lstm(16, seq=true)"));
+        return {
+          diagnostics,
+          outputs: report.models.map((m) => m.outputs),
+          formatted: await lib.formatRnn("model  M(x:[1,2,3]){ return lstm(4)(x) }"),
+          sync: lib.formatRnnSync(bad),
+        };
       },
       { bad: BAD },
     );
     expect(result.diagnostics).toEqual([{ code: "RNN020", severity: "error", line: 2, character: 14 }]);
+    expect(result.outputs).toEqual([["f32[B,8]"]]);
     expect(result.formatted).toBe(formatRnnSync("model  M(x:[1,2,3]){ return lstm(4)(x) }"));
     expect(result.sync).toBe(BAD);
   });
