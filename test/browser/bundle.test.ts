@@ -10,7 +10,7 @@ import { build, type Plugin } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rnnc, ROOT } from "../cli-process.js";
-import { formatRnnSync } from "../../src/node.js";
+import { check, exportOnnx, formatRnnSync } from "../../src/node.js";
 import { launchChromium } from "./chromium.js";
 
 interface Output {
@@ -49,12 +49,14 @@ const PAGE = `<!doctype html><title>rnnc</title><script type="module">
 import * as rnnc from "/rnnc.js";
 window.rnnc = rnnc;
 window.importModule = (url) => import(url);
+window.importTfjs = () => import("/tfjs.js");
 window.ready = true;
 </script>`;
 
 /** What the page offers the tests' functions. */
 interface PageGlobals {
   rnnc: typeof import("../../src/index.js");
+  importTfjs(): Promise<import("../../src/index.js").TfjsCore & { setBackend(name: string): Promise<boolean>; ready(): Promise<void> }>;
   importModule(
     url: string,
   ): Promise<Record<string, { create(): { run(inputs: unknown): { shape: number[]; data: ArrayLike<number> }[] } }>>;
@@ -93,7 +95,21 @@ async function bundleForBrowser(): Promise<{ js: string; nodeImports: string[] }
   return { js: result.outputFiles[0]!.text, nodeImports };
 }
 
-/** Serves the page and the bundle, nothing else, on 127.0.0.1. */
+/** @tensorflow/tfjs for the page, as a web app bundles it: loadModel's tfjs backend runs on the caller's module. */
+async function bundleTfjs(): Promise<string> {
+  const result = await build({
+    stdin: { contents: 'export * from "@tensorflow/tfjs";', resolveDir: ROOT, loader: "js" },
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Serves the page and the bundles, nothing else, on 127.0.0.1. */
 function serve(files: Record<string, { type: string; body: string }>): Promise<{ server: Server; origin: string }> {
   const s = createServer((request, response) => {
     const file = files[new URL(request.url ?? "/", "http://x").pathname];
@@ -145,6 +161,7 @@ beforeAll(async () => {
   ({ server, origin } = await serve({
     "/": { type: "text/html", body: PAGE },
     "/rnnc.js": { type: "text/javascript", body: bundle.js },
+    "/tfjs.js": { type: "text/javascript", body: await bundleTfjs() },
   }));
   browser = await launchChromium();
   folder = mkdtempSync(join(tmpdir(), "rnnc-browser-"));
@@ -162,7 +179,7 @@ describe("src/index.ts bundled for platform=browser", () => {
     expect(bundle.js).not.toMatch(/\bfrom\s*["']node:|\brequire\(["']node:|\bimport\(["']node:/);
   });
 
-  it("runs the seed in Chromium with `rnnc run`'s numbers, and compileModule's module there gives them too", async () => {
+  it("runs the seed in Chromium with `rnnc run`'s numbers, compileModule's module there gives them too, exportOnnx writes Node's file", async () => {
     const source = readFileSync(SEED, "utf8");
     const x = JSON.parse(readFileSync(SEED_INPUT, "utf8")) as unknown;
     const expected = asFloat32(cliOutputs(SEED, "--input", `x=${SEED_INPUT}`));
@@ -174,16 +191,19 @@ describe("src/index.ts bundled for platform=browser", () => {
           outputs.map((o) => ({ shape: [...o.shape], data: Array.from(o.data) }));
         const checked = lib.check(source);
         const interpreted = plain(lib.loadModel(checked).run({ x: x as number[][][] }));
+        const onnx = Array.from(lib.exportOnnx(checked));
         const compiled = await lib.compileModule(checked, { fileName: "seed.rnn" });
         const url = URL.createObjectURL(new Blob([compiled.js], { type: "text/javascript" }));
         const module = await importModule(url);
         const fromModule = plain(module.BiSeed.create().run({ x }));
-        return { interpreted, fromModule, exports: compiled.models.map((m) => m.exportName), dts: compiled.dts };
+        return { interpreted, fromModule, onnx, exports: compiled.models.map((m) => m.exportName), dts: compiled.dts };
       },
       { source, x },
     );
     expect(result.interpreted).toEqual(expected);
     expect(result.fromModule).toEqual(expected);
+    // The ONNX file written in the page is the one Node writes, byte for byte.
+    expect(Buffer.from(result.onnx).equals(Buffer.from(exportOnnx(check(source))))).toBe(true);
     expect(result.exports).toEqual(["BiSeed", "SeedRnn", "SeedLstm", "SeedBiLstm"]);
     expect(result.dts).toContain("export declare const BiSeed");
   });
@@ -237,5 +257,61 @@ describe("src/index.ts bundled for platform=browser", () => {
     expect(result.outputs).toEqual([["f32[B,8]"]]);
     expect(result.formatted).toBe(formatRnnSync("model  M(x:[1,2,3]){ return lstm(4)(x) }"));
     expect(result.sync).toBe(BAD);
+  });
+  it("runs the seed on the caller's TensorFlow.js (cpu backend) with `rnnc run --backend tfjs`'s numbers", async () => {
+    const expected = cliOutputs(SEED, "--input", `x=${SEED_INPUT}`, "--backend", "tfjs");
+    const page = await openPage();
+    const result = await page.evaluate(
+      async ({ source, x }) => {
+        const { rnnc: lib, importTfjs } = globalThis as unknown as PageGlobals;
+        const tf = await importTfjs();
+        await tf.setBackend("cpu");
+        await tf.ready();
+        const model = lib.loadModel(lib.check(source), { backend: "tfjs", tf });
+        const outputs = model.run({ x: x as number[][][] });
+        model.dispose();
+        return outputs.map((o) => ({ shape: [...o.shape], data: Array.from(o.data) }));
+      },
+      { source: readFileSync(SEED, "utf8"), x: JSON.parse(readFileSync(SEED_INPUT, "utf8")) as unknown },
+    );
+    expect(result.map((o) => o.shape)).toEqual(expected.map((o) => o.shape));
+    result.forEach((o, i) => o.data.forEach((v, j) => expect(v).toBeCloseTo(expected[i]!.data[j] as number, 6)));
+  });
+
+  it("reads a Keras .keras and .h5 from their bytes (zip, HDF5) and gives Keras's predictions", async () => {
+    const dir = join(ROOT, "test", "fixtures", "model-files", "keras");
+    const fixture = JSON.parse(readFileSync(join(dir, "bilstm_concat_mask_state.json"), "utf8")) as {
+      source: string;
+      model: string;
+      inputs: Record<string, { shape: number[]; data: number[] }>;
+      outputs: { shape: number[]; data: number[] }[];
+      tolerance: number;
+    };
+    const files = [".keras", ".h5", ".weights.h5"].map((ext) => ({
+      name: `upload${ext}`,
+      bytes: readFileSync(join(dir, `bilstm_concat_mask_state${ext}`)).toString("base64"),
+    }));
+    const page = await openPage();
+    const results = await page.evaluate(
+      ({ fixture, files }) => {
+        const lib = (globalThis as unknown as PageGlobals).rnnc;
+        const checked = lib.check(fixture.source);
+        const structure = lib.kerasStructure(checked, fixture.model);
+        return files.map((file) => {
+          const bytes = Uint8Array.from(atob(file.bytes), (c) => c.charCodeAt(0));
+          const weights = lib.weightsFromBytes(bytes, { source: file.name, ...(structure ? { structure } : {}) });
+          const outputs = lib.loadModel(checked, { model: fixture.model, weights }).run(fixture.inputs);
+          return outputs.map((o) => ({ shape: [...o.shape], data: Array.from(o.data) }));
+        });
+      },
+      { fixture, files },
+    );
+    expect(results).toHaveLength(3);
+    for (const outputs of results) {
+      expect(outputs.map((o) => o.shape)).toEqual(fixture.outputs.map((o) => o.shape));
+      let max = 0;
+      outputs.forEach((o, i) => o.data.forEach((v, j) => (max = Math.max(max, Math.abs(v - fixture.outputs[i]!.data[j]!)))));
+      expect(max).toBeLessThanOrEqual(fixture.tolerance);
+    }
   });
 });
