@@ -66,7 +66,8 @@ export function main(argv: readonly string[]): number {
     return run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n${USAGE}`);
+      // A command's own usage after its mistake; the list of commands after an unknown one.
+      process.stderr.write(`${error.message}\n${(run ? commandHelp(command) : undefined) ?? USAGE}`);
       return 2;
     }
     if (error instanceof UnreadableFile) {

@@ -35,6 +35,13 @@ describe("rnnc <command> --help", () => {
     expect(rnnc(command, "-h").stdout).toBe(r.stdout);
   });
 
+  it("follows a command's usage error with that command's usage, an unknown command with the list", () => {
+    const r = rnnc("run", "examples/seed.rnn", "--backend", "gpu");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`rnnc run: unknown backend gpu (available: cpu, tfjs)\n${rnnc("run", "--help").stdout}`);
+    expect(rnnc("chek").stderr).toContain("commands:");
+  });
+
   it("takes --help among other arguments, but not after --", () => {
     expect(rnnc("run", "examples/seed.rnn", "--help").stdout).toMatch(/^usage: rnnc run /);
     const r = rnnc("check", "--", "--help");
