@@ -125,6 +125,30 @@ console.log(JSON.stringify({
     expect(out["compiled"]).toEqual(["BiSeed", "SeedRnn", "SeedLstm", "SeedBiLstm"]);
   });
 
+  it("bundles `rnnc` for the web: esbuild platform=browser picks the browser entry, with no Node built-in", { timeout: TIMEOUT }, () => {
+    writeFileSync(
+      join(app, "web.mjs"),
+      `export { check, shapes, loadModel, compileModule, formatRnnSync, exportOnnx, weightsFromBytes } from "rnnc";\n`,
+    );
+    writeFileSync(
+      join(app, "bundle.mjs"),
+      `import { build } from "esbuild";
+const nodeImports = [];
+const result = await build({
+  entryPoints: ["web.mjs"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent",
+  plugins: [{ name: "node-imports", setup(b) { b.onResolve({ filter: /^node:/ }, (a) => (nodeImports.push(a.path), { path: a.path, external: true })); } }],
+});
+console.log(JSON.stringify({ nodeImports, inputs: Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/rnnc/")) }));
+`,
+    );
+    const r = run(process.execPath, ["bundle.mjs"], app);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { nodeImports: string[]; inputs: string[] };
+    expect(out.nodeImports).toEqual([]);
+    expect(out.inputs).toContain("node_modules/rnnc/dist/index.js");
+    expect(out.inputs).not.toContain("node_modules/rnnc/dist/node.js");
+  });
+
   it("formats with prettier --plugin rnnc/prettier-plugin", { timeout: TIMEOUT }, () => {
     const ok = run("npx", ["--no-install", "prettier", "--plugin", "rnnc/prettier-plugin", "--check", "seed.rnn"], app);
     expect(ok.stderr).toBe("");
