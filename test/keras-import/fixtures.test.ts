@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, importModel, loadModel, parseKerasWeights, readWeights, weightsJson, type WeightSet } from "../../src/index.js";
+import { check, importModel, loadModel, parseKerasWeights, readWeights, weightsJson, type WeightSet } from "../../src/node.js";
 import { formatRnnSync } from "../../src/format/index.js";
 import { readModelFileAt } from "../../src/weights/read.js";
 import type { TensorInput } from "../../src/ir/inputs.js";
