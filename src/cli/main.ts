@@ -36,7 +36,6 @@ commands:
                                     write a Keras 3 Python module (MODELS, load_weights)
   graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
                                     a picture of the model: SVG (to stdout without -o), DOT or Mermaid
-
   import MODEL -o OUT.rnn [--weights-out W.json]
                                     a .keras, .h5 or tfjs model.json as .rnn source and weights
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted

@@ -20,15 +20,18 @@ A Keras-style model.summary() table per model.
 Exit 0, 1 when the file has errors, 2 bad usage.
 `,
   run: `usage: rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
-                [--backend cpu|tfjs [--tfjs-backend cpu|wasm]] [--max-memory SIZE]
+                [--backend cpu|tfjs|ort|auto [--tfjs-backend cpu|wasm]] [--verbose]
+                [--max-memory SIZE]
 
 Runs a model and prints its outputs in return order.
   --model M            the model to run (default: the first)
   --input NAME=FILE    an input's values as nested JSON arrays; one per input
   --weights W          Keras get_weights() JSON, a tfjs model.json, .keras, .h5 or .weights.h5
                        (default: the initializers in the source)
-  --backend B          cpu (rnnc's kernels, default) or tfjs (needs @tensorflow/tfjs)
+  --backend B          cpu (rnnc's kernels, default), tfjs (needs @tensorflow/tfjs), ort (ONNX
+                       Runtime; needs onnxruntime-node) or auto (per call the faster of cpu and ort)
   --tfjs-backend B     tfjs's cpu (default) or wasm backend
+  --verbose            say on stderr which engine ran and why
   --max-memory SIZE    the memory budget: bytes, or 512M, 2G (default: half the machine's)
   --json               {"outputs":[{shape, data}]}, float32 to nine significant digits
 Exit 0, 1 for errors in the file, inputs or weights, 2 bad usage or an unreadable file.
@@ -39,27 +42,34 @@ Writes DIR/<file>.js (a standalone ES module, one export per model) and DIR/<fil
   -o, --out DIR   the output folder (created if missing)
 Exit 0, 1 when a file has errors or defines no model, 2 bad usage.
 `,
-  export: `usage: rnnc export FILE --format onnx|keras -o OUT [--model M] [--weights W]
+  export: `usage: rnnc export FILE --format onnx|keras -o OUT [--model M] [--weights W] [--check]
 
 Writes the model as an ONNX file (opset 17) or a Keras 3 Python module (MODELS, load_weights).
   --format F      onnx or keras
   -o, --out OUT   the file to write (OUT.onnx, OUT.py)
   --model M       the model to export (default: the first)
   --weights W     weights to include, as for rnnc run (default: the initializers)
+  --check         (onnx) run the file in onnxruntime-node beside rnnc's CPU backend on random
+                  inputs and print the largest difference; exit 1 past 1e-4
 Exit 0, 1 when the model or weights are refused, 2 bad usage.
 `,
   import: `usage: rnnc import MODEL -o OUT.rnn [--weights-out OUT.weights.json]
 
 Reads a .keras, a legacy .h5 or a tfjs model.json (with its shards) and writes the .rnn source
 and its weights.
-  -o OUT.rnn                     the source to write
+  -o OUT.rnn                      the source to write
   --weights-out OUT.weights.json  the weights to write
+A tfjs model.json is then run on tfjs-layers (when @tensorflow/tfjs is installed) beside rnnc on
+random inputs, and the largest difference printed.
+Exit 0, 1 when the model is refused (named layer and class) or the numbers differ by more than
+1e-4, 2 bad usage or an unreadable file.
 `,
   graph: `usage: rnnc graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
 
 Draws the model: one box per layer with its output type, arrows for tensors.
   --model M   the model to draw (default: the first)
-  -o OUT      SVG by default; .dot writes Graphviz, .mmd Mermaid
+  -o OUT      SVG by default (to stdout without -o); .dot writes Graphviz, .mmd Mermaid
+Exit 0, 1 when the file has errors, 2 bad usage.
 `,
   fmt: `usage: rnnc fmt FILE... [--check] [--write]
 

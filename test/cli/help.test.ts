@@ -38,7 +38,7 @@ describe("rnnc <command> --help", () => {
   it("follows a command's usage error with that command's usage, an unknown command with the list", () => {
     const r = rnnc("run", "examples/seed.rnn", "--backend", "gpu");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`rnnc run: unknown backend gpu (available: cpu, tfjs)\n${rnnc("run", "--help").stdout}`);
+    expect(r.stderr).toBe(`rnnc run: unknown backend gpu (available: cpu, tfjs, ort, auto)\n${rnnc("run", "--help").stdout}`);
     expect(rnnc("chek").stderr).toContain("commands:");
   });
 
