@@ -1,0 +1,220 @@
+// The playground in a real browser (headless Chromium, test/browser/chromium.ts): built once, served
+// from dist/ on 127.0.0.1:0, then used as a person would — typing, hovering, completing, running,
+// sharing a link, downloading. PLAYGROUND_SCREENSHOTS=1 also saves the screenshots the README shows
+// (docs/images/).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlayground } from "../../playground/build.js";
+import { serveStatic } from "../../playground/serve.js";
+import { decodeSource, encodeSource } from "../../playground/src/share-link.js";
+import { check, exportOnnx } from "../../src/index.js";
+import { launchChromium } from "../browser/chromium.js";
+import { rnnc, ROOT } from "../cli-process.js";
+
+const SEED = readFileSync(join(ROOT, "examples/seed.rnn"), "utf8");
+const SEED_X = JSON.parse(readFileSync(join(ROOT, "examples/seed.x.json"), "utf8")) as unknown;
+const SCREENSHOTS = process.env["PLAYGROUND_SCREENSHOTS"] === "1";
+
+/** README's stacking mistake: lstm(16) returns its last step only, and lstm(8) wants a sequence. */
+const STACKING = `model Stacking(x: [B, T, 8]) {
+  a = lstm(16)(x)
+  b = lstm(8)(a)
+  return b
+}
+`;
+
+let browser: Browser;
+let context: BrowserContext;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  const dist = await buildPlayground();
+  ({ server, url } = await serveStatic(dist, 0));
+  browser = await launchChromium();
+  // The launcher's Chromium runs in one process (--single-process): closing a context or its last
+  // page ends it, so the tests share one context and a blank page that stays open.
+  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  await context.newPage();
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page on the playground holding `source`; resolves once the language server has answered (inlay types shown). */
+async function open(source: string, options: { waitForTypes?: boolean } = {}): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url + encodeSource(source));
+  if (options.waitForTypes ?? true) await page.locator(".cm-inlay-type").first().waitFor({ timeout: 60_000 });
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/**
+ * Moves the mouse over the character `offset` places into the first `text` of the editor's line
+ * that contains it (a DOM Range over that character; the line's inlay types are skipped).
+ */
+async function hoverText(page: Page, text: string, offset = 0): Promise<void> {
+  const box = await page.evaluate(
+    `(() => {
+      for (const line of document.querySelectorAll(".cm-content .cm-line")) {
+        const nodes = [];
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (!node.parentElement.closest(".cm-inlay-type")) nodes.push(node);
+        }
+        const at = nodes.map((n) => n.data).join("").indexOf(${JSON.stringify(text)});
+        if (at < 0) continue;
+        let target = at + ${offset};
+        for (const node of nodes) {
+          if (target < node.data.length) {
+            const range = document.createRange();
+            range.setStart(node, target);
+            range.setEnd(node, target + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          target -= node.data.length;
+        }
+      }
+      return null;
+    })()`,
+  );
+  if (!box) throw new Error(`the editor shows no ${JSON.stringify(text)}`);
+  const { x, y } = box as { x: number; y: number };
+  await page.mouse.move(x, y);
+}
+
+/** The run panel's text without its timing line. */
+async function runOutput(page: Page): Promise<string> {
+  await page
+    .locator("#output")
+    .filter({ hasText: /\(\w+, [\d.]+ ms\)/ })
+    .waitFor({ timeout: 60_000 });
+  return (await page.locator("#output").textContent())!.replace(/\n\n\(\w+, [\d.]+ ms\)$/, "");
+}
+
+function numbersIn(text: string): number[] {
+  return [...text.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?=[,\]])/g)].map((m) => Number(m[0]));
+}
+
+describe("the playground in Chromium", () => {
+  it("loads the source from the link: the summary, no errors, inlay types from the language server", async () => {
+    const page = await open(SEED);
+    expect(await page.title()).toBe("rnnc playground");
+    await expect.poll(() => page.locator("#summary").textContent()).toContain('Model: "BiSeed"');
+    expect(await page.locator("#summary").textContent()).toContain("Total params: 216");
+    expect(await page.locator("#status").textContent()).toBe("4 models, no errors");
+    const types = await page.locator(".cm-inlay-type").allTextContents();
+    expect(types.slice(0, 5)).toEqual([": f32[1,4,6]", ": f32[1,3]", ": f32[1,3]", ": f32[1,3]", ": f32[1,3]"]);
+    expect(await page.locator("#model option").allTextContents()).toEqual(["BiSeed", "SeedRnn", "SeedLstm", "SeedBiLstm"]);
+    if (SCREENSHOTS) {
+      await page.click("#run");
+      await runOutput(page);
+      await page.screenshot({ path: join(ROOT, "docs/images/playground.png") });
+    }
+    await page.close();
+  });
+
+  it("shows the stacking mistake as RNN020, and its quick fix clears it", async () => {
+    const page = await open(STACKING, { waitForTypes: false });
+    const error = page.locator(".cm-lintRange-error");
+    await error.first().waitFor({ timeout: 60_000 });
+    await hoverText(page, "lstm(8)(a)", 8);
+    const tooltip = page.locator(".cm-tooltip-lint .cm-diagnostic-error");
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toContain("lstm(8) expects a sequence [B,T,F] (ndim=3), found f32[B,16] (ndim=2)");
+    expect(await tooltip.locator(".cm-diagnosticSource").textContent()).toBe("RNN020");
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/images/playground-diagnostic.png") });
+    await tooltip.locator(".cm-diagnosticAction", { hasText: "Set seq=true on lstm(…)" }).click();
+    await expect.poll(() => decodeSource(new URL(page.url()).hash)).toBe(STACKING.replace("lstm(16)", "lstm(16, seq=true)"));
+    await expect.poll(() => error.count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("1 model, no errors");
+    await page.close();
+  });
+
+  it("hovering a binding shows its shape", async () => {
+    const page = await open(SEED);
+    await hoverText(page, "y, fh, fc", 3);
+    const hover = page.locator(".cm-tooltip-hover .cm-lsp-documentation, .cm-tooltip-hover");
+    await expect.poll(() => hover.first().textContent(), { timeout: 30_000 }).toContain("f32[1,3]");
+    await page.close();
+  });
+
+  it("completion offers layers", async () => {
+    const page = await open(STACKING.replace("  return b", "  c = \n  return b"), { waitForTypes: false });
+    await page.locator(".cm-lintRange-error").first().waitFor({ timeout: 60_000 });
+    await page.locator(".cm-line", { hasText: "c =" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.type("bil");
+    const options = page.locator(".cm-tooltip-autocomplete .cm-completionLabel");
+    await expect.poll(() => options.allTextContents(), { timeout: 30_000 }).toEqual(expect.arrayContaining(["bilstm", "bidirectional"]));
+    await page.close();
+  });
+
+  it("runs the seed on its inputs and prints `rnnc run`'s numbers, on rnnc's cpu kernels and on tfjs", async () => {
+    const cli = rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json");
+    expect(cli.code).toBe(0);
+    const page = await open(SEED);
+    await page.check('input[name="input-kind"][value="json"]');
+    await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
+    await page.click("#run");
+    expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
+    await page.selectOption("#engine", "tfjs");
+    await page.locator("#output").evaluate((e) => (e.textContent = ""));
+    await page.click("#run");
+    const tfjs = numbersIn(await runOutput(page));
+    const expected = numbersIn(cli.stdout);
+    expect(tfjs).toHaveLength(expected.length);
+    tfjs.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+    await page.close();
+  });
+
+  it("keeps the source in the URL's hash: an edit updates the link, and the link restores the text", async () => {
+    const source = `# café ✓ — a UTF-8 comment\n${STACKING.replace("lstm(16)", "lstm(16, seq=true)")}`;
+    const page = await open(source);
+    expect(decodeSource(new URL(page.url()).hash)).toBe(source);
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("# shared");
+    await expect.poll(() => decodeSource(new URL(page.url()).hash)).toBe(`${source}# shared`);
+    const again = await open(`${source}# shared`);
+    expect(await again.locator(".cm-line").last().textContent()).toBe("# shared");
+    expect(await again.locator(".cm-line").first().textContent()).toBe("# café ✓ — a UTF-8 comment");
+    await page.close();
+    await again.close();
+  });
+
+  it("downloads a compiled module that runs the seed with `rnnc run`'s numbers, and the ONNX file rnnc export writes", async () => {
+    const page = await open(SEED);
+    const [moduleDownload] = await Promise.all([page.waitForEvent("download", { timeout: 120_000 }), page.click("#download-module")]);
+    expect(moduleDownload.suggestedFilename()).toBe("model.js");
+    const dir = mkdtempSync(join(tmpdir(), "rnnc-playground-"));
+    const modulePath = join(dir, "model.mjs");
+    await moduleDownload.saveAs(modulePath);
+    const compiled = (await import(pathToFileURL(modulePath).href)) as Record<
+      string,
+      { create(): { run(i: object): { data: Float32Array }[] } }
+    >;
+    const outputs = compiled["BiSeed"]!.create().run({ x: SEED_X });
+    const cli = rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json", "--json");
+    const expected = (JSON.parse(cli.stdout) as { outputs: { data: number[] }[] }).outputs.map((o) => o.data);
+    expect(outputs.map((o) => Array.from(o.data, (v) => Number(v.toPrecision(9))))).toEqual(expected);
+
+    const [onnxDownload] = await Promise.all([page.waitForEvent("download"), page.click("#download-onnx")]);
+    expect(onnxDownload.suggestedFilename()).toBe("BiSeed.onnx");
+    const onnxPath = join(dir, "BiSeed.onnx");
+    await onnxDownload.saveAs(onnxPath);
+    expect(new Uint8Array(readFileSync(onnxPath))).toEqual(exportOnnx(check(SEED), { model: "BiSeed" }));
+    rmSync(dir, { recursive: true, force: true });
+    await page.close();
+  });
+});
