@@ -9,7 +9,8 @@
 // Usage: `npm run bench:runtime` (or `node bench/runtime.mjs` after `npm run build`), with
 //   --quick                          short time budgets (for development)
 //   BENCH_ONLY=S,M                   workloads (S, M = M-lstm + M-gru, M-lstm, M-gru, L, B1)
-//   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, rnnc-compiled, rnnc-tfjs-cpu, rnnc-tfjs-wasm, tfjs-cpu, tfjs-wasm, ort)
+//   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, rnnc-compiled, rnnc-tfjs-cpu, rnnc-tfjs-wasm, tfjs-cpu, tfjs-wasm, ort,
+//                                    rnnc-ort, rnnc-auto: rnnc's ONNX Runtime backend alone and chosen per call)
 //   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick)
 //   BENCH_JSON=file.json             also write the raw results there
 // Exit code 1 when the cross-check or an engine's output check fails (the figures would lie), or an
@@ -33,6 +34,8 @@ const ENGINES = [
   { id: "tfjs-cpu", script: "tfjs.mjs", args: ["cpu"] },
   { id: "tfjs-wasm", script: "tfjs.mjs", args: ["wasm"] },
   { id: "ort", script: "ort.mjs", args: [] },
+  { id: "rnnc-ort", script: "rnnc-ort.mjs", args: ["ort"] },
+  { id: "rnnc-auto", script: "rnnc-ort.mjs", args: ["auto"] },
 ];
 
 /** The issue's targets for rnnc-cpu. */
@@ -216,6 +219,13 @@ if (hasCompiled) {
   header.push("compiled vs rnnc-cpu", "compiled target");
   leftAligned.add(header.length - 1);
 }
+/** `auto`'s target: within 10% of the fastest of rnnc-cpu and ONNX Runtime (ort, rnnc-ort) on every workload. */
+const AUTO_RIVALS = ["rnnc-cpu", "ort", "rnnc-ort"].filter((id) => engines.some((e) => e.id === id));
+const hasAuto = engines.some((e) => e.id === "rnnc-auto") && AUTO_RIVALS.length > 0;
+if (hasAuto) {
+  header.push("auto vs fastest", "auto target");
+  leftAligned.add(header.length - 1);
+}
 const rows = [header];
 for (const wl of workloads) {
   const row = [wl.id, DESCRIPTIONS[wl.id], ...engines.map((e) => cell(e.id, wl.id))];
@@ -254,6 +264,16 @@ for (const wl of workloads) {
       faster ? "> 1×" : "≥ 1×",
     );
   }
+  if (hasAuto) {
+    // Measured in rnnc-auto's own process, interleaved with rnnc's cpu and ort backends (the load of
+    // a shared machine changes between engine processes); else across the processes.
+    const auto = get("rnnc-auto", wl.id);
+    const ratio = auto?.vsFastest ?? median("rnnc-auto") / Math.min(...AUTO_RIVALS.map(median).filter(Number.isFinite));
+    row.push(
+      Number.isFinite(ratio) ? `${formatRatio(ratio)}${auto?.vsFastest === undefined ? "" : "‡"} ${ratio <= 1.1 ? "met" : "NOT MET"}` : "—",
+      "≤ 1.10×",
+    );
+  }
   rows.push(row);
 }
 
@@ -281,6 +301,10 @@ for (const r of rows.slice(1)) console.log(line(r));
 console.log();
 if (hasRnnc) console.log("rnnc vs X = X's median / rnnc-cpu's median: \"20.0×\" means rnnc-cpu is 20 times faster than X.");
 if (hasCompiled) console.log("compiled vs rnnc-cpu = rnnc-cpu's median / rnnc-compiled's median: above 1× the compiled module is faster.");
+if (hasAuto) {
+  console.log(`auto vs fastest = rnnc-auto's median / the fastest median of ${AUTO_RIVALS.join(", ")}: at most 1.10× is the target;`);
+  console.log("  ‡ measured in rnnc-auto's process, interleaved with loadModel's cpu and ort backends (the same load for all three).");
+}
 if (tfjsPairs.length > 0)
   console.log("rnnc-tfjs-B vs tfjs-B = tfjs-layers' median / rnnc's tfjs backend's median, both on tfjs backend B; target met or NOT MET.");
 if (workloads.some((w) => w.cell === "gru") && engines.some((e) => e.id.startsWith("tfjs"))) {
@@ -295,9 +319,12 @@ for (const wl of workloads) {
   for (const e of engines) {
     const r = get(e.id, wl.id);
     if (!r) continue;
+    const interleaved = r.interleaved
+      ? `; interleaved: auto ${formatMs(r.interleaved.auto)}, cpu ${formatMs(r.interleaved.cpu)}, ort ${formatMs(r.interleaved.ort)}`
+      : "";
     const what = r.error
       ? r.error
-      : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}`;
+      : `${formatMs(r.medianMs)} median, ${r.samples} × ${r.batch}, min ${formatMs(r.minMs)}, first ${formatMs(r.firstMs)}, max |Δ| ${r.maxAbsErr.toExponential(1)} (${r.refRows}/${wl.B} rows)${r.note ? `; ${r.note}` : ""}${interleaved}`;
     console.log(`  ${wl.id.padEnd(6)} ${e.id.padEnd(14)} ${what}`);
   }
 }

@@ -20,7 +20,17 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
-export { loadModel, type LoadOptions, type RunnableModel } from "./lower/load-model.js";
+export {
+  loadModel,
+  type LoadOptions,
+  type OrtLoadOptions,
+  type RunnableModel,
+  type AsyncRunnableModel,
+  type Engine,
+  type EngineChoice,
+} from "./lower/load-model.js";
+export { COSTS as ENGINE_COSTS, chooseEngine, estimateFlops, type EngineCost } from "./lower/engine-choice.js";
+export type { OrtModule, OrtSession, OrtTensor, OrtSessionOptions } from "./backends/ort/ort-module.js";
 export { TfjsBackend } from "./backends/tfjs/executor.js";
 export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-core.js";
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
@@ -38,7 +48,7 @@ export type { KerasModel, KerasLayer, LayerCall, TensorRef, ModelFileInfo } from
 export type { ModelStructure, StructureLayer } from "./model-files/structure.js";
 export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
-export { exportOnnx, type ExportOptions } from "./onnx/export.js";
+export { exportOnnx, type ExportOptions } from "./lower/export-onnx.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */

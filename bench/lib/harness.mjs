@@ -89,7 +89,7 @@ export async function measure(fn, isAsync, firstMs, cfg) {
 
 /**
  * Runs every workload of the config through an engine. `setup(wl, kase)` builds the engine's model
- * for a workload and returns `{ run, isAsync, outputs(result), refOptions?, note?, dispose? }`: `run`
+ * for a workload and returns `{ run, isAsync, outputs(result), refOptions?, note?, extra?, dispose? }`: `run`
  * is the timed call (input data in, output data out), `outputs` turns its result into the Keras-order
  * list of `{shape, data}` for the check. A wrong output is reported and not timed.
  */
@@ -118,7 +118,9 @@ export async function drive(engine, setup, cfg = readConfig()) {
       progress(`${engine} ${id}: output ok (max |Δ| ${check.maxAbsErr.toExponential(1)} on ${ref.rows}/${wl.B} rows); timing…`);
       const timing = await measure(runner.run, runner.isAsync, firstMs, cfg);
       progress(`${engine} ${id}: median ${formatMs(timing.medianMs)} (${timing.samples} samples × ${timing.batch})`);
-      emit({ ...base, ...timing, maxAbsErr: check.maxAbsErr, refRows: ref.rows, note: runner.note });
+      // An engine may measure more after its own timing (rnnc-auto: itself beside both engines, interleaved).
+      const extra = runner.extra ? await runner.extra(timing, cfg) : {};
+      emit({ ...base, ...timing, maxAbsErr: check.maxAbsErr, refRows: ref.rows, note: runner.note, ...extra });
     } catch (e) {
       progress(`${engine} ${id}: ${e?.stack ?? e}`);
       emit({ ...base, error: String(e?.message ?? e).split("\n")[0] });

@@ -38,12 +38,13 @@ export async function rnncRunner(wl, kase, options = {}) {
   const errors = checked.diagnostics.filter((d) => d.severity === undefined || d.severity === "error");
   if (errors.length > 0) throw new Error(`rnnc: the generated source does not check: ${errors[0].message}`);
   const weights = { layers: new Map([[src.layerName, kerasWeightList(kase)]]), source: "bench" };
-  const model = loadModel(checked, { model: src.name, weights, ...options });
+  // With an `ort` module loadModel returns a promise (ORT's sessions load asynchronously).
+  const model = await loadModel(checked, { model: src.name, weights, ...options });
   const { data, shape } = kase.x;
   const run = () => model.run({ x: { shape, data } });
   // An API that returns a promise is timed with await.
   const probe = run();
   const isAsync = typeof probe?.then === "function";
   if (isAsync) await probe;
-  return { run, isAsync, outputs: outputList, dispose: () => model.dispose?.() };
+  return { run, isAsync, outputs: outputList, model, dispose: () => model.dispose?.() };
 }

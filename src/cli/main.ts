@@ -21,11 +21,12 @@ commands:
   shapes FILE [--model M] [--json]  every binding's inferred type and each layer's params
   summary FILE [--model M]          a Keras-style summary table
   run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
-      [--backend cpu|tfjs [--tfjs-backend cpu|wasm]] [--max-memory SIZE]
+      [--backend cpu|tfjs|ort|auto [--tfjs-backend cpu|wasm]] [--verbose] [--max-memory SIZE]
                                     run a model (the first one by default) and print its outputs
   compile FILE... -o DIR            write DIR/<file>.js (an ES module, one export per model) and .d.ts
-  export FILE --format onnx -o OUT.onnx [--model M] [--weights W]
-                                    write the model as an ONNX file (opset 17)
+  export FILE --format onnx -o OUT.onnx [--model M] [--weights W] [--check]
+                                    write the model as an ONNX file (opset 17); --check compares
+                                    it in onnxruntime-node with rnnc's CPU backend
   export FILE --format keras -o OUT.py [--model M] [--weights W]
                                     write a Keras 3 Python module (MODELS, load_weights)
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted

@@ -1,5 +1,6 @@
-// `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs]
-// [--tfjs-backend cpu|wasm] [--json]`: runs a model and prints its outputs in return order.
+// `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs|ort|auto]
+// [--tfjs-backend cpu|wasm] [--json] [--verbose]`: runs a model and prints its outputs in return
+// order; `--verbose` says on stderr which engine ran and why.
 import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../index.js";
 import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
@@ -8,9 +9,10 @@ import { flag, parseArgs, UsageError } from "./args.js";
 import { readSource, readWeightsFlag, UnreadableFile } from "./io.js";
 import { kerasStructure } from "../lower/keras-structure.js";
 import { loadChecked } from "./load.js";
+import { loadOrt, OrtUnavailable } from "./ort.js";
 import { loadTfjs, TFJS_BACKENDS, TfjsUnavailable, type TfjsBackendName } from "./tfjs.js";
 
-const BACKENDS = ["cpu", "tfjs"];
+const BACKENDS = ["cpu", "tfjs", "ort", "auto"];
 
 /** Past this many output values the printed text (about 12 characters a value) would pass V8's string limit. */
 const MAX_PRINTED_VALUES = 10_000_000;
@@ -26,6 +28,7 @@ export function runCommand(argv: readonly string[]): number {
       "tfjs-backend": { value: true },
       "max-memory": { value: true },
       json: {},
+      verbose: {},
     },
     "run",
   );
@@ -63,8 +66,10 @@ export function runCommand(argv: readonly string[]): number {
     options: { model: flag(args, "model"), weights, maxMemory },
     inputs,
     json: args.flags.has("json"),
+    verbose: args.flags.has("verbose"),
   };
   if (backend === "tfjs") return finishLater(runOnTfjs(run, (tfjsBackend ?? "cpu") as TfjsBackendName));
+  if (backend === "ort" || backend === "auto") return finishLater(runOnOrt(run, backend));
   try {
     runAndPrint(run);
     return 0;
@@ -75,29 +80,60 @@ export function runCommand(argv: readonly string[]): number {
 
 interface Run {
   checked: CheckedFile;
-  options: LoadOptions;
+  /** The options of a synchronous backend (runOnOrt adds `ort`). */
+  options: LoadOptions & { backend?: "cpu" | "tfjs"; ort?: undefined };
   inputs: Record<string, TensorInput>;
   json: boolean;
+  verbose: boolean;
 }
 
-function runAndPrint({ checked, options, inputs, json }: Run): void {
-  const model = loadModel(checked, options);
+function runAndPrint(run: Run): void {
+  const model = loadModel(run.checked, run.options);
   try {
-    const outputs = model.run(inputs);
-    const values = outputs.reduce((n, o) => n + o.data.length, 0);
-    if (values > MAX_PRINTED_VALUES) {
-      throw new DataError(
-        `the outputs hold ${values.toLocaleString("en-US")} values, more than rnnc run prints (${MAX_PRINTED_VALUES.toLocaleString("en-US")}: the text would not fit in a JavaScript string); run the model from code with loadModel to get them as arrays`,
-      );
-    }
-    outputs.forEach((o, i) => warnIfNotFinite(o, `${model.name} output ${i} ${model.outputs[i]}`));
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: jsonValues(o) })) })}\n`);
-    } else {
-      outputs.forEach((o, i) => process.stdout.write(`${model.name} output ${i} ${model.outputs[i]}:\n${formatNested(o)}\n`));
-    }
+    const outputs = model.run(run.inputs);
+    if (run.verbose) process.stderr.write(`rnnc run: ran on ${run.options.backend ?? "cpu"} (--backend ${run.options.backend ?? "cpu"})\n`);
+    printOutputs(model, outputs, run.json);
   } finally {
     model.dispose();
+  }
+}
+
+/** ONNX Runtime loads and runs asynchronously: import onnxruntime-node, then run on it. */
+async function runOnOrt(run: Run, backend: "ort" | "auto"): Promise<number> {
+  try {
+    const ort = await loadOrt("run", `--backend ${backend}`);
+    const model = await loadModel(run.checked, { ...run.options, backend, ort });
+    try {
+      const outputs = await model.run(run.inputs);
+      const engine = model.lastEngine!;
+      if (run.verbose)
+        process.stderr.write(`rnnc run: ran on ${engine.engine} (${backend === "auto" ? engine.reason : "--backend ort"})\n`);
+      printOutputs(model, outputs, run.json);
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof OrtUnavailable) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    return userError(error);
+  }
+}
+
+function printOutputs(model: { name: string; outputs: string[] }, outputs: TensorData[], json: boolean): void {
+  const values = outputs.reduce((n, o) => n + o.data.length, 0);
+  if (values > MAX_PRINTED_VALUES) {
+    throw new DataError(
+      `the outputs hold ${values.toLocaleString("en-US")} values, more than rnnc run prints (${MAX_PRINTED_VALUES.toLocaleString("en-US")}: the text would not fit in a JavaScript string); run the model from code with loadModel to get them as arrays`,
+    );
+  }
+  outputs.forEach((o, i) => warnIfNotFinite(o, `${model.name} output ${i} ${model.outputs[i]}`));
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: jsonValues(o) })) })}\n`);
+  } else {
+    outputs.forEach((o, i) => process.stdout.write(`${model.name} output ${i} ${model.outputs[i]}:\n${formatNested(o)}\n`));
   }
 }
 
@@ -152,7 +188,7 @@ async function runOnTfjs(run: Run, tfjsBackend: TfjsBackendName): Promise<number
  * The exit code of work that ends after the command returns: the command's own result (0) is
  * replaced when the work settles; an error that is not the user's is one line, as main() prints it.
  */
-function finishLater(work: Promise<number>): number {
+export function finishLater(work: Promise<number>): number {
   work.then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

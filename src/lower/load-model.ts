@@ -11,6 +11,10 @@ import { formatType } from "../types/types.js";
 import { echo } from "../source/echo.js";
 import type { Graph } from "../ir/graph.js";
 import { formatShape, sizeOf } from "../types/tensor-data.js";
+import { OrtBackend } from "../backends/ort/executor.js";
+import { requireOrtModule, type OrtModule } from "../backends/ort/ort-module.js";
+import { exportLoweredGraph } from "../onnx/export.js";
+import { chooseEngine, estimateFlops, type Engine, type EngineChoice } from "./engine-choice.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
 import { bindWeights } from "./weights.js";
@@ -22,10 +26,17 @@ export interface LoadOptions {
   weights?: WeightSet;
   /** false: run the plain JavaScript kernels even where WebAssembly SIMD is available. */
   simd?: boolean;
-  /** "cpu" (default): rnnc's own kernels; "tfjs": TensorFlow.js ops on `tf`'s active backend. */
-  backend?: "cpu" | "tfjs";
+  /**
+   * "cpu" (default without `ort`): rnnc's own kernels; "tfjs": TensorFlow.js ops on `tf`'s active
+   * backend; "ort": ONNX Runtime, the model exported to ONNX in memory; "auto" (default with `ort`):
+   * per call, whichever of cpu and ort the cost model (engine-choice.ts) says is faster for the
+   * inputs' sizes. With "ort" and "auto" loadModel returns a Promise of an AsyncRunnableModel.
+   */
+  backend?: "cpu" | "tfjs" | "ort" | "auto";
   /** For backend "tfjs": the caller's `@tensorflow/tfjs` module, with the backend to use set (cpu, wasm, webgl, webgpu…). */
   tf?: TfjsCore;
+  /** For backends "ort" and "auto": the caller's ONNX Runtime module (onnxruntime-node in Node, onnxruntime-web in browsers). */
+  ort?: OrtModule;
   /**
    * The memory budget in bytes (default: half of the machine's physical memory). Loading refuses
    * weights, and a run refuses input shapes, whose estimated memory is past it (a DataError).
@@ -54,14 +65,160 @@ export interface RunnableModel {
   dispose(): void;
 }
 
-export function loadModel(checked: CheckedFile, options: LoadOptions = {}): RunnableModel {
-  const backendName = options.backend ?? "cpu";
-  if (backendName !== "cpu" && backendName !== "tfjs")
-    throw new DataError(`unknown backend ${echo(String(backendName))} (available: cpu, tfjs)`);
+/** The options of a model run on ONNX Runtime (alone, or chosen per call by "auto"). */
+export type OrtLoadOptions = LoadOptions & { backend?: "ort" | "auto"; ort: OrtModule };
+
+/** A model on ONNX Runtime (or "auto"): as RunnableModel, but ORT's sessions run asynchronously. */
+export interface AsyncRunnableModel {
+  name: string;
+  inputs: { name: string; type: string }[];
+  outputs: string[];
+  /** As RunnableModel.run. */
+  run(inputs: Readonly<Record<string, TensorInput>>): Promise<TensorData[]>;
+  /** As RunnableModel.step; steps run one after the other in the order they were called. */
+  step(inputs: Readonly<Record<string, TensorInput>>): Promise<TensorData[]>;
+  reset(): void;
+  /** Releases the ONNX Runtime session; the model cannot run afterwards. */
+  dispose(): Promise<void>;
+  /** Which engine ran the last call and why (for "ort": always ort); undefined before the first call. */
+  readonly lastEngine: EngineChoice | undefined;
+}
+
+export type { Engine, EngineChoice };
+
+export function loadModel(checked: CheckedFile, options: OrtLoadOptions): Promise<AsyncRunnableModel>;
+export function loadModel(checked: CheckedFile, options?: LoadOptions & { backend?: "cpu" | "tfjs"; ort?: undefined }): RunnableModel;
+export function loadModel(checked: CheckedFile, options?: LoadOptions): RunnableModel | Promise<AsyncRunnableModel>;
+export function loadModel(checked: CheckedFile, options: LoadOptions = {}): RunnableModel | Promise<AsyncRunnableModel> {
+  const backendName = options.backend ?? (options.ort === undefined ? "cpu" : "auto");
+  if (!["cpu", "tfjs", "ort", "auto"].includes(backendName))
+    throw new DataError(`unknown backend ${echo(String(backendName))} (available: cpu, tfjs, ort, auto)`);
+  if (backendName === "ort" || backendName === "auto")
+    return loadOnOrt(checked, options, backendName, requireOrtModule(options.ort, backendName));
+  if (options.ort !== undefined) throw new DataError(`the ort option is for backends "ort" and "auto", not ${echo(backendName)}`);
   const tf = options.tf;
   if (backendName === "tfjs" && (typeof tf !== "object" || tf === null || typeof tf.matMul !== "function")) {
     throw new DataError('backend "tfjs" needs the tf option: your TensorFlow.js module (import * as tf from "@tensorflow/tfjs")');
   }
+  const { model, backend, guard, states } = lowered(checked, options, (graph) =>
+    backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true),
+  );
+  const call = (given: Readonly<Record<string, TensorInput>>, carried: boolean) => {
+    const inputs = states.inputs(given, carried);
+    const estimate = guard.check(inputs);
+    const outputs = estimate ? allocating(estimate, guard.what(inputs), () => backend.run(inputs)) : backend.run(inputs);
+    return states.outputs(outputs, carried);
+  };
+  return {
+    ...describe(model),
+    run: (inputs) => call(inputs, false),
+    step: (inputs) => call(inputs, true),
+    reset: () => states.reset(),
+    dispose: () => (backend instanceof TfjsBackend ? backend.dispose() : undefined),
+  };
+}
+
+/**
+ * "ort": every call on ONNX Runtime (a model the exporter refuses is refused here, with its reason).
+ * "auto": the CPU backend and, when the model exports, an ORT session; each call on the one the cost
+ * model picks for its input shapes.
+ */
+async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort" | "auto", ort: OrtModule): Promise<AsyncRunnableModel> {
+  const { model, graph, backend, guard, states } = lowered(checked, options, (graph, model) => {
+    // The graph as lowered, before a backend's passes: the CPU backend prepares it in place afterwards.
+    let bytes: Uint8Array | undefined;
+    let refusal: string | undefined;
+    try {
+      bytes = exportLoweredGraph(graph, model);
+    } catch (error) {
+      if (!(error instanceof DataError) || mode === "ort") throw error;
+      refusal = error.message;
+    }
+    const cpu = mode === "auto" ? new CpuBackend(graph, options.simd ?? true) : undefined;
+    return { bytes, refusal, cpu };
+  });
+  const session = backend.bytes ? await OrtBackend.create(graph, backend.bytes, ort) : undefined;
+  const cpu = backend.cpu;
+  const choices = new ChoiceCache(graph, backend.refusal);
+  let lastEngine: EngineChoice | undefined;
+  let disposed = false;
+  const call = async (given: Readonly<Record<string, TensorInput>>, carried: boolean): Promise<TensorData[]> => {
+    if (disposed) throw new DataError("this model was disposed (its ONNX Runtime session is released)");
+    const inputs = states.inputs(given, carried);
+    const estimate = guard.check(inputs);
+    const choice = cpu === undefined ? ORT_ONLY : choices.choose(inputs);
+    lastEngine = choice;
+    const outputs =
+      choice.engine === "cpu" || session === undefined
+        ? estimate
+          ? allocating(estimate, guard.what(inputs), () => cpu!.run(inputs))
+          : cpu!.run(inputs)
+        : await session.run(inputs);
+    return states.outputs(outputs, carried);
+  };
+  // Steps carry states from one to the next: each waits for the one before.
+  let steps: Promise<unknown> = Promise.resolve();
+  return {
+    ...describe(model),
+    run: (inputs) => call(inputs, false),
+    step: (inputs) => {
+      const result = steps.then(() => call(inputs, true));
+      steps = result.catch(() => undefined);
+      return result;
+    },
+    reset: () => states.reset(),
+    dispose: async () => {
+      disposed = true;
+      await session?.dispose();
+    },
+    get lastEngine() {
+      return lastEngine;
+    },
+  };
+}
+
+const ORT_ONLY: EngineChoice = { engine: "ort", reason: 'backend "ort" runs every call on ONNX Runtime', flops: Number.NaN };
+
+/** Auto's choice per set of input shapes, estimated once per shapes (the last one's cost a comparison). */
+class ChoiceCache {
+  private lastShapes: number[][] | undefined;
+  private lastChoice: EngineChoice | undefined;
+  private readonly byKey = new Map<string, EngineChoice>();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly refusal: string | undefined,
+  ) {}
+
+  choose(inputs: Readonly<Record<string, TensorInput>>): EngineChoice {
+    const shapes: number[][] = [];
+    for (const input of this.graph.inputs) {
+      const shape = Object.hasOwn(inputs, input.name) ? shapeOf(inputs[input.name]) : undefined;
+      // Shapes that cannot be read: the CPU backend's conversion names the mistake.
+      if (!shape || shape.length !== input.dims.length)
+        return { engine: "cpu", reason: "auto chose cpu: the inputs' shapes are not valid", flops: Number.NaN };
+      shapes.push(shape);
+    }
+    const last = this.lastShapes;
+    if (last && this.lastChoice && shapes.every((s, i) => s.length === last[i]!.length && s.every((d, j) => d === last[i]![j])))
+      return this.lastChoice;
+    const key = shapes.map((s) => s.join("x")).join(";");
+    let choice = this.byKey.get(key);
+    if (!choice) {
+      choice = chooseEngine(estimateFlops(this.graph, shapes), this.refusal);
+      this.byKey.set(key, choice);
+    }
+    this.lastShapes = shapes;
+    this.lastChoice = choice;
+    return choice;
+  }
+}
+
+/**
+ * Checks the program, binds the weights, lowers the model and makes its backend (`make`), inside the
+ * memory guard; the guard for runs and the carried states come with it.
+ */
+function lowered<B>(checked: CheckedFile, options: LoadOptions, make: (graph: Graph, model: CheckedModel) => B) {
   const model = pickModel(checked, options.model);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !model.ok) {
@@ -76,32 +233,26 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
   const { graph, backend } = allocating(weightsEstimate, `loading ${echo(model.name)}'s weights`, () => {
     const weights = bindWeights(model, models, options.weights);
     const graph = lowerModel(checked, model, weights);
-    const backend = backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true);
-    return { graph, backend };
+    return { graph, backend: make(graph, model) };
   });
   const guard = new RunGuard(graph, budget, model.name);
   const states = new CarriedStates(
     graph.states.map((s) => ({ name: s.name, shape: graph.inputs.find((i) => i.value === s.input)!.dims as number[] })),
     model.outputs.length,
   );
-  const call = (given: Readonly<Record<string, TensorInput>>, carried: boolean) => {
-    const inputs = states.inputs(given, carried);
-    const estimate = guard.check(inputs);
-    const outputs = estimate ? allocating(estimate, guard.what(inputs), () => backend.run(inputs)) : backend.run(inputs);
-    return states.outputs(outputs, carried);
-  };
+  return { model, graph, backend, guard, states };
+}
+
+function describe(model: CheckedModel): Pick<RunnableModel, "name" | "inputs" | "outputs"> {
   return {
     name: model.name,
     inputs: model.inputs.map((i) => ({ name: i.name, type: formatType(i.type) })),
     outputs: model.outputs.map(formatType),
-    run: (inputs) => call(inputs, false),
-    step: (inputs) => call(inputs, true),
-    reset: () => states.reset(),
-    dispose: () => (backend instanceof TfjsBackend ? backend.dispose() : undefined),
   };
 }
 
-function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel {
+/** The model named `name` (default: the first), or a DataError listing the models. */
+export function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel {
   if (checked.models.length === 0) throw new DataError("the file defines no model");
   if (name === undefined) return checked.models[0]!;
   const model = checked.models.find((m) => m.name === name);

@@ -5,43 +5,18 @@
 // layer's two directions one node (bidirectional.ts), a masked op the If of the padded fast paths
 // and a Scan (padded.ts, scan.ts). What this slice cannot export is a DataError naming the layer.
 import { evaluateNode } from "../backends/cpu/executor.js";
-import type { CheckedFile, CheckedModel } from "../check/program.js";
+import type { CheckedModel } from "../check/program.js";
 import type { Graph } from "../ir/graph.js";
 import { prepareGraph } from "../ir/passes.js";
-import { lowerModel } from "../lower/lower.js";
-import { bindWeights } from "../lower/weights.js";
-import { echo } from "../source/echo.js";
-import { DataError, type WeightSet } from "../types/tensor-data.js";
 import { bidirectionalPairs, lowerBidirectional } from "./bidirectional.js";
 import { lowerLayerOp } from "./layers.js";
 import { lowerRecurrent } from "./recurrent.js";
 import { OnnxWriter } from "./writer.js";
 
-export interface ExportOptions {
-  /** Which model of the file; default: the first. */
-  model?: string;
-  /** Weights by layer name; default: the initializers in the source. */
-  weights?: WeightSet;
-}
-
-/** The ONNX model (ModelProto bytes) of a model of a checked file. */
-export function exportOnnx(checked: CheckedFile, options: ExportOptions = {}): Uint8Array {
-  const model = pickModel(checked, options.model);
-  const errors = checked.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0 || !model.ok)
-    throw new DataError(`the file has ${errors.length} error${errors.length === 1 ? "" : "s"}; fix them before exporting`);
-  const models = new Map<string, CheckedModel>(checked.models.map((m) => [m.name, m]));
-  const graph = lowerModel(checked, model, bindWeights(model, models, options.weights));
+/** The ONNX model of a graph lowered for `model` (exportOnnx in src/lower/export-onnx.ts; loadModel's ORT backend exports the graph it lowered). */
+export function exportLoweredGraph(graph: Graph, model: CheckedModel): Uint8Array {
   prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: false });
   return writeGraph(graph, model);
-}
-
-function pickModel(checked: CheckedFile, name: string | undefined): CheckedModel {
-  if (checked.models.length === 0) throw new DataError("the file defines no model");
-  if (name === undefined) return checked.models[0]!;
-  const model = checked.models.find((m) => m.name === name);
-  if (!model) throw new DataError(`no model named ${echo(name)} (models: ${checked.models.map((m) => echo(m.name)).join(", ")})`);
-  return model;
 }
 
 /**

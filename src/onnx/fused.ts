@@ -132,7 +132,8 @@ export function fusedNode(
   const prefix = w.fresh(op.cell);
   const D = initialStates.length;
   const axis0 = w.int64s(`${prefix}_axis0`, [0]);
-  const axis1 = w.int64s(`${prefix}_axis1`, [1]);
+  let axis1Name: string | undefined; // only a sequence output is squeezed on axis 1
+  const axis1 = () => (axis1Name ??= w.int64s(`${prefix}_axis1`, [1]));
   // [B,u] per direction → [D,B,u].
   const initial = (["h0", "c0"] as const).map((state) => {
     if (initialStates[0]![state] === undefined) return "";
@@ -161,7 +162,7 @@ export function fusedNode(
     if (D > 1) w.emit("Split", [value], parts, { axis: { int: axis } });
     return parts.map((part) => {
       const squeezed = w.fresh(`${prefix}_${label}`);
-      w.emit("Squeeze", [part, axis === 0 ? axis0 : axis1], [squeezed]);
+      w.emit("Squeeze", [part, axis === 0 ? axis0 : axis1()], [squeezed]);
       return squeezed;
     });
   };

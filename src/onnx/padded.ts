@@ -181,10 +181,11 @@ function fixUps(
   const suffix = suffixLengths !== undefined;
   const out = (opType: string, inputs: string[], label: string, attributes?: Parameters<OnnxWriter["emit"]>[3]) =>
     emitted(w, opType, inputs, label, attributes);
-  const zero = w.initializer(w.fresh("zero"), [], Float32Array.of(0));
+  let zeroName: string | undefined; // written only when read (ORT warns about unread initializers)
+  const zero = () => (zeroName ??= w.initializer(w.fresh("zero"), [], Float32Array.of(0)));
   // A row with no kept step keeps its initial states.
-  if (targets.h !== undefined) w.emit("Where", [facts.rowUsed, results.h, sources.h0 ?? zero], [targets.h]);
-  if (targets.c !== undefined) w.emit("Where", [facts.rowUsed, results.c!, sources.c0 ?? zero], [targets.c]);
+  if (targets.h !== undefined) w.emit("Where", [facts.rowUsed, results.h, sources.h0 ?? zero()], [targets.h]);
+  if (targets.c !== undefined) w.emit("Where", [facts.rowUsed, results.c!, sources.c0 ?? zero()], [targets.c]);
   if (targets.output === undefined) return;
 
   let sequence = results.sequence!;
@@ -193,12 +194,13 @@ function fixUps(
   // What a masked step outputs: 0 (zeroOutputForMask), else the previous output — the last kept
   // step's when the masked steps come after the kept ones in processing order (post-padded
   // forwards, pre-padded backwards), else the output before the first step (0, or h0).
-  const before = op.outputStartsAtState && sources.h0 ? sources.h0 : zero;
+  const before = op.outputStartsAtState && sources.h0 ? sources.h0 : undefined; // undefined: 0
   const keptFirst = suffix === op.goBackwards;
-  let fallback = zero;
-  if (!op.zeroOutputForMask) {
-    const previous = keptFirst ? out("Where", [facts.rowUsed, results.h, before], "last_output") : before;
-    fallback = previous === zero ? zero : out("Unsqueeze", [previous, w.int64s("axis1", [1])], "fallback");
+  let fallback: string;
+  if (op.zeroOutputForMask) fallback = zero();
+  else {
+    const previous = keptFirst ? out("Where", [facts.rowUsed, results.h, before ?? zero()], "last_output") : before;
+    fallback = previous === undefined ? zero() : out("Unsqueeze", [previous, w.int64s("axis1", [1])], "fallback");
   }
   const inTimeOrder = out("Where", [facts.steps, batchFirst, fallback], "sequence");
   if (!op.returnSequences) {

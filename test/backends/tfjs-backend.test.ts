@@ -188,6 +188,8 @@ describe("loadModel's tfjs options", () => {
   });
 
   it("rejects an unknown backend", () => {
-    expect(() => loadModel(checked, { backend: "gpu" as "cpu" })).toThrow(new DataError("unknown backend gpu (available: cpu, tfjs)"));
+    expect(() => loadModel(checked, { backend: "gpu" as "cpu" })).toThrow(
+      new DataError("unknown backend gpu (available: cpu, tfjs, ort, auto)"),
+    );
   });
 });

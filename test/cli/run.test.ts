@@ -355,7 +355,7 @@ describe("rnnc run: mistakes in the inputs", () => {
   it("an unknown backend is a usage error naming the backends there are", () => {
     expectUsageError(
       rnnc("run", SEED, "--input", `x=${SEED_X}`, "--backend", "gpu"),
-      /^rnnc run: unknown backend gpu \(available: cpu, tfjs\)$/,
+      /^rnnc run: unknown backend gpu \(available: cpu, tfjs, ort, auto\)$/,
     );
   });
 

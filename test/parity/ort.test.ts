@@ -4,14 +4,14 @@
 // published seed numbers (cases.ts), and real Keras 3's outputs (test/fixtures/keras3/). ORT's
 // sigmoid/tanh are approximations, so these are close, not bit-equal (README, "Serving on ONNX Runtime").
 import { describe, expect, it } from "vitest";
-import { check, loadModel, parseKerasWeights, type TensorData } from "../../src/index.js";
+import { check, loadModel, parseKerasWeights } from "../../src/index.js";
 import { compareOutputs } from "./compare.js";
 import { runCases, TOLERANCE } from "./cases.js";
 import { FIXTURE_LIST, inputsOf, keras3ChunkAsWhole, readFixture } from "./keras3-fixtures.js";
-import { openOnOnnxRuntime, runOnOnnxRuntime } from "./onnx-runtime.js";
+import { loadOnOnnxRuntime, runOnOnnxRuntime } from "./onnx-runtime.js";
 import { layerNorm, unflatten } from "./reference.js";
 
-runCases("exportOnnx on onnxruntime-node", runOnOnnxRuntime);
+runCases("--backend ort (onnxruntime-node)", runOnOnnxRuntime);
 
 describe("exportOnnx on onnxruntime-node against Keras 3", () => {
   for (const name of FIXTURE_LIST.cases) {
@@ -20,21 +20,20 @@ describe("exportOnnx on onnxruntime-node against Keras 3", () => {
     // states fed back into the next call, as a server carrying a stream's state would.
     it(name, async () => {
       const weights = parseKerasWeights(fixture.weights, `${name}.json`);
-      const opened = await openOnOnnxRuntime(fixture.source, fixture.model, weights);
+      const model = await loadOnOnnxRuntime(fixture.source, fixture.model, weights);
       try {
-        const whole = (await opened.run(inputsOf(fixture.inputs))).outputs;
+        const whole = await model.step(inputsOf(fixture.inputs));
         expect(compareOutputs(whole, fixture.outputs, fixture.tolerance), `${name}:\n${fixture.source}`).toEqual([]);
-        let states: ReadonlyMap<string, TensorData> | undefined;
+        model.reset();
         let start = 0;
         for (const [i, chunk] of (fixture.chunks ?? []).entries()) {
-          const got = await opened.run(inputsOf(chunk.inputs), states);
-          states = got.states;
+          const got = await model.step(inputsOf(chunk.inputs));
           const expected = keras3ChunkAsWhole(chunk.outputs, whole, start);
-          expect(compareOutputs(got.outputs, expected, fixture.tolerance), `${name}: chunk ${i}`).toEqual([]);
+          expect(compareOutputs(got, expected, fixture.tolerance), `${name}: chunk ${i}`).toEqual([]);
           start += Object.values(chunk.inputs)[0]!.shape[1]!;
         }
       } finally {
-        await opened.release();
+        model.dispose();
       }
     });
   }
