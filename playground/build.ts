@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { runtimeBundle } from "../src/emit/bundle.js";
 import type { RuntimeName } from "../src/emit/emitter.js";
+import { ORT_WASM } from "./src/ort-wasm-path.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
@@ -81,6 +82,9 @@ export async function buildPlayground(options: { minify?: boolean } = {}): Promi
     define: { "process.env.NODE_ENV": '"production"' },
   });
   for (const file of ["index.html", "style.css"]) copyFileSync(join(HERE, "src", file), join(DIST, file));
+  // onnxruntime-web's WebAssembly (its JavaScript glue is in the bundle), fetched when the ort engine is first chosen.
+  mkdirSync(dirname(join(DIST, ORT_WASM)), { recursive: true });
+  copyFileSync(join(ROOT, "node_modules/onnxruntime-web/dist", basename(ORT_WASM)), join(DIST, ORT_WASM));
   return DIST;
 }
 

@@ -102,11 +102,11 @@ async function run(): Promise<void> {
     const runnable = await loadOn(engine, checked, model.name, set);
     try {
       const started = performance.now();
-      const outputs = runnable.run(inputs);
+      const outputs = await runnable.run(inputs);
       const ms = performance.now() - started;
       output.textContent = `${outputsText(runnable, outputs)}\n\n(${engine.id}, ${ms.toFixed(1)} ms)`;
     } finally {
-      runnable.dispose();
+      await runnable.dispose();
     }
   } catch (error) {
     output.classList.add("error");
@@ -148,11 +148,7 @@ examplesMenu.addEventListener("change", () => {
   const example = EXAMPLES.find((e) => e.name === examplesMenu.value);
   if (example) setText(example.source);
 });
-for (const engine of ENGINES) {
-  const option = new Option(engine.unavailable ? `${engine.label} (${engine.unavailable})` : engine.label, engine.id);
-  option.disabled = engine.unavailable !== undefined;
-  engineMenu.append(option);
-}
+engineMenu.replaceChildren(...ENGINES.map((engine) => new Option(engine.label, engine.id)));
 modelMenu.addEventListener("change", update);
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="input-kind"]')) {
   radio.addEventListener("change", () => (inputsJson.hidden = radio.value !== "json" || !radio.checked));

@@ -160,7 +160,7 @@ describe("the playground in Chromium", () => {
     await page.close();
   });
 
-  it("runs the seed on its inputs and prints `rnnc run`'s numbers, on rnnc's cpu kernels and on tfjs", async () => {
+  it("runs the seed on its inputs and prints `rnnc run`'s numbers, on rnnc's cpu kernels, tfjs and onnxruntime-web", async () => {
     const cli = rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json");
     expect(cli.code).toBe(0);
     const page = await open(SEED);
@@ -168,13 +168,19 @@ describe("the playground in Chromium", () => {
     await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
     await page.click("#run");
     expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
-    await page.selectOption("#engine", "tfjs");
-    await page.locator("#output").evaluate((e) => (e.textContent = ""));
-    await page.click("#run");
-    const tfjs = numbersIn(await runOutput(page));
-    const expected = numbersIn(cli.stdout);
-    expect(tfjs).toHaveLength(expected.length);
-    tfjs.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+    // TensorFlow.js's and ONNX Runtime's kernels round differently: the same numbers to 1e-5.
+    for (const engine of ["tfjs", "ort"]) {
+      await page.selectOption("#engine", engine);
+      await page.locator("#output").evaluate((e) => (e.textContent = ""));
+      await page.click("#run");
+      const text = await runOutput(page);
+      expect(text.replace(/-?\d[\d.e+-]*/g, "#")).toBe(cli.stdout.trimEnd().replace(/-?\d[\d.e+-]*/g, "#"));
+      const numbers = numbersIn(text);
+      const expected = numbersIn(cli.stdout);
+      expect(numbers).toHaveLength(expected.length);
+      numbers.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${engine}, value ${i}`).toBeLessThan(1e-5));
+      expect(await page.locator("#output").textContent()).toContain(`(${engine}, `);
+    }
     await page.close();
   });
 
