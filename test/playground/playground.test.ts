@@ -2,7 +2,7 @@
 // from dist/ on 127.0.0.1:0, then used as a person would — typing, hovering, completing, running,
 // sharing a link, downloading. PLAYGROUND_SCREENSHOTS=1 also saves the screenshots the README shows
 // (docs/images/).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlayground } from "../../playground/build.js";
 import { serveStatic } from "../../playground/serve.js";
 import { decodeSource, encodeSource } from "../../playground/src/share-link.js";
+import { formatRnn } from "../../src/format/index.js";
 import { check, exportOnnx } from "../../src/index.js";
 import { launchChromium } from "../browser/chromium.js";
 import { rnnc, ROOT } from "../cli-process.js";
@@ -32,6 +33,13 @@ let browser: Browser;
 let context: BrowserContext;
 let server: Server;
 let url: string;
+/** Each open page's uncaught errors and off-server requests: a test's last check is that there are none. */
+const pageErrors = new Map<Page, string[]>();
+
+async function closeClean(page: Page): Promise<void> {
+  expect(pageErrors.get(page)).toEqual([]);
+  await page.close();
+}
 
 beforeAll(async () => {
   const dist = await buildPlayground();
@@ -52,9 +60,18 @@ async function open(source: string, options: { waitForTypes?: boolean } = {}): P
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // Offline once served: a request anywhere but the playground's own server fails the test.
+  await page.route(
+    (address) => !address.href.startsWith(url),
+    (route) => {
+      errors.push(`requested ${route.request().url()}`);
+      return route.abort();
+    },
+  );
   await page.goto(url + encodeSource(source));
   if (options.waitForTypes ?? true) await page.locator(".cm-inlay-type").first().waitFor({ timeout: 60_000 });
   expect(errors).toEqual([]);
+  pageErrors.set(page, errors);
   return page;
 }
 
@@ -121,7 +138,7 @@ describe("the playground in Chromium", () => {
       await runOutput(page);
       await page.screenshot({ path: join(ROOT, "docs/images/playground.png") });
     }
-    await page.close();
+    await closeClean(page);
   });
 
   it("shows the stacking mistake as RNN020, and its quick fix clears it", async () => {
@@ -138,7 +155,7 @@ describe("the playground in Chromium", () => {
     await expect.poll(() => decodeSource(new URL(page.url()).hash)).toBe(STACKING.replace("lstm(16)", "lstm(16, seq=true)"));
     await expect.poll(() => error.count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => page.locator("#status").textContent()).toBe("1 model, no errors");
-    await page.close();
+    await closeClean(page);
   });
 
   it("hovering a binding shows its shape", async () => {
@@ -146,7 +163,7 @@ describe("the playground in Chromium", () => {
     await hoverText(page, "y, fh, fc", 3);
     const hover = page.locator(".cm-tooltip-hover .cm-lsp-documentation, .cm-tooltip-hover");
     await expect.poll(() => hover.first().textContent(), { timeout: 30_000 }).toContain("f32[1,3]");
-    await page.close();
+    await closeClean(page);
   });
 
   it("completion offers layers", async () => {
@@ -157,7 +174,7 @@ describe("the playground in Chromium", () => {
     await page.keyboard.type("bil");
     const options = page.locator(".cm-tooltip-autocomplete .cm-completionLabel");
     await expect.poll(() => options.allTextContents(), { timeout: 30_000 }).toEqual(expect.arrayContaining(["bilstm", "bidirectional"]));
-    await page.close();
+    await closeClean(page);
   });
 
   it("runs the seed on its inputs and prints `rnnc run`'s numbers, on rnnc's cpu kernels, tfjs and onnxruntime-web", async () => {
@@ -181,7 +198,37 @@ describe("the playground in Chromium", () => {
       numbers.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${engine}, value ${i}`).toBeLessThan(1e-5));
       expect(await page.locator("#output").textContent()).toContain(`(${engine}, `);
     }
-    await page.close();
+    await closeClean(page);
+  });
+
+  it("runs on weights picked from a file, with `rnnc run --weights`'s numbers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rnnc-playground-"));
+    const weightsPath = join(dir, "seed-weights.json");
+    const full = (rows: number, cols: number, start: number) =>
+      Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => start + ((r * cols + c) % 7) / 50));
+    const direction = (start: number) => [full(5, 12, start), full(3, 12, start / 2), full(1, 12, -start)[0]];
+    writeFileSync(weightsPath, JSON.stringify({ bidirectional: [...direction(0.05), ...direction(-0.03)] }));
+    const cli = rnnc("run", "examples/seed.rnn", "--input", "x=examples/seed.x.json", "--weights", weightsPath);
+    expect(cli.code, cli.stderr).toBe(0);
+    const page = await open(SEED);
+    await page.setInputFiles("#weights", weightsPath);
+    await expect.poll(() => page.locator("#weights-name").textContent()).toBe("seed-weights.json");
+    await page.check('input[name="input-kind"][value="json"]');
+    await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
+    await page.click("#run");
+    expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
+    rmSync(dir, { recursive: true, force: true });
+    await closeClean(page);
+  });
+
+  it("formats the source with the language server's formatter", async () => {
+    const messy = "model M(x:[1,4,5]){ y=lstm(3,seq=true)(x)\n    return y}\n";
+    const page = await open(messy);
+    await page.click("#format");
+    const formatted = await formatRnn(messy);
+    expect(formatted).not.toBe(messy);
+    await expect.poll(() => decodeSource(new URL(page.url()).hash)).toBe(formatted);
+    await closeClean(page);
   });
 
   it("keeps the source in the URL's hash: an edit updates the link, and the link restores the text", async () => {
@@ -195,8 +242,8 @@ describe("the playground in Chromium", () => {
     const again = await open(`${source}# shared`);
     expect(await again.locator(".cm-line").last().textContent()).toBe("# shared");
     expect(await again.locator(".cm-line").first().textContent()).toBe("# café ✓ — a UTF-8 comment");
-    await page.close();
-    await again.close();
+    await closeClean(page);
+    await closeClean(again);
   });
 
   it("downloads a compiled module that runs the seed with `rnnc run`'s numbers, and the ONNX file rnnc export writes", async () => {
@@ -221,6 +268,6 @@ describe("the playground in Chromium", () => {
     await onnxDownload.saveAs(onnxPath);
     expect(new Uint8Array(readFileSync(onnxPath))).toEqual(exportOnnx(check(SEED), { model: "BiSeed" }));
     rmSync(dir, { recursive: true, force: true });
-    await page.close();
+    await closeClean(page);
   });
 });
