@@ -2,7 +2,7 @@
 // from dist/ on 127.0.0.1:0, then used as a person would — typing, hovering, completing, running,
 // sharing a link, downloading. PLAYGROUND_SCREENSHOTS=1 also saves the screenshots the README shows
 // (docs/images/).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,9 @@ const SEED_X = JSON.parse(readFileSync(join(ROOT, "examples/seed.x.json"), "utf8
 const SCREENSHOTS = process.env["PLAYGROUND_SCREENSHOTS"] === "1";
 
 /** README's stacking mistake: lstm(16) returns its last step only, and lstm(8) wants a sequence. */
-const STACKING = `model Stacking(x: [B, T, 8]) {
+const STACKING = `# The first LSTM returns its last step only: the second gets [B,16], not a sequence.
+# Hover the mistake for the fix.
+model Stacking(x: [B, T, 8]) {
   a = lstm(16)(x)
   b = lstm(8)(a)
   return b
@@ -134,10 +136,35 @@ describe("the playground in Chromium", () => {
     expect(types.slice(0, 5)).toEqual([": f32[1,4,6]", ": f32[1,3]", ": f32[1,3]", ": f32[1,3]", ": f32[1,3]"]);
     expect(await page.locator("#model option").allTextContents()).toEqual(["BiSeed", "SeedRnn", "SeedLstm", "SeedBiLstm"]);
     if (SCREENSHOTS) {
+      await page.check('input[name="input-kind"][value="json"]');
+      await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
       await page.click("#run");
       await runOutput(page);
       await page.screenshot({ path: join(ROOT, "docs/images/playground.png") });
     }
+    await closeClean(page);
+  });
+
+  it("puts every example in the menu, and choosing one loads it, runs it on random inputs of its types", async () => {
+    const page = await open(SEED);
+    const names = readdirSync(join(ROOT, "examples"))
+      .filter((f) => f.endsWith(".rnn"))
+      .map((f) => f.slice(0, -4));
+    expect((await page.locator("#examples option").allTextContents()).slice(1).sort()).toEqual(names.sort());
+    await page.selectOption("#examples", "tagger");
+    const tagger = readFileSync(join(ROOT, "examples/tagger.rnn"), "utf8");
+    await expect.poll(() => decodeSource(new URL(page.url()).hash)).toBe(tagger);
+    await expect.poll(() => page.locator("#summary").textContent()).toContain('Model: "Tagger"');
+    await page.click("#run");
+    const output = await runOutput(page);
+    // One sample (B = 1) of 4 steps (T = 4), 17 tags each.
+    expect(output).toMatch(/^Tagger output 0 f32\[B,T,17\]:\n\[\[\[/);
+    const rows = output.split("\n").slice(1);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(numbersIn(row)).toHaveLength(17);
+    const inputs = JSON.parse(await page.locator("#inputs-json").inputValue()) as { tokens: number[][] };
+    expect(inputs.tokens).toHaveLength(1);
+    expect(inputs.tokens[0]).toHaveLength(4);
     await closeClean(page);
   });
 
