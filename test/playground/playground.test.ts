@@ -248,6 +248,32 @@ describe("the playground in Chromium", () => {
     await closeClean(page);
   });
 
+  it("reports bad pasted inputs and a wrong weights file in one line naming the problem", async () => {
+    const page = await open(SEED);
+    await page.check('input[name="input-kind"][value="json"]');
+    for (const [pasted, message] of [
+      ["{x: 1", /^inputs: not valid JSON \(/],
+      [JSON.stringify({ x: [[[1, 2]]] }), /\bx\b.*\[1,4,5\]|\[1,4,5\].*\bx\b/],
+    ] as const) {
+      await page.fill("#inputs-json", pasted);
+      await page.locator("#output").evaluate((e) => (e.textContent = ""));
+      await page.click("#run");
+      const output = page.locator("#output.error");
+      await output.waitFor();
+      const text = (await output.textContent())!;
+      expect(text).toMatch(message);
+      expect(text).not.toContain("\n");
+    }
+    const dir = mkdtempSync(join(tmpdir(), "rnnc-playground-"));
+    writeFileSync(join(dir, "notes.txt"), "not weights");
+    await page.setInputFiles("#weights", join(dir, "notes.txt"));
+    await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
+    await page.click("#run");
+    await expect.poll(() => page.locator("#output.error").textContent()).toMatch(/^notes\.txt: not a weights file rnnc reads/);
+    rmSync(dir, { recursive: true, force: true });
+    await closeClean(page);
+  });
+
   it("formats the source with the language server's formatter", async () => {
     const messy = "model M(x:[1,4,5]){ y=lstm(3,seq=true)(x)\n    return y}\n";
     const page = await open(messy);
