@@ -41,6 +41,7 @@ function problem(error: unknown): string {
 const initial = decodeSource(location.hash) ?? EXAMPLES[0]?.source ?? "";
 let checked: CheckedFile = check(initial);
 let weights: PickedWeights | undefined;
+const NO_WEIGHTS = weightsName.textContent;
 
 const { view } = createEditor(element("editor"), initial, scheduleUpdate);
 
@@ -164,12 +165,11 @@ element("share").addEventListener("click", () => {
 });
 element("download-module").addEventListener("click", () => void download("module"));
 element("download-onnx").addEventListener("click", () => void download("onnx"));
-weightsInput.multiple = true;
 weightsInput.addEventListener("change", () => void useWeights([...(weightsInput.files ?? [])]));
 weightsClear.addEventListener("click", () => {
   weights = undefined;
   weightsInput.value = "";
-  weightsName.textContent = "the source's initializers";
+  weightsName.textContent = NO_WEIGHTS;
   weightsClear.hidden = true;
 });
 for (const target of [weightsDrop, element("run-panel")]) {

@@ -121,8 +121,13 @@ async function runOutput(page: Page): Promise<string> {
   return (await page.locator("#output").textContent())!.replace(/\n\n\(\w+, [\d.]+ ms\)$/, "");
 }
 
+/** The values of printed outputs (not the numbers in their `Model output i f32[…]:` headers). */
 function numbersIn(text: string): number[] {
-  return [...text.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?=[,\]])/g)].map((m) => Number(m[0]));
+  const values = text
+    .split("\n")
+    .filter((line) => !/ output \d+ /.test(line))
+    .join("\n");
+  return [...values.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?=[,\]])/g)].map((m) => Number(m[0]));
 }
 
 describe("the playground in Chromium", () => {
@@ -245,6 +250,36 @@ describe("the playground in Chromium", () => {
     await page.click("#run");
     expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
     rmSync(dir, { recursive: true, force: true });
+    await closeClean(page);
+  });
+
+  it.each([
+    ["a Keras 3 .keras", "keras/birnn_mul.json", ["keras/birnn_mul.keras"]],
+    [
+      "a TensorFlow.js model.json with its shard",
+      "tfjs/lstm_time_distributed.json",
+      ["tfjs/lstm_time_distributed/model.json", "tfjs/lstm_time_distributed/weights.bin"],
+    ],
+  ])("runs on %s picked as the weights, with Keras's numbers", async (_what, fixture, files) => {
+    const dir = join(ROOT, "test/fixtures/model-files");
+    const f = JSON.parse(readFileSync(join(dir, fixture), "utf8")) as {
+      source: string;
+      inputs: Record<string, { shape: number[]; data: number[] }>;
+      outputs: { shape: number[]; data: number[] }[] | { float32: { shape: number[]; data: number[] }[] };
+    };
+    const expected = (Array.isArray(f.outputs) ? f.outputs : f.outputs.float32).flatMap((o) => o.data);
+    const page = await open(f.source);
+    await page.setInputFiles(
+      "#weights",
+      files.map((file) => join(dir, file)),
+    );
+    await expect.poll(() => page.locator("#weights-name").textContent()).toMatch(/^(\S+\.keras|model\.json \+ 1 shard)$/);
+    await page.check('input[name="input-kind"][value="json"]');
+    await page.fill("#inputs-json", JSON.stringify(f.inputs));
+    await page.click("#run");
+    const got = numbersIn(await runOutput(page));
+    expect(got).toHaveLength(expected.length);
+    got.forEach((v, i) => expect(Math.abs(v - expected[i]!), `value ${i}`).toBeLessThan(1e-5));
     await closeClean(page);
   });
 
