@@ -727,7 +727,15 @@ class ModelChecker {
   /** Records an application whose inputs and outputs all are tensors, for lowering. */
   private applied(callee: Application["callee"], inputs: ValueId[], keywords: Map<string, ValueId[]>, outputs: Val[], range: Range): void {
     const tensors = outputs.flatMap((v) => (v.kind === "tensor" ? [v] : []));
-    this.applications.push({ callee, inputs, keywords, outputs: tensors.map((v) => v.id), outputMasks: tensors.map((v) => v.mask), range });
+    this.applications.push({
+      callee,
+      inputs,
+      keywords,
+      outputs: tensors.map((v) => v.id),
+      outputMasks: tensors.map((v) => v.mask),
+      outputTypes: tensors.map((v) => v.type),
+      range,
+    });
   }
 
   private runApply(layer: LayerInstance, args: Parameters<LayerDefinition["apply"]>[1]): LayerOutput | undefined {

@@ -59,6 +59,8 @@ export interface Application {
   outputs: ValueId[];
   /** Whether a Keras mask rides on each output, as this application computed it (exporters read it). */
   outputMasks: boolean[];
+  /** Each output's type, as this application computed it (a shared layer's calls may differ in named dims). */
+  outputTypes: TensorType[];
   range: Range;
 }
 

@@ -6,6 +6,7 @@ import { echo } from "../source/echo.js";
 import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
+import { graphCommand } from "./graph.js";
 import { compileCommand } from "./compile.js";
 import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
@@ -29,6 +30,8 @@ commands:
                                     it in onnxruntime-node with rnnc's CPU backend
   export FILE --format keras -o OUT.py [--model M] [--weights W]
                                     write a Keras 3 Python module (MODELS, load_weights)
+  graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
+                                    a picture of the model: SVG (to stdout without -o), DOT or Mermaid
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -41,6 +44,7 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["run", runCommand],
   ["compile", compileCommand],
   ["export", exportCommand],
+  ["graph", graphCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);

@@ -13,7 +13,7 @@ import { buildPlayground } from "../../playground/build.js";
 import { serveStatic } from "../../playground/serve.js";
 import { decodeSource, encodeSource } from "../../playground/src/share-link.js";
 import { formatRnn } from "../../src/format/index.js";
-import { check, exportOnnx } from "../../src/index.js";
+import { check, exportOnnx, modelGraph } from "../../src/index.js";
 import { launchChromium } from "../browser/chromium.js";
 import { rnnc, ROOT } from "../cli-process.js";
 
@@ -145,6 +145,9 @@ describe("the playground in Chromium", () => {
       await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
       await page.click("#run");
       await runOutput(page);
+      // Tall enough for the summary, the picture and the run's outputs in one view.
+      await page.setViewportSize({ width: 1500, height: 1400 });
+      await page.locator("aside").evaluate((e) => e.scrollTo(0, 0));
       await page.screenshot({ path: join(ROOT, "docs/images/playground.png") });
     }
     await closeClean(page);
@@ -170,6 +173,30 @@ describe("the playground in Chromium", () => {
     const inputs = JSON.parse(await page.locator("#inputs-json").inputValue()) as { tokens: number[][] };
     expect(inputs.tokens).toHaveLength(1);
     expect(inputs.tokens[0]).toHaveLength(4);
+    await closeClean(page);
+  });
+
+  it("draws the chosen model's graph: every node of rnnc graph's, for each model picked", async () => {
+    const page = await open(SEED);
+    for (const model of ["BiSeed", "SeedLstm"]) {
+      await page.selectOption("#model", model);
+      const ids = modelGraph(check(SEED), model)
+        .nodes.map((n) => n.id)
+        .sort();
+      await expect
+        .poll(async () => (await page.locator("#graph svg g.node > title").allTextContents()).sort(), { timeout: 60_000 })
+        .toEqual(ids);
+    }
+    expect(await page.locator("#graph svg").textContent()).toContain("f32[1,4,3]");
+    await page.selectOption("#examples", "attention-seq2seq");
+    const source = readFileSync(join(ROOT, "examples/attention-seq2seq.rnn"), "utf8");
+    const ids = modelGraph(check(source))
+      .nodes.map((n) => n.id)
+      .sort();
+    await expect
+      .poll(async () => (await page.locator("#graph svg g.node > title").allTextContents()).sort(), { timeout: 60_000 })
+      .toEqual(ids);
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/images/playground-graph.png") });
     await closeClean(page);
   });
 
