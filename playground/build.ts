@@ -5,21 +5,11 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { runtimeBundle } from "../src/emit/bundle.js";
-import type { RuntimeName } from "../src/emit/emitter.js";
 import { ORT_WASM } from "./src/ort-wasm-path.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 export const DIST = join(HERE, "dist");
-
-/** Every name the compiled-module runtime can export, read from the RuntimeName union. */
-function runtimeNames(): RuntimeName[] {
-  const source = readFileSync(join(ROOT, "src/backends/cpu/kernels/js-code.ts"), "utf8");
-  const union = /export type RuntimeName =([^;]*);/.exec(source)?.[1];
-  if (!union) throw new Error("playground build: RuntimeName not found in src/backends/cpu/kernels/js-code.ts");
-  return [...union.matchAll(/\|\s*"(\w+)"/g)].map((m) => m[1] as RuntimeName);
-}
 
 /** The examples, embedded: `import { EXAMPLES } from "rnnc-playground:examples"`. */
 function examplesModule(): string {
@@ -31,38 +21,24 @@ function examplesModule(): string {
   return `export const EXAMPLES = ${JSON.stringify(examples)};`;
 }
 
-function playgroundPlugin(runtimeText: string): Plugin {
+function playgroundPlugin(): Plugin {
   return {
     name: "rnnc-playground",
     setup(b) {
       b.onResolve({ filter: /^rnnc-playground:/ }, (args) => ({ path: args.path, namespace: "rnnc-playground" }));
       b.onLoad({ filter: /.*/, namespace: "rnnc-playground" }, (args) => {
         if (args.path === "rnnc-playground:examples") return { contents: examplesModule(), loader: "js" };
-        if (args.path === "rnnc-playground:runtime")
-          return { contents: `export const RUNTIME = ${JSON.stringify(runtimeText)};`, loader: "js" };
         throw new Error(`playground build: unknown virtual module ${args.path}`);
       });
-      // compileModule's runtime is bundled by esbuild at run time in Node; in the browser it is the
-      // whole runtime, bundled here once (compile-runtime.ts).
-      b.onResolve({ filter: /^\.\/bundle\.js$/ }, (args) =>
-        args.importer.endsWith(join("src", "emit", "compile.ts")) ? { path: join(HERE, "src/compile-runtime.ts") } : undefined,
-      );
       // The language server imports vscode-languageserver/node; the same API over postMessage is /browser.
       b.onResolve({ filter: /^vscode-languageserver\/node$/ }, (args) =>
         b.resolve("vscode-languageserver/browser", { kind: args.kind, resolveDir: args.resolveDir }),
       );
-      // Until the browser-build work gives the library a browser entry (node: imports only in a
-      // Node-only one), the few node: imports the library's file-reading corners make resolve to
-      // node-shims.ts. Marking them external would leave `import "node:fs"` in the page, which
-      // a browser refuses to load.
-      b.onResolve({ filter: /^node:/ }, () => ({ path: join(HERE, "src/node-shims.ts") }));
     },
   };
 }
 
 export async function buildPlayground(options: { minify?: boolean } = {}): Promise<string> {
-  const names = runtimeNames();
-  const runtimeText = await runtimeBundle(names);
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   await build({
@@ -78,7 +54,7 @@ export async function buildPlayground(options: { minify?: boolean } = {}): Promi
     logLevel: "warning",
     absWorkingDir: ROOT,
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [playgroundPlugin(runtimeText)],
+    plugins: [playgroundPlugin()],
     define: { "process.env.NODE_ENV": '"production"' },
   });
   for (const file of ["index.html", "style.css"]) copyFileSync(join(HERE, "src", file), join(DIST, file));

@@ -2,7 +2,3 @@
 declare module "rnnc-playground:examples" {
   export const EXAMPLES: { name: string; source: string }[];
 }
-declare module "rnnc-playground:runtime" {
-  /** The whole compiled-module runtime, bundled and formatted at build time. */
-  export const RUNTIME: string;
-}

@@ -1,7 +1,7 @@
 // `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs|ort|auto]
 // [--tfjs-backend cpu|wasm] [--json] [--verbose]`: runs a model and prints its outputs in return
 // order; `--verbose` says on stderr which engine ran and why.
-import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../index.js";
+import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../node.js";
 import { parseByteSize } from "../lower/memory.js";
 import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
