@@ -24,6 +24,7 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
+export { outputsText, tensorText } from "./report/tensor-text.js";
 export { modelGraph, GraphError, type ModelGraph, type GraphNode, type GraphEdge, type GraphCluster } from "./graph/model-graph.js";
 export { graphToDot } from "./graph/dot.js";
 export { graphToMermaid } from "./graph/mermaid.js";

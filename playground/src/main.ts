@@ -2,14 +2,22 @@
 // graph, the run panel, the downloads — plus the examples menu and the source in the URL's hash.
 import { EXAMPLES } from "rnnc-playground:examples";
 import { formatDocument } from "@codemirror/lsp-client";
-import { check, DataError, summaryTable, type CheckedFile, type CheckedModel, type TensorInput, type WeightSet } from "../../src/index.js";
+import {
+  check,
+  DataError,
+  outputsText,
+  summaryTable,
+  type CheckedFile,
+  type CheckedModel,
+  type TensorInput,
+  type WeightSet,
+} from "../../src/index.js";
 import { downloadModule, downloadOnnx } from "./downloads.js";
 import { createEditor } from "./editor.js";
 import { ENGINES, loadOn } from "./engines.js";
 import { showGraph } from "./graph-pane.js";
 import { randomInputs } from "./random-inputs.js";
 import { decodeSource, encodeSource } from "./share-link.js";
-import { outputsText } from "./tensor-text.js";
 import { pickWeights, type PickedWeights } from "./weights-files.js";
 
 /** Typing must pause this long before the panes follow the text. */

@@ -8,12 +8,12 @@ import { DataError } from "../types/tensor-data.js";
 import { importModel, type ImportResult } from "../keras-import/import.js";
 import { inputShapes, maxDifference, randomInputs, type RandomInput } from "../keras-import/cross-check.js";
 import { weightsJson } from "../keras-import/weights-json.js";
-import { loadModel } from "../lower/load-model.js";
-import { confinedShards, fileProblem, readRegularFile } from "../weights/file-access.js";
-import { MAX_WEIGHTS_FILE_BYTES, readModelFile } from "../weights/read.js";
+import { loadModel } from "../node.js";
+import { confinedShards } from "../weights/file-access.js";
+import { readModelFile } from "../weights/read.js";
 import type { ModelFile } from "../model-files/binary-model-file.js";
 import { flag, parseArgs, UsageError } from "./args.js";
-import { UnreadableFile } from "./io.js";
+import { readModelBytes } from "./io.js";
 
 const USAGE = "rnnc import MODEL -o OUT.rnn [--weights-out W.json]";
 /** The most input values the cross-check draws (a declared shape is a claim, not data). */
@@ -28,14 +28,7 @@ export function importCommand(argv: readonly string[]): number {
   const path = args.positional[0]!;
   const weightsOut = flag(args, "weights-out");
 
-  let bytes: Uint8Array;
-  try {
-    bytes = readRegularFile(path, MAX_WEIGHTS_FILE_BYTES);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
-    throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
-  }
-  return finishLater(importAndWrite(path, bytes, out, weightsOut));
+  return finishLater(importAndWrite(path, readModelBytes(path), out, weightsOut));
 }
 
 /** Imports, writes, then cross-checks; 1 when rnnc refuses the model or cannot write, 0 when written. */

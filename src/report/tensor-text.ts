@@ -1,8 +1,8 @@
-// Outputs as `rnnc run` prints them (src/cli/run.ts, formatNested): nested brackets, float32 values
-// to 7 significant digits, one `Model output i type:` header each. The browser test compares this
-// text with the CLI's, so the two cannot drift apart unnoticed.
-import type { TensorData } from "../../src/index.js";
+// Outputs as people read them — `rnnc run` without --json, and the playground's run panel: nested
+// brackets, float32 values to 7 significant digits, one `Model output i type:` header each.
+import type { TensorData } from "../types/tensor-data.js";
 
+/** A tensor as nested brackets, float32 values to 7 significant digits. */
 export function tensorText(t: TensorData): string {
   const value = (i: number) => {
     const v = t.data[i]!;
@@ -19,6 +19,7 @@ export function tensorText(t: TensorData): string {
   return walk(0, 0, "");
 }
 
-export function outputsText(model: { name: string; outputs: string[] }, outputs: readonly TensorData[]): string {
+/** Each output under its header, `Model output i type:`, in return order. */
+export function outputsText(model: { name: string; outputs: readonly string[] }, outputs: readonly TensorData[]): string {
   return outputs.map((o, i) => `${model.name} output ${i} ${model.outputs[i]}:\n${tensorText(o)}`).join("\n");
 }
