@@ -18,6 +18,8 @@ export interface ExportCase {
   name: string;
   /** The file name the module's header names. */
   fileName: string;
+  /** The .rnn source. */
+  source: string;
   checked: CheckedFile;
 }
 
@@ -62,16 +64,17 @@ export function keraExportCases(): ExportCase[] {
   const list = JSON.parse(readFileSync(join(FIXTURES, "cases.json"), "utf8")) as { cases: string[] };
   for (const name of list.cases) {
     const fixture = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as { source: string };
-    cases.push({ name, fileName: `test/fixtures/keras3/${name}.json`, checked: check(fixture.source) });
+    cases.push({ name, fileName: `test/fixtures/keras3/${name}.json`, source: fixture.source, checked: check(fixture.source) });
   }
   for (const [name, source] of Object.entries(EXTRA_SOURCES))
-    cases.push({ name: `extra_${name}`, fileName: `${name}.rnn`, checked: check(source) });
+    cases.push({ name: `extra_${name}`, fileName: `${name}.rnn`, source, checked: check(source) });
   for (const file of readdirSync(EXAMPLES)
     .filter((f) => f.endsWith(".rnn"))
     .sort()) {
-    const checked = check(readFileSync(join(EXAMPLES, file), "utf8"));
+    const source = readFileSync(join(EXAMPLES, file), "utf8");
+    const checked = check(source);
     if (checked.diagnostics.some((d) => d.severity === "error")) continue; // mistakes.rnn: written to fail
-    cases.push({ name: `example_${file.replace(/\.rnn$/, "").replace(/-/g, "_")}`, fileName: `examples/${file}`, checked });
+    cases.push({ name: `example_${file.replace(/\.rnn$/, "").replace(/-/g, "_")}`, fileName: `examples/${file}`, source, checked });
   }
   return cases;
 }
@@ -158,7 +161,11 @@ function main(dir: string): void {
   for (const c of keraExportCases()) {
     writeFileSync(join(dir, `${c.name}.py`), moduleText(c));
     const data = c.name.startsWith("example_") || c.name.startsWith("extra_") ? exampleData(c) : fixtureData(c);
-    writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ name: c.name, fileName: c.fileName, ...(data as object) }));
+    // The source travels with the data: the round trip (keras-export-check.py) commits it beside the saved .keras.
+    writeFileSync(
+      join(dir, `${c.name}.json`),
+      JSON.stringify({ name: c.name, fileName: c.fileName, source: c.source, ...(data as object) }),
+    );
     names.push(c.name);
   }
   writeFileSync(join(dir, "cases.json"), JSON.stringify(names));

@@ -10,6 +10,8 @@ model is also fed its fixture's chunks; a model that calls models loads its weig
 each called model's as one flat list; and dump_weights must give back the weights it was given.
 Writes test/fixtures/keras-export/results.json: per case, the sha256 of the module text and the
 largest differences seen. test/keras-export/ checks that rnnc still writes exactly those modules.
+For the ROUND_TRIP cases it also commits the saved .keras and test/fixtures/keras-export/roundtrip.json
+(the round trip of `rnnc run --weights m.keras` and `rnnc import m.keras`).
 
 Run from the repository root (CI has no Python; the results are committed):
     /work/venv/bin/python scripts/keras-export-check.py
@@ -20,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,18 @@ KERAS_VERSION = "3.15.1"
 TOLERANCE = 1e-5
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 RESULTS = os.path.join(ROOT, "test", "fixtures", "keras-export", "results.json")
+# The round trip (rnnc export → Keras → model.save → rnnc run --weights / rnnc import): for these cases
+# the model the exported module built, with rnnc's weights loaded, is saved as .keras and committed
+# beside roundtrip.json (its .rnn source, the inputs and the saved model's predictions), which
+# test/keras-import/round-trip.test.ts reads. Case → the model of it that is saved.
+ROUND_TRIP = {
+    "lstm_seq_state": "M",
+    "bigru_sum_mask": "M",
+    "extra_called_model_twice": "Twice",
+    "extra_keras2_hard_sigmoid": "HardSigmoid2",
+}
+ROUND_TRIP_DIR = os.path.join(ROOT, "test", "fixtures", "keras-export")
+ROUND_TRIP_JSON = os.path.join(ROUND_TRIP_DIR, "roundtrip.json")
 
 
 def array(t, dtype=np.float32):
@@ -136,12 +151,29 @@ def check_case(directory, name, work):
         saved = os.path.join(work, f"{name}.keras")
         model.save(saved)
         loaded = keras.models.load_model(saved)
-        worst["saved"] = max(worst["saved"], max_diff(predict(loaded, entry["inputs"]), entry["outputs"]))
+        loaded_outputs = predict(loaded, entry["inputs"])
+        worst["saved"] = max(worst["saved"], max_diff(loaded_outputs, entry["outputs"]))
+        if ROUND_TRIP.get(name) == entry["model"]:
+            keep_round_trip(name, data["source"], entry, saved, loaded_outputs)
         if entry.get("chunks"):
             reset_states(loaded)
             for chunk in entry["chunks"]:
                 worst["saved"] = max(worst["saved"], max_diff(predict(loaded, chunk["inputs"]), chunk["outputs"]))
     return {"sha256": sha, "maxDiff": worst["predict"], "savedMaxDiff": worst["saved"], "models": len(data["models"])}
+
+
+def keep_round_trip(name, source, entry, saved, outputs):
+    """Commits the saved .keras and what the round-trip test needs: the source, the inputs, Keras's predictions."""
+    shutil.copyfile(saved, os.path.join(ROUND_TRIP_DIR, f"{name}.keras"))
+    cases = {}
+    if os.path.exists(ROUND_TRIP_JSON):
+        with open(ROUND_TRIP_JSON) as f:
+            cases = json.load(f)["cases"]
+    as_json = [{"shape": list(np.shape(o)), "data": np.asarray(o, dtype=np.float32).ravel().tolist()} for o in outputs]
+    cases[name] = {"source": source, "model": entry["model"], "inputs": entry["inputs"], "outputs": as_json}
+    with open(ROUND_TRIP_JSON, "w") as f:
+        json.dump({"keras": keras.__version__, "tolerance": TOLERANCE, "cases": {k: cases[k] for k in sorted(cases)}}, f)
+        f.write("\n")
 
 
 def load_weights_errors(directory, name, work):

@@ -1,6 +1,10 @@
-// The public API: what the CLI, the language server and users' code call.
+// The public API: what the CLI, the language server and users' code call. Everything here runs in a
+// browser as in Node (no Node API is reachable from this file: test/browser/bundle.test.ts bundles it
+// for the web). What reads files, and Node's defaults (the machine's memory, a tree-shaken compiled
+// runtime), are added by the Node entry, src/node.ts (`rnnc/node`; `rnnc` in Node).
 import { checkFile, checkFileSteps } from "./check/checker.js";
 import type { CheckedFile } from "./check/program.js";
+import { shapesReport, type ShapesReport } from "./report/shapes.js";
 import { parse, parseSteps } from "./syntax/parse.js";
 
 export { parse, type ParseResult, type Comment, MAX_SOURCE_LENGTH, MAX_TOKENS } from "./syntax/parse.js";
@@ -20,6 +24,7 @@ export { INITIALIZERS } from "./layers/initializers.js";
 export { CONSTRAINTS, REGULARIZERS } from "./layers/training-only.js";
 export { shapesReport, type ShapesReport } from "./report/shapes.js";
 export { summaryTable } from "./report/summary.js";
+export { outputsText, tensorText } from "./report/tensor-text.js";
 export { modelGraph, GraphError, type ModelGraph, type GraphNode, type GraphEdge, type GraphCluster } from "./graph/model-graph.js";
 export { graphToDot } from "./graph/dot.js";
 export { graphToMermaid } from "./graph/mermaid.js";
@@ -40,24 +45,34 @@ export type { TfjsCore, TfjsOps, TfTensor, TfDType } from "./backends/tfjs/tfjs-
 export type { TensorInput, NestedArray } from "./ir/inputs.js";
 export { DataError, type TensorData, type WeightSet } from "./types/tensor-data.js";
 export {
-  readWeights,
   readModelFile,
   weightsFromBytes,
   parseKerasWeights,
   parseTfjsModel,
   type ModelFile,
   type WeightsOptions,
-} from "./weights/read.js";
+} from "./weights/model-bytes.js";
+export type { ShardOpener } from "./weights/tfjs-model.js";
+export type { Shard } from "./weights/file-checks.js";
 export type { KerasModel, KerasLayer, LayerCall, TensorRef, ModelFileInfo } from "./model-files/keras-config.js";
 export type { ModelStructure, StructureLayer } from "./model-files/structure.js";
 export { kerasStructure } from "./lower/keras-structure.js";
 export { compileModule, type CompileOptions, type CompiledModule } from "./emit/compile.js";
 export { exportOnnx, type ExportOptions } from "./lower/export-onnx.js";
 export { exportKeras, type KerasExportOptions } from "./keras-export/export.js";
+export { importModel, type ImportResult } from "./keras-import/import.js";
+export { weightsJson } from "./keras-import/weights-json.js";
+
+export { formatRnn, formatRnnSync, rnnPlugin, RnnSyntaxError, PRINT_WIDTH } from "./format/index.js";
 
 /** Parses and checks a source text: every diagnostic, and the type of everything. */
 export function check(text: string): CheckedFile {
   return checkFile(parse(text));
+}
+
+/** `rnnc shapes --json`'s report of a source text: every binding's type, the outputs, each layer's params (of `model` only, if given). */
+export function shapes(text: string, model?: string): ShapesReport {
+  return shapesReport(check(text), model);
 }
 
 /**

@@ -1,5 +1,5 @@
 // `rnnc check FILE... [--json]`: diagnostics; exit 0 clean, 1 errors, 2 bad usage or unreadable file.
-import { check } from "../index.js";
+import { check } from "../node.js";
 import { parseArgs, UsageError } from "./args.js";
 import { countLine, formatDiagnostic } from "./format-diagnostics.js";
 import { readSourceOrReport, useColour } from "./io.js";

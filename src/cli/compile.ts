@@ -4,7 +4,7 @@
 // and sets the exit code when they are done (as `lsp` does, main's commands being synchronous).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { check, DataError, type CheckedFile } from "../index.js";
+import { check, DataError, type CheckedFile } from "../node.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
 import { readSource, useColour } from "./io.js";
@@ -53,7 +53,7 @@ export function compileCommand(argv: readonly string[]): number {
 async function compileAll(sources: { file: string; base: string; checked: CheckedFile }[], dir: string): Promise<boolean> {
   if (sources.length === 0) return true;
   // Loaded here: esbuild and prettier are for this command only.
-  const { compileModule } = await import("../emit/compile.js");
+  const { compileModule } = await import("../node.js");
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {

@@ -2,7 +2,7 @@
 // the same random inputs (named dims set to small sizes), and the largest difference printed. Past
 // CHECK_TOLERANCE the check fails: ORT's sigmoid/tanh are approximations (~5e-7), so anything near
 // 1e-4 is a wrong export, not rounding.
-import { loadModel, type CheckedFile, type CheckedModel, type OrtModule, type TensorData, type WeightSet } from "../index.js";
+import { loadModel, type CheckedFile, type CheckedModel, type OrtModule, type TensorData, type WeightSet } from "../node.js";
 import { isLayerRow } from "../check/program.js";
 
 export const CHECK_TOLERANCE = 1e-4;

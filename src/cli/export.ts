@@ -4,7 +4,7 @@
 // the exporter refuses, an unwritable output, or a check past its tolerance is one line on stderr
 // and exit 1.
 import { writeFileSync } from "node:fs";
-import { DataError, exportKeras, exportOnnx, type CheckedFile, type WeightSet } from "../index.js";
+import { DataError, exportKeras, exportOnnx, type CheckedFile, type WeightSet } from "../node.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { CHECK_TOLERANCE, checkOnOrt } from "./export-check.js";

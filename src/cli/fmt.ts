@@ -5,7 +5,7 @@
 // is never rewritten; a rewrite goes through a temporary file renamed over the original.
 import { formatRnnSync, RnnSyntaxError } from "../format/index.js";
 import { fileProblem } from "../weights/file-access.js";
-import { check } from "../index.js";
+import { check } from "../node.js";
 import { parseArgs, UsageError } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
 import { readSourceOrReport, replaceFile, useColour } from "./io.js";

@@ -1,5 +1,5 @@
 // Compiler-style diagnostics: `file:line:col: error RNN012: message`, the source line, a caret.
-import type { CheckedFile, Diagnostic } from "../index.js";
+import type { CheckedFile, Diagnostic } from "../node.js";
 
 const RED = "\x1b[31;1m";
 const YELLOW = "\x1b[33;1m";

@@ -4,7 +4,7 @@
 // WebAssembly): the command returns and sets the exit code when it is written, as `compile` does.
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
-import { graphToDot, graphToMermaid, graphToSvg, modelGraph, type ModelGraph } from "../index.js";
+import { graphToDot, graphToMermaid, graphToSvg, modelGraph, type ModelGraph } from "../node.js";
 import { echo } from "../source/echo.js";
 import { flag, parseArgs, UsageError } from "./args.js";
 import { loadChecked } from "./load.js";

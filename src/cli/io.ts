@@ -25,6 +25,16 @@ export function readSource(path: string): string {
   }
 }
 
+/** A weights or model file the user named, as bytes (regular files only, bounded): unreadable is an UnreadableFile (exit 2). */
+export function readModelBytes(path: string): Uint8Array {
+  try {
+    return readRegularFile(path, MAX_WEIGHTS_FILE_BYTES);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
+    throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
+  }
+}
+
 /**
  * `--weights FILE`: read as any file the user named (unreadable: an UnreadableFile, exit 2), then
  * parsed whatever its format (a DataError, exit 1). The file is read once. `structure`: the model
@@ -32,13 +42,7 @@ export function readSource(path: string): string {
  */
 export function readWeightsFlag(path: string | undefined, structure?: () => ModelStructure | undefined): WeightSet | undefined {
   if (path === undefined) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = readRegularFile(path, MAX_WEIGHTS_FILE_BYTES);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : fileProblem(error);
-    throw new UnreadableFile(`rnnc: cannot read ${path}: ${reason}`);
-  }
+  const bytes = readModelBytes(path);
   // A text file (not a zip or HDF5 model file) must be UTF-8, as every file rnnc reads as text: exit 2.
   const format = sniffFormat(bytes);
   const bad = format === "zip" || format === "hdf5" ? -1 : firstInvalidUtf8(bytes);

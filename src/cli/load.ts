@@ -1,6 +1,7 @@
 // Shared by the commands that read one checked model file: read, check, pick the model.
-import { check, type CheckedFile, type CheckedModel } from "../index.js";
+import { check, type CheckedFile, type CheckedModel } from "../node.js";
 import { echo } from "../source/echo.js";
+import { didYouMean } from "../source/suggest.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
 import { formatDiagnostic } from "./format-diagnostics.js";
 import { readSource, requireOneFile, useColour } from "./io.js";
@@ -24,7 +25,11 @@ export function loadChecked(args: ParsedArgs, command: string): Loaded {
     models = models.filter((m) => m.name === name);
     if (models.length === 0) {
       const names = checked.models.map((m) => echo(m.name)).join(", ") || "none";
-      throw new UsageError(`rnnc ${command}: ${file} has no model named ${echo(name)} (models: ${names})`);
+      const suggestion = didYouMean(
+        name,
+        checked.models.map((m) => m.name),
+      );
+      throw new UsageError(`rnnc ${command}: ${file} has no model named ${echo(name)} (models: ${names})${suggestion}`);
     }
   }
   return { file, checked, models, hasErrors: checked.diagnostics.some((d) => d.severity === "error") };

@@ -7,6 +7,8 @@ import { UsageError } from "./args.js";
 import { checkCommand } from "./check.js";
 import { fmtCommand } from "./fmt.js";
 import { graphCommand } from "./graph.js";
+
+import { importCommand } from "./import.js";
 import { compileCommand } from "./compile.js";
 import { exportCommand } from "./export.js";
 import { UnreadableFile } from "./io.js";
@@ -14,8 +16,10 @@ import { lspCommand } from "./lsp.js";
 import { runCommand } from "./run.js";
 import { shapesCommand } from "./shapes.js";
 import { summaryCommand } from "./summary.js";
+import { asksForHelp, commandHelp } from "./usage.js";
+import { packageVersion } from "./version.js";
 
-const USAGE = `usage: rnnc <command> [options]
+const USAGE = `usage: rnnc <command> [options]   (rnnc <command> --help: its options; rnnc --version)
 
 commands:
   check FILE... [--json]            report diagnostics; exit 0 clean, 1 errors, 2 bad usage
@@ -32,6 +36,8 @@ commands:
                                     write a Keras 3 Python module (MODELS, load_weights)
   graph FILE [--model M] [-o OUT.svg|OUT.dot|OUT.mmd]
                                     a picture of the model: SVG (to stdout without -o), DOT or Mermaid
+  import MODEL -o OUT.rnn [--weights-out W.json]
+                                    a .keras, .h5 or tfjs model.json as .rnn source and weights
   fmt FILE... [--check] [--write]   print formatted; --write rewrites, --check lists unformatted
   lsp --stdio                       the language server (JSON-RPC on stdin/stdout)
 `;
@@ -45,6 +51,8 @@ const COMMANDS = new Map<string, (argv: readonly string[]) => number>([
   ["compile", compileCommand],
   ["export", exportCommand],
   ["graph", graphCommand],
+
+  ["import", importCommand],
   ["fmt", fmtCommand],
   ["lsp", lspCommand],
 ]);
@@ -55,13 +63,22 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === "--version" || command === "-v") {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const run = COMMANDS.get(command);
+  if (run && asksForHelp(rest)) {
+    process.stdout.write(commandHelp(command) ?? USAGE);
+    return 0;
+  }
   try {
     if (!run) throw new UsageError(`rnnc: unknown command ${echo(command)}${didYouMean(command, COMMANDS.keys())}`);
     return run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n${USAGE}`);
+      // A command's own usage after its mistake; the list of commands after an unknown one.
+      process.stderr.write(`${error.message}\n${(run ? commandHelp(command) : undefined) ?? USAGE}`);
       return 2;
     }
     if (error instanceof UnreadableFile) {

@@ -1,6 +1,6 @@
 // ONNX Runtime for `rnnc run --backend ort|auto` and `rnnc export --check`: onnxruntime-node,
 // imported only here, on demand (an optional peer dependency, never needed by the library itself).
-import type { OrtModule } from "../index.js";
+import type { OrtModule } from "../node.js";
 
 /** onnxruntime-node cannot be loaded: the message is one line for the user. */
 export class OrtUnavailable extends Error {}

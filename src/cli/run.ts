@@ -1,8 +1,9 @@
 // `rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--backend cpu|tfjs|ort|auto]
 // [--tfjs-backend cpu|wasm] [--json] [--verbose]`: runs a model and prints its outputs in return
 // order; `--verbose` says on stderr which engine ran and why.
-import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../index.js";
+import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../node.js";
 import { parseByteSize } from "../lower/memory.js";
+import { outputsText } from "../report/tensor-text.js";
 import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
 import { flag, parseArgs, UsageError } from "./args.js";
@@ -133,7 +134,7 @@ function printOutputs(model: { name: string; outputs: string[] }, outputs: Tenso
   if (json) {
     process.stdout.write(`${JSON.stringify({ outputs: outputs.map((o) => ({ shape: o.shape, data: jsonValues(o) })) })}\n`);
   } else {
-    outputs.forEach((o, i) => process.stdout.write(`${model.name} output ${i} ${model.outputs[i]}:\n${formatNested(o)}\n`));
+    process.stdout.write(`${outputsText(model, outputs)}\n`);
   }
 }
 
@@ -213,21 +214,4 @@ function readJsonArray(path: string, name: string): TensorInput {
   } catch (error) {
     throw new UnreadableFile(`rnnc: input ${name}: ${path} is not valid JSON (${(error as Error).message})`);
   }
-}
-
-/** A tensor as nested brackets, float32 values to 7 significant digits. */
-function formatNested(t: TensorData): string {
-  const value = (i: number) => {
-    const v = t.data[i]!;
-    return t.data instanceof Float32Array ? String(Number(v.toPrecision(7))) : String(v);
-  };
-  const walk = (depth: number, offset: number, indent: string): string => {
-    if (t.shape.length === 0) return value(0);
-    const n = t.shape[depth]!;
-    const stride = t.shape.slice(depth + 1).reduce((a, b) => a * b, 1);
-    if (depth === t.shape.length - 1) return `[${Array.from({ length: n }, (_, i) => value(offset + i)).join(", ")}]`;
-    const items = Array.from({ length: n }, (_, i) => walk(depth + 1, offset + i * stride, indent + " "));
-    return `[${items.join(`,\n${indent} `)}]`;
-  };
-  return walk(0, 0, "");
 }

@@ -1,5 +1,5 @@
 // `rnnc shapes FILE [--model M] [--json]`: every binding's inferred type and each layer's params.
-import { formatType, shapesReport } from "../index.js";
+import { formatType, shapesReport } from "../node.js";
 import { flag, parseArgs } from "./args.js";
 import { loadChecked } from "./load.js";
 

@@ -1,5 +1,5 @@
 // `rnnc summary FILE [--model M]`: Keras's model.summary() table for each model.
-import { summaryTable } from "../index.js";
+import { summaryTable } from "../node.js";
 import { parseArgs } from "./args.js";
 import { loadChecked } from "./load.js";
 

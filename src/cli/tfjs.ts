@@ -2,7 +2,7 @@
 // dependency of the CLI, never of the library), with its banners and warnings kept off the output.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import type { TfjsCore } from "../index.js";
+import type { TfjsCore } from "../node.js";
 
 export const TFJS_BACKENDS = ["cpu", "wasm"] as const;
 export type TfjsBackendName = (typeof TFJS_BACKENDS)[number];

@@ -1,25 +1,18 @@
-// The runtime part of a compiled module: runtime.ts and what it imports from rnnc (kernels, the
-// arena and its WebAssembly, input checks, the weights binder, initializers), bundled by esbuild
-// with tree shaking so that a module carries only what its models call, then formatted. Built once
-// per set of names in a process. Works from src/ (TypeScript, under tsx or vitest) and from dist/.
-// esbuild and prettier are loaded on first use: importing rnnc must not pay for them.
+// The runtime part of a compiled module, as Node's compileModule makes it: runtime.ts and what it
+// imports from rnnc (kernels, the arena and its WebAssembly, input checks, the weights binder,
+// initializers), bundled by esbuild from rnnc's own files with tree shaking so that a module carries
+// only what its models call, then formatted. Built once per set of names in a process. Works from src/
+// (TypeScript, under tsx or vitest) and from dist/. esbuild is loaded on first use: importing rnnc
+// must not pay for it. Where there is no esbuild (a browser) compileModule takes the prebuilt runtime
+// of every name instead (runtime.generated.ts, written by this file's bundle of ALL_RUNTIME_NAMES).
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Options } from "prettier";
 import type { RuntimeName } from "./emitter.js";
+import { formatCode } from "./format-code.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The package root: esbuild names each bundled file relative to it (`// src/ir/inputs.ts`). */
 const ROOT = resolve(HERE, "..", "..");
-
-/** Formatting of generated code (the project's own .prettierrc does not apply to users' output). */
-const PRETTIER: Options = { printWidth: 100 };
-
-/** Generated code formatted for reading: JavaScript (`babel`) or TypeScript declarations. */
-export async function formatCode(text: string, parser: "babel" | "typescript"): Promise<string> {
-  const prettier = await import("prettier");
-  return prettier.format(text, { ...PRETTIER, parser });
-}
 
 const cache = new Map<string, Promise<string>>();
 

@@ -2,9 +2,12 @@
 // .d.ts. The module is three parts: a header, rnnc's runtime (bundled from its own sources, only
 // what the models call), and the models — each a spec (names, weights plan, initializer recipes)
 // and a plan function generated for its shapes. Formatted by prettier; it imports nothing.
+// compileModule here needs no Node API: its runtime is the prebuilt one holding every runtime name
+// (runtime.generated.ts); the Node entry's compileModule bundles only the names a module calls
+// (bundle.ts, with esbuild). The models' code, and so the numbers, are the same either way.
 import type { CheckedFile } from "../check/program.js";
 import { DataError } from "../types/tensor-data.js";
-import { formatCode, runtimeBundle } from "./bundle.js";
+import { formatCode } from "./format-code.js";
 import { declarations, modelDoc, type ModelDescription } from "./dts.js";
 import { ModelEmitter, type RuntimeName } from "./emitter.js";
 import { IdentifierScope, literal } from "./names.js";
@@ -25,11 +28,26 @@ export interface CompiledModule {
   models: { name: string; exportName: string }[];
 }
 
+/** The runtime part of a module for the runtime names its models call: formatted JavaScript ending with `var $rt = { … }`. */
+export type RuntimeBundler = (names: readonly RuntimeName[]) => Promise<string>;
+
+/** Every runtime name, prebuilt: what a module carries where no bundler runs. */
+export const prebuiltRuntime: RuntimeBundler = async () => (await import("./runtime.generated.js")).PREBUILT_RUNTIME;
+
 /**
  * Compiles every model of a checked file. A file with errors is refused with a DataError, as
  * loadModel refuses to run one.
  */
-export async function compileModule(checked: CheckedFile, options: CompileOptions = {}): Promise<CompiledModule> {
+export function compileModule(checked: CheckedFile, options: CompileOptions = {}): Promise<CompiledModule> {
+  return compileModuleWith(prebuiltRuntime, checked, options);
+}
+
+/** compileModule with its runtime from `runtimeFor`. */
+export async function compileModuleWith(
+  runtimeFor: RuntimeBundler,
+  checked: CheckedFile,
+  options: CompileOptions = {},
+): Promise<CompiledModule> {
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || checked.models.some((m) => !m.ok)) {
     const first = errors[0];
@@ -93,7 +111,7 @@ export async function compileModule(checked: CheckedFile, options: CompileOption
     `// ---- rnnc's runtime: the kernels, checks and initializers these models use, from rnnc's sources ----`,
     "",
   ].join("\n");
-  const js = header + (await runtimeBundle(names)) + "\n" + (await formatCode(models, "babel"));
+  const js = header + (await runtimeFor(names)) + "\n" + (await formatCode(models, "babel"));
   const dts = await formatCode(declarations(descriptions, fileName), "typescript");
   return { js, dts, models: descriptions.map((d) => ({ name: d.model.name, exportName: d.exportName })) };
 }

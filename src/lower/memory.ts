@@ -3,7 +3,6 @@
 // of the graph, the weights and the inputs in one arena, and copies the outputs out) — and refuses
 // past a budget with one line naming the layer and the estimate, instead of dying inside an
 // allocation. A failed allocation that slips past the estimate gets the same message.
-import { totalmem } from "node:os";
 import { Arena } from "../backends/cpu/wasm/arena.js";
 import { recurrentStep } from "../backends/cpu/executor.js";
 import type { CheckedModel } from "../check/program.js";
@@ -19,8 +18,21 @@ import type { DType } from "../types/types.js";
 /** The default budget: this share of the machine's physical memory. */
 export const DEFAULT_MEMORY_SHARE = 0.5;
 
-export function defaultMemoryBudget(): number {
-  return Math.floor(totalmem() * DEFAULT_MEMORY_SHARE);
+/** WebAssembly's 4 GiB: the CPU backend's arena can never be larger, whatever the machine has. */
+const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
+
+/**
+ * The default budget for a machine of `machineBytes` of memory. Without Node's os.totalmem (the
+ * library in a browser; the Node entry passes it) the machine's is what the browser tells
+ * (navigator.deviceMemory, in GiB, in Chromium-based browsers) or else WebAssembly's 4 GiB.
+ */
+export function defaultMemoryBudget(machineBytes: number = browserMemory()): number {
+  return Math.floor(machineBytes * DEFAULT_MEMORY_SHARE);
+}
+
+function browserMemory(): number {
+  const gib = (globalThis as { navigator?: { deviceMemory?: unknown } }).navigator?.deviceMemory;
+  return typeof gib === "number" && gib > 0 ? gib * 1024 ** 3 : WASM_MEMORY_LIMIT;
 }
 
 /** A run (or a load) that would need more memory than the budget allows. */

@@ -88,13 +88,34 @@ export function normalizeModelConfig(json: unknown, source: string, depth = 0): 
   if (!Array.isArray(list)) throw new DataError(`${source}: model ${JSON.stringify(name)} has no "layers" list.`);
   const layers = list.map((entry, i) => normalizeLayer(entry, `${source}: model ${JSON.stringify(name)}, layer ${i}`, source, depth));
   if (className === "Sequential") chainSequential(layers);
-  return {
-    className,
-    name,
-    layers,
-    inputs: refList(config["input_layers"]),
-    outputs: refList(config["output_layers"]),
-  };
+  const model: KerasModel = { className, name, layers, inputs: refList(config["input_layers"]), outputs: refList(config["output_layers"]) };
+  renumberModelNodes(
+    model,
+    list.some((entry) => isObject(entry) && Array.isArray(entry["inbound_nodes"]) && entry["inbound_nodes"].some(isObject)),
+  );
+  return model;
+}
+
+/**
+ * A nested model counts its own construction as its node 0 where Keras writes its calls' numbers:
+ * Keras 2 and tfjs everywhere (their networks have that node), Keras 3 only in `input_layers` and
+ * `output_layers` (its `functional_from_config` subtracts 1 there, not in `inbound_nodes`). Here a
+ * nested model's calls are numbered from 0, as every other layer's; a 0 is read as the first call.
+ */
+function renumberModelNodes(model: KerasModel, keras3: boolean): void {
+  const nested = new Set(model.layers.filter((l) => l.model).map((l) => l.name));
+  if (nested.size === 0) return;
+  const shift = (refs: TensorRef[]) => refs.map((r) => (nested.has(r.layer) && r.node > 0 ? { ...r, node: r.node - 1 } : r));
+  model.inputs = shift(model.inputs);
+  model.outputs = shift(model.outputs);
+  if (keras3) return;
+  for (const layer of model.layers) {
+    for (const call of layer.calls) {
+      call.args = shift(call.args);
+      call.initialState = shift(call.initialState);
+      call.mask = shift(call.mask);
+    }
+  }
 }
 
 function normalizeLayer(entry: unknown, where: string, source: string, depth: number): KerasLayer {

@@ -79,9 +79,22 @@ export function grammarEbnf(): string {
   return `${header}\n\n${rules.join("\n\n")}\n\n(* Tokens *)\n\n${lexicalRules().join("\n")}\n`;
 }
 
-export function grammarDiagramsHtml(): string {
-  return createSyntaxDiagramsCode(parser.getSerializedGastProductions(), {
-    resourceBase: "https://unpkg.com/chevrotain@11.2.0/diagrams/",
-    css: "https://unpkg.com/chevrotain@11.2.0/diagrams/diagrams.css",
-  });
+/** Where Chevrotain's page would load its scripts and style from; replaced by their text. */
+const ASSETS = "chevrotain-diagrams:";
+
+/**
+ * Chevrotain's railroad-diagram page for the grammar, working offline: the scripts and the style
+ * it would load from a CDN are inlined, each as `asset(path)` gives it (a path under chevrotain's
+ * `diagrams/` folder: `src/main.js`, `diagrams.css`).
+ */
+export function grammarDiagramsHtml(asset: (path: string) => string): string {
+  const html = createSyntaxDiagramsCode(parser.getSerializedGastProductions(), { resourceBase: ASSETS, css: `${ASSETS}diagrams.css` });
+  const inlined = html
+    .replace(/<link rel='stylesheet' href='chevrotain-diagrams:([^']+)'>/g, (_, path: string) => `<style>\n${asset(path)}</style>`)
+    .replace(
+      /<script src='chevrotain-diagrams:([^']+)'><\/script>/g,
+      (_, path: string) => `<script>\n// chevrotain/diagrams/${path}\n${asset(path).replace(/<\/(script)/gi, "<\\/$1")}</script>`,
+    );
+  if (inlined.includes(ASSETS)) throw new Error("grammar-docs: Chevrotain's diagrams page loads a file this does not inline");
+  return inlined;
 }

@@ -5,21 +5,10 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from "node:fs";
 import { dirname, join, sep } from "node:path";
+import { fileProblem, FileRefused, firstInvalidUtf8, MAX_TEXT_BYTES, type Shard } from "./file-checks.js";
 import { shardNameCandidates } from "./shard-names.js";
 
-/** The largest text file (source, JSON) rnnc reads: far above any real model, far below V8's string limit. */
-export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
-
-/** Why a file was not read, without its name (the caller names it): "file not found", "is a FIFO, not a regular file". */
-export class FileRefused extends Error {
-  /** The system's error code when the system refused (ENOENT, EACCES…). */
-  readonly code: string | undefined;
-  constructor(message: string, cause?: unknown) {
-    super(message);
-    const code = (cause as { code?: unknown } | undefined)?.code;
-    this.code = typeof code === "string" ? code : undefined;
-  }
-}
+export { fileProblem, FileRefused, firstInvalidUtf8, MAX_TEXT_BYTES, type Shard } from "./file-checks.js";
 
 /**
  * The bytes of a regular file, at most `maxBytes` of them (a larger file is refused before it is
@@ -34,12 +23,6 @@ export function readRegularFile(path: string, maxBytes: number = MAX_TEXT_BYTES)
   } finally {
     closeSync(fd);
   }
-}
-
-/** A shard found and checked, not yet read: its size is what the manifest is compared against. */
-export interface Shard {
-  readonly byteLength: number;
-  read(): Uint8Array;
 }
 
 /**
@@ -151,19 +134,6 @@ function readExactly(fd: number, size: number): Buffer {
   return out;
 }
 
-/** "file not found", "permission denied", or the JSON error: for messages about a file. */
-export function fileProblem(e: unknown): string {
-  if (e instanceof FileRefused) return e.message;
-  const code = (e as { code?: unknown } | undefined)?.code;
-  if (code === "ENOENT") return "file not found";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "ENOTDIR") return "a part of the path is not a folder";
-  if (code === "ELOOP") return "too many levels of symbolic links";
-  if (e instanceof SyntaxError) return `invalid JSON: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** A regular file's text, which must be valid UTF-8 (a byte-order mark is kept: `fmt` writes it back). */
 export function readUtf8File(path: string, maxBytes: number = MAX_TEXT_BYTES): string {
   const bytes = readRegularFile(path, maxBytes);
@@ -172,39 +142,4 @@ export function readUtf8File(path: string, maxBytes: number = MAX_TEXT_BYTES): s
     throw new FileRefused(`is not valid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, "0")} at offset ${at})`);
   }
   return bytes.toString("utf8");
-}
-
-/**
- * The offset where the first ill-formed UTF-8 sequence starts (overlong forms, surrogates, code
- * points above U+10FFFF and cut-off sequences are ill-formed), or -1 when there is none.
- */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let n: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) n = 1;
-    else if (b >= 0xe0 && b <= 0xef) {
-      n = 2;
-      if (b === 0xe0) lo = 0xa0;
-      if (b === 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      n = 3;
-      if (b === 0xf0) lo = 0x90;
-      if (b === 0xf4) hi = 0x8f;
-    } else return i;
-    for (let k = 1; k <= n; k++) {
-      const c = bytes[i + k];
-      if (c === undefined) return i;
-      if (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf) return i;
-    }
-    i += n + 1;
-  }
-  return -1;
 }

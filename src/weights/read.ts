@@ -1,35 +1,23 @@
-// `--weights FILE`: whatever the file's bytes say it is — a Keras 3 `.keras` (zip), a legacy Keras
-// `.h5` or a Keras 3 `.weights.h5` (HDF5), a TensorFlow.js model.json with its shards, or Keras JSON
-// weights. The bytes-level half (weightsFromBytes, readModelFile) needs no Node API: a browser passes
-// the bytes it fetched, and a model.json's shards through `openShard`.
-import { readBinaryModelFile, type ModelFile } from "../model-files/binary-model-file.js";
-import { normalizeModelConfig, type KerasModel } from "../model-files/keras-config.js";
-import { MAX_ENTRY_BYTES } from "../model-files/keras-zip.js";
-import { describeStart, sniffFormat } from "../model-files/sniff.js";
-import type { ModelStructure } from "../model-files/structure.js";
+// `--weights FILE` and readWeights(path): a model or weights file read from disk (only a regular
+// file; a model.json's shards only from its folder: file-access.ts), then parsed from its bytes by
+// model-bytes.ts. Node only; the bytes-level half is re-exported so that callers need one import.
 import { DataError, type WeightSet } from "../types/tensor-data.js";
-import { confinedShards, fileProblem, firstInvalidUtf8, MAX_TEXT_BYTES, readRegularFile } from "./file-access.js";
+import { confinedShards, fileProblem, readRegularFile, readUtf8File } from "./file-access.js";
+import { isTfjsModel, MAX_WEIGHTS_FILE_BYTES, parseJsonText, readModelFile, type WeightsOptions } from "./model-bytes.js";
+import type { ModelFile } from "../model-files/binary-model-file.js";
 import { parseKerasWeights } from "./keras-json.js";
-import { parseTfjsModel, type ShardOpener } from "./tfjs-model.js";
+import { parseTfjsModel } from "./tfjs-model.js";
 
-export { parseKerasWeights } from "./keras-json.js";
-export { parseTfjsModel, readTfjsModel } from "./tfjs-model.js";
-export type { ModelFile } from "../model-files/binary-model-file.js";
-
-/** The largest weights file rnnc reads (a .keras or .h5 is read whole). */
-export const MAX_WEIGHTS_FILE_BYTES = MAX_ENTRY_BYTES;
-
-export interface WeightsOptions {
-  /** The file's name, for messages. */
-  source: string;
-  /**
-   * The model the weights are for, as its Keras layers (class, order): a bare `.weights.h5` keys its
-   * weights by class and position only, and is mapped by it. Other formats name their layers.
-   */
-  structure?: ModelStructure;
-  /** For a tfjs model.json: opens a shard by the name the manifest gives (relative to the model.json). */
-  openShard?: ShardOpener;
-}
+export {
+  isTfjsModel,
+  MAX_WEIGHTS_FILE_BYTES,
+  parseKerasWeights,
+  parseTfjsModel,
+  readModelFile,
+  weightsFromBytes,
+  type ModelFile,
+  type WeightsOptions,
+} from "./model-bytes.js";
 
 /**
  * Reads a weights file of any of the formats above. Only a regular file is read; unreadable files
@@ -51,43 +39,6 @@ export function readModelFileAt(path: string, options: Omit<WeightsOptions, "sou
   return readModelFile(bytes, { ...options, source: path, openShard: confinedShards(path) });
 }
 
-/** The weights in a file's bytes, whatever its format (sniffed from the bytes). */
-export function weightsFromBytes(bytes: Uint8Array, options: WeightsOptions): WeightSet {
-  return readModelFile(bytes, options).weights;
-}
-
-/** A model file's weights by layer name, its normalized config when it has one, and who wrote it. */
-export function readModelFile(bytes: Uint8Array, options: WeightsOptions): ModelFile {
-  const { source } = options;
-  const format = sniffFormat(bytes);
-  if (format === "zip" || format === "hdf5") return readBinaryModelFile(bytes, format, source, options.structure);
-  if (format === "unknown") {
-    throw new DataError(
-      `${source}: not a weights file rnnc reads (.keras, .h5, .weights.h5, model.json or Keras JSON): ${describeStart(bytes)}.`,
-    );
-  }
-  if (bytes.length > MAX_TEXT_BYTES)
-    throw new DataError(`${source}: is ${bytes.length} bytes of JSON, more than rnnc reads (${MAX_TEXT_BYTES})`);
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) throw new DataError(`${source}: is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad})`);
-  const text = new TextDecoder().decode(bytes);
-  const json = parseJsonText(text, source);
-  if (!isTfjsModel(json)) return { info: { format: "keras" }, weights: parseKerasWeights(json, source) };
-  const openShard: ShardOpener =
-    options.openShard ??
-    ((name) => {
-      throw new DataError(`${source}: the model.json names shard "${name}", but no shards were given (pass openShard).`);
-    });
-  const weights = parseTfjsModel(json, openShard, source);
-  const file: ModelFile = { info: { format: "tfjs" }, weights };
-  const topology = (json as Record<string, unknown>)["modelTopology"];
-  const model = tfjsConfig(topology, source);
-  if (model) file.model = model;
-  const version = typeof topology === "object" && topology !== null ? (topology as Record<string, unknown>)["keras_version"] : undefined;
-  if (typeof version === "string") file.info.kerasVersion = version;
-  return file;
-}
-
 /** The weights in `text`, the contents of the file at `path` (a tfjs model.json reads its shards from beside it). */
 export function weightsFromText(text: string, path: string): WeightSet {
   const json = parseJsonText(text, path);
@@ -95,22 +46,13 @@ export function weightsFromText(text: string, path: string): WeightSet {
   return parseKerasWeights(json, path);
 }
 
-/** Whether parsed JSON is a tfjs model.json rather than Keras weights. */
-export function isTfjsModel(json: unknown): boolean {
-  return typeof json === "object" && json !== null && !Array.isArray(json) && ("weightsManifest" in json || "modelTopology" in json);
-}
-
-function parseJsonText(text: string, source: string): unknown {
+/** Reads a model.json and the shards beside it (only inside its folder: see file-access.ts). */
+export function readTfjsModel(modelJsonPath: string): WeightSet {
+  let json: unknown;
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(readUtf8File(modelJsonPath).replace(/^\uFEFF/, ""));
   } catch (e) {
-    throw new DataError(`${source}: ${fileProblem(e)}`);
+    throw new DataError(`${modelJsonPath}: ${fileProblem(e)}`);
   }
-}
-
-/** A tfjs `modelTopology`, tfjs-layers' own (the config itself) or the converter's (`{model_config: …}`), normalized. */
-function tfjsConfig(topology: unknown, source: string): KerasModel | undefined {
-  if (typeof topology !== "object" || topology === null || Array.isArray(topology)) return undefined;
-  const t = topology as Record<string, unknown>;
-  return normalizeModelConfig("model_config" in t ? t["model_config"] : t, `${source} (modelTopology)`);
+  return parseTfjsModel(json, confinedShards(modelJsonPath), modelJsonPath);
 }

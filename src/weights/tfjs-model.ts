@@ -8,7 +8,7 @@
 // without the model's (`lstm/kernel`, not `Encoder/lstm/kernel`): the model's `modelTopology`, when
 // present, says which layers are inside which model, and those layers are nested under it.
 import { DataError, formatShape, sizeOf, type TensorData, type WeightSet } from "../types/tensor-data.js";
-import { confinedShards, fileProblem, readUtf8File, type Shard } from "./file-access.js";
+import { fileProblem, type Shard } from "./file-checks.js";
 import { describeValue } from "./keras-json.js";
 import { ShardNameError } from "./shard-names.js";
 
@@ -305,16 +305,3 @@ function topologyModel(node: unknown, depth: number): TopologyModel | undefined 
   }
   return model;
 }
-
-/** Reads a model.json and the shards beside it (only inside its folder: see file-access.ts). */
-export function readTfjsModel(modelJsonPath: string): WeightSet {
-  let json: unknown;
-  try {
-    json = JSON.parse(readUtf8File(modelJsonPath).replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new DataError(`${modelJsonPath}: ${fileProblem(e)}`);
-  }
-  return parseTfjsModel(json, confinedShards(modelJsonPath), modelJsonPath);
-}
-
-export { fileProblem } from "./file-access.js";

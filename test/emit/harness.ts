@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { check, compileModule, loadModel, parseKerasWeights, type CheckedFile, type CompiledModule } from "../../src/index.js";
+import { check, compileModule, loadModel, parseKerasWeights, type CheckedFile, type CompiledModule } from "../../src/node.js";
 import type { TensorData, WeightSet } from "../../src/types/tensor-data.js";
 import type { DType } from "../../src/types/types.js";
 

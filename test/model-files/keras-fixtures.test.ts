@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, kerasStructure, loadModel, readModelFile, readWeights, weightsFromBytes } from "../../src/index.js";
+import { check, kerasStructure, loadModel, readModelFile, readWeights, weightsFromBytes } from "../../src/node.js";
 import type { TensorInput } from "../../src/ir/inputs.js";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "model-files", "keras");

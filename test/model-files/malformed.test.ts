@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, kerasStructure, loadModel, readWeights, weightsFromBytes } from "../../src/index.js";
+import { check, kerasStructure, loadModel, readWeights, weightsFromBytes } from "../../src/node.js";
 import { DataError } from "../../src/types/tensor-data.js";
 
 const KERAS = join(import.meta.dirname, "..", "fixtures", "model-files", "keras");

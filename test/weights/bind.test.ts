@@ -9,7 +9,7 @@ import { check, type CheckedModel } from "../../src/index.js";
 import { bindWeights, WeightsMismatchError } from "../../src/lower/weights.js";
 import type { TensorData, WeightSet } from "../../src/types/tensor-data.js";
 import { parseKerasWeights } from "../../src/weights/keras-json.js";
-import { readTfjsModel } from "../../src/weights/tfjs-model.js";
+import { readTfjsModel } from "../../src/weights/read.js";
 
 /** The checked models of a source (which must check cleanly), and the one named `name` (default: the last). */
 function program(src: string, name?: string): { model: CheckedModel; models: Map<string, CheckedModel> } {

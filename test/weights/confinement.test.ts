@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DataError, type TensorData } from "../../src/types/tensor-data.js";
 import { firstInvalidUtf8, readRegularFile } from "../../src/weights/file-access.js";
 import { ShardNameError, shardNameCandidates } from "../../src/weights/shard-names.js";
-import { readTfjsModel } from "../../src/weights/tfjs-model.js";
+import { readTfjsModel } from "../../src/weights/read.js";
 
 const WEIGHTS = [
   { name: "dense/kernel", shape: [3, 2], dtype: "float32" },

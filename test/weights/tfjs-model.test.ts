@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataError, type TensorData, type WeightSet } from "../../src/types/tensor-data.js";
-import { readWeights } from "../../src/weights/read.js";
-import { float16, parseTfjsModel, readTfjsModel } from "../../src/weights/tfjs-model.js";
+import { readTfjsModel, readWeights } from "../../src/weights/read.js";
+import { float16, parseTfjsModel } from "../../src/weights/tfjs-model.js";
 
 function errorOf(f: () => unknown): string {
   try {
