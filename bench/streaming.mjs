@@ -17,8 +17,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const STEPS = Number(process.env.BENCH_STEPS ?? 2000);
 const SOURCE = `model Stream(x: [1, 1, ${FEATURES}]) {\n  y, h, c = lstm(${UNITS}, state=true, stateful=true)(x)\n  return y, h, c\n}\n`;
 
-const api = await import("../dist/index.js").catch((e) => {
-  console.error(`dist/index.js does not load (${String(e.message).split("\n")[0]}): run npm run build`);
+const api = await import("../dist/node.js").catch((e) => {
+  console.error(`dist/node.js does not load (${String(e.message).split("\n")[0]}): run npm run build`);
   process.exit(1);
 });
 const tf = await import("@tensorflow/tfjs");

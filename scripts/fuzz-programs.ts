@@ -5,7 +5,7 @@
 // memory-budget refusal) is an answer; anything else thrown is an internal error and is printed.
 // Prints the counts, the peak RSS and the slowest file; exits 1 on any internal error.
 import fc from "fast-check";
-import { check, compileModule, DataError, loadModel, type CheckedModel, type TensorInput } from "../src/index.js";
+import { check, compileModule, DataError, loadModel, type CheckedModel, type TensorInput } from "../src/node.js";
 import { plausibleProgramArb } from "../test/fuzz/support.js";
 
 const [countArg = "1000", seedArg = "1"] = process.argv.slice(2);

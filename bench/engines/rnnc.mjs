@@ -1,7 +1,7 @@
 // rnnc's CPU backend on the workloads, through the BUILT public API (dist/: `npm run build` first).
 // Per workload: generate the .rnn source, give the Keras-layout weights, `loadModel(check(src), …)`,
 // and time `model.run({ x: { shape, data } })`. Run by bench/runtime.mjs as
-// `node bench/engines/rnnc.mjs '<workload-json>' [relaxed]`. Without `loadModel` in dist/index.js every
+// `node bench/engines/rnnc.mjs '<workload-json>' [relaxed]`. Without `loadModel` in dist/node.js every
 // workload reports "rnnc: loadModel not available" instead of failing. With `relaxed` (engine
 // rnnc-cpu-relaxed), V8's relaxed SIMD is switched on first, as current browsers have it: the arena
 // then runs the fused multiply-add build of its kernels.

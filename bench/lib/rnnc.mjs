@@ -2,11 +2,11 @@
 // workload's model with its Keras-layout weights, on a given backend, and read `model.run`'s result.
 import { kerasWeightList, rnnSource } from "../workloads.mjs";
 
-const api = await import("../../dist/index.js").catch((e) => ({ importError: e }));
+const api = await import("../../dist/node.js").catch((e) => ({ importError: e }));
 
 /** Why rnnc cannot run (dist/ missing or without loadModel), or undefined. */
 export const unavailable = api.importError
-  ? `rnnc: dist/index.js does not load (${String(api.importError.message).split("\n")[0]}); run npm run build`
+  ? `rnnc: dist/node.js does not load (${String(api.importError.message).split("\n")[0]}); run npm run build`
   : typeof api.loadModel !== "function"
     ? "rnnc: loadModel not available"
     : undefined;
