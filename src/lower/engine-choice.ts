@@ -17,18 +17,18 @@ export interface EngineCost {
 }
 
 /**
- * Fitted to this machine (2× AMD EPYC cores, shared: load average 2.3–3.0 during the run) on
- * 2026-12-07 by
+ * Fitted to this machine (2× AMD EPYC cores; load average 1.75 at the start, 1.78 at the end) on
+ * 2026-12-07, after the kernels' SIMD gates (issue 14), by
  *   BENCH_ENGINES=rnnc-cpu,rnnc-ort BENCH_JSON=fit.json npm run bench:runtime
  *   node bench/fit-engine-costs.mjs fit.json
- * which printed cpu { fixedMs: 0.00284, gflops: 20.5 } and ort { fixedMs: 0.0237, gflops: 103 }:
+ * which printed cpu { fixedMs: 0.00308, gflops: 40.5 } and ort { fixedMs: 0.0247, gflops: 194 }:
  * the fixed cost is workload S's median (its work is negligible), the rate the geometric mean of
- * each larger workload's work over its time. The two cross at about 0.5 MFLOP per call. See
+ * each larger workload's work over its time. The two cross at about 1.1 MFLOP per call. See
  * docs/decisions.md ("ONNX Runtime backend and auto").
  */
 export const COSTS: Record<Engine, EngineCost> = {
-  cpu: { fixedMs: 0.00284, gflops: 20.5 },
-  ort: { fixedMs: 0.0237, gflops: 103 },
+  cpu: { fixedMs: 0.00308, gflops: 40.5 },
+  ort: { fixedMs: 0.0247, gflops: 194 },
 };
 
 /** What auto chose for one set of input shapes, and why. */
