@@ -146,7 +146,7 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
     if (disposed) throw new DataError("this model was disposed (its ONNX Runtime session is released)");
     const inputs = states.inputs(given, carried);
     const estimate = guard.check(inputs);
-    const choice = cpu === undefined ? ORT_ONLY : choices.choose(inputs);
+    const choice = cpu === undefined ? ORT_ONLY : choices.choose(guard.shapes);
     lastEngine = choice;
     const outputs =
       choice.engine === "cpu" || session === undefined
@@ -190,18 +190,11 @@ class ChoiceCache {
     private readonly refusal: string | undefined,
   ) {}
 
-  choose(inputs: Readonly<Record<string, TensorInput>>): EngineChoice {
-    const shapes: number[][] = [];
-    for (const input of this.graph.inputs) {
-      const shape = Object.hasOwn(inputs, input.name) ? shapeOf(inputs[input.name]) : undefined;
-      // Shapes that cannot be read: the CPU backend's conversion names the mistake.
-      if (!shape || shape.length !== input.dims.length)
-        return { engine: "cpu", reason: "auto chose cpu: the inputs' shapes are not valid", flops: Number.NaN };
-      shapes.push(shape);
-    }
-    const last = this.lastShapes;
-    if (last && this.lastChoice && shapes.every((s, i) => s.length === last[i]!.length && s.every((d, j) => d === last[i]![j])))
-      return this.lastChoice;
+  /** `shapes`: the run guard's reading of the inputs (undefined: they cannot be read). */
+  choose(shapes: number[][] | undefined): EngineChoice {
+    // Shapes that cannot be read: the CPU backend's conversion names the mistake.
+    if (!shapes) return { engine: "cpu", reason: "auto chose cpu: the inputs' shapes are not valid", flops: Number.NaN };
+    if (this.lastShapes && this.lastChoice && sameShapes(shapes, this.lastShapes)) return this.lastChoice;
     const key = shapes.map((s) => s.join("x")).join(";");
     let choice = this.byKey.get(key);
     if (!choice) {
@@ -212,6 +205,10 @@ class ChoiceCache {
     this.lastChoice = choice;
     return choice;
   }
+}
+
+function sameShapes(a: readonly number[][], b: readonly number[][]): boolean {
+  return a.length === b.length && a.every((s, i) => s.length === b[i]!.length && s.every((d, j) => d === b[i]![j]));
 }
 
 /**
@@ -270,8 +267,10 @@ function memoryBudget(maxMemory: number | undefined): number {
 
 /** Estimates each new set of input shapes once (runs with the shapes of the last one cost a comparison). */
 class RunGuard {
-  private lastKey: string | undefined;
+  private lastShapes: number[][] | undefined;
   private lastEstimate: MemoryEstimate | undefined;
+  /** The input shapes the last check read, in graph input order; undefined when one could not be read. */
+  shapes: number[][] | undefined;
 
   constructor(
     private readonly graph: Graph,
@@ -281,6 +280,7 @@ class RunGuard {
 
   /** The estimate for these inputs' shapes (throws past the budget); undefined when a shape cannot be read (the run reports it). */
   check(inputs: Readonly<Record<string, TensorInput>>): MemoryEstimate | undefined {
+    this.shapes = undefined;
     if (typeof inputs !== "object" || inputs === null) return undefined;
     const shapes: number[][] = [];
     for (const input of this.graph.inputs) {
@@ -288,11 +288,11 @@ class RunGuard {
       if (!shape || shape.length !== input.dims.length) return undefined;
       shapes.push(shape);
     }
-    const key = shapes.map((s) => s.join("x")).join(";");
-    if (key === this.lastKey) return this.lastEstimate;
+    this.shapes = shapes;
+    if (this.lastShapes && sameShapes(shapes, this.lastShapes)) return this.lastEstimate;
     const estimate = estimateRun(this.graph, shapes);
     enforceBudget(estimate, this.budget, this.what(inputs));
-    this.lastKey = key;
+    this.lastShapes = shapes;
     this.lastEstimate = estimate;
     return estimate;
   }
