@@ -4,7 +4,7 @@
 // read the outputs. Run by bench/runtime.mjs as `node bench/engines/ort-web.mjs '<workload-json>' 1`.
 import ort from "onnxruntime-web";
 import { drive } from "../lib/harness.mjs";
-import { onnxModel, onnxOutputs } from "../lib/onnx.mjs";
+import { ortEngine } from "../lib/onnx.mjs";
 
 const threads = Number(process.argv.slice(2).find((a) => a === "1" || a === "2"));
 if (!threads) {
@@ -15,22 +15,6 @@ ort.env.wasm.numThreads = threads;
 ort.env.wasm.simd = true;
 ort.env.logLevel = "error";
 
-await drive(`ort-web-${threads}t`, async (wl, kase) => {
-  const { bytes, outputNames } = onnxModel(wl, kase, { linearBeforeReset: 1 });
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
-  const { data, shape } = kase.x;
-  const run = async () => {
-    const result = await session.run({ x: new ort.Tensor("float32", data, shape) });
-    for (const name of outputNames) result[name].data;
-    return result;
-  };
-  return {
-    run,
-    isAsync: true,
-    outputs: (result) => onnxOutputs(wl, result),
-    note: wl.cell === "gru" ? "linear_before_reset=1" : undefined,
-    dispose: () => session.release(),
-  };
-});
+await drive(`ort-web-${threads}t`, ortEngine(ort, { executionProviders: ["wasm"] }));
 // The wasm build's worker threads keep the process alive.
 process.exit(0);

@@ -221,3 +221,28 @@ export function onnxOutputs(wl, result) {
   }
   return outs;
 }
+
+/**
+ * A bench engine over an ONNX Runtime module (onnxruntime-node or onnxruntime-web): the workload's
+ * model built in memory, one session with `sessionOptions`; the timed call wraps the input, runs and
+ * reads the outputs.
+ */
+export function ortEngine(ort, sessionOptions) {
+  return async (wl, kase) => {
+    const { bytes, outputNames } = onnxModel(wl, kase, { linearBeforeReset: 1 });
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all", ...sessionOptions });
+    const { data, shape } = kase.x;
+    const run = async () => {
+      const result = await session.run({ x: new ort.Tensor("float32", data, shape) });
+      for (const name of outputNames) result[name].data;
+      return result;
+    };
+    return {
+      run,
+      isAsync: true,
+      outputs: (result) => onnxOutputs(wl, result),
+      note: wl.cell === "gru" ? "linear_before_reset=1" : undefined,
+      dispose: () => session.release(),
+    };
+  };
+}
