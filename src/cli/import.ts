@@ -4,9 +4,9 @@
 // model.json on tfjs-layers, if @tensorflow/tfjs is installed — and prints the largest difference;
 // a .keras/.h5 needs Python Keras, so it says the numbers were not cross-checked.
 import { readFileSync, writeFileSync } from "node:fs";
-import { DataError } from "../types/tensor-data.js";
+import { DataError, type TensorData } from "../types/tensor-data.js";
 import { importModel, type ImportResult } from "../keras-import/import.js";
-import { inputShapes, maxDifference, randomInputs, type RandomInput } from "../keras-import/cross-check.js";
+import { maxDifference, randomInputShapes, randomInputs } from "../report/random-inputs.js";
 import { weightsJson } from "../keras-import/weights-json.js";
 import { loadModel } from "../node.js";
 import { confinedShards } from "../weights/file-access.js";
@@ -74,20 +74,22 @@ async function crossCheckTfjs(path: string, result: ImportResult): Promise<numbe
     return 0;
   }
   const model = result.checked.models.find((m) => m.name === result.model)!;
-  const values = inputShapes(model).reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
+  const values = randomInputShapes(model).shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
   if (values > MAX_CHECK_VALUES) {
     process.stdout.write(
       `numbers not cross-checked: the model's declared input shapes hold ${values} values, more than the check draws (${MAX_CHECK_VALUES})\n`,
     );
     return 0;
   }
-  const inputs = randomInputs(model, smallestVocabulary(result));
-  const ours = loadModel(result.checked, { model: result.model, weights: result.weights }).run(
-    Object.fromEntries(inputs.map((i) => [i.name, { shape: i.shape, data: i.data }])),
-  );
+  const { inputs } = randomInputs(result.checked, model);
+  const ours = loadModel(result.checked, { model: result.model, weights: result.weights }).run(inputs);
   try {
-    const theirs = await runOnTfjs(tf, path, inputs);
-    const diff = maxDifference(ours, theirs);
+    const theirs = await runOnTfjs(
+      tf,
+      path,
+      model.inputs.map((i) => ({ ...inputs[i.name]!, dtype: TFJS_DTYPES[i.type.dtype] })),
+    );
+    const diff = maxDifference(ours, theirs, "tfjs-layers").maxDiff;
     process.stdout.write(`max |Δ| against tfjs-layers on random inputs: ${diff.toExponential(2)}\n`);
     return diff <= 1e-4 ? 0 : 1;
   } catch (error) {
@@ -120,7 +122,15 @@ async function importTfjs(): Promise<Tfjs | undefined> {
   }
 }
 
-async function runOnTfjs(tf: Tfjs, path: string, inputs: RandomInput[]): Promise<{ shape: number[]; data: Float32Array }[]> {
+/** The tfjs dtype of each rnnc dtype. */
+const TFJS_DTYPES = { f32: "float32", i32: "int32", bool: "bool" } as const;
+
+/** The model.json's predictions on `inputs` (in the model's input order). */
+async function runOnTfjs(
+  tf: Tfjs,
+  path: string,
+  inputs: readonly { shape: number[]; data: TensorData["data"]; dtype: string }[],
+): Promise<{ shape: number[]; data: Float32Array }[]> {
   const json = JSON.parse(readFileSync(path, "utf8")) as {
     modelTopology: unknown;
     weightsManifest: { paths: string[]; weights: unknown[] }[];
@@ -162,15 +172,6 @@ interface TfTensorLike {
   shape: number[];
   dataSync(): ArrayLike<number>;
   dispose(): void;
-}
-
-/** Random ids stay below every embedding's vocabulary. */
-function smallestVocabulary(result: ImportResult): number {
-  let vocab = Infinity;
-  for (const layer of result.checked.layers.values()) {
-    if (layer.def.kerasClass === "Embedding") vocab = Math.min(vocab, (layer.config as { vocab: number }).vocab);
-  }
-  return Number.isFinite(vocab) ? vocab : 2;
 }
 
 function finishLater(work: Promise<number>): number {

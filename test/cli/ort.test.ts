@@ -182,4 +182,12 @@ describe("the check behind --check", () => {
     expect(wrong.maxDiff).toBeGreaterThan(CHECK_TOLERANCE);
     expect(wrong.where).toMatch(/^output 0 element \d+$/);
   });
+
+  it("starts a stateful model's carried states at zeros, as rnnc's run does", async () => {
+    const { default: ort } = await import("onnxruntime-node");
+    const checked = check("model S(x: [2, T, 3]) {\n  return lstm(4, stateful=true)(x)\n}");
+    const r = await checkOnOrt(checked, checked.models[0]!, exportOnnx(checked), undefined, ort);
+    expect(r.maxDiff).toBeLessThan(1e-5);
+    expect([r.values, r.sizes]).toEqual([8, "T=5"]);
+  });
 });
