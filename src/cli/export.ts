@@ -10,6 +10,7 @@ import { flag, parseArgs, UsageError } from "./args.js";
 import { CHECK_TOLERANCE, checkOnOrt } from "./export-check.js";
 import { readWeightsFlag } from "./io.js";
 import { kerasStructure } from "../lower/keras-structure.js";
+import { pickModel } from "../lower/load-model.js";
 import { loadChecked } from "./load.js";
 import { loadOrt, OrtUnavailable } from "./ort.js";
 import { finishLater } from "./run.js";
@@ -77,7 +78,7 @@ async function checkExport(
   bytes: Uint8Array,
   weights: WeightSet | undefined,
 ): Promise<number> {
-  const model = modelName === undefined ? checked.models[0]! : checked.models.find((m) => m.name === modelName)!;
+  const model = pickModel(checked, modelName);
   try {
     const ort = await loadOrt("export", "--check");
     const r = await checkOnOrt(checked, model, bytes, weights, ort);

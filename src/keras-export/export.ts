@@ -15,6 +15,7 @@ import type { TensorType } from "../types/types.js";
 import { callSettings, cudnnObstacle, kerasConstructor, takesList, type ConstructorContext } from "./layers.js";
 import { PyNamer, pyString, pyTuple, renderCall, type PyCall } from "./python.js";
 import { HARD_SIGMOID_TF2, IMPORTS, RESERVE_NAMES, WEIGHT_HELPERS } from "./runtime.js";
+import { pickModel } from "../lower/load-model.js";
 
 export interface KerasExportOptions {
   /** Only this model (and the models it calls); default: every model of the file. */
@@ -61,9 +62,7 @@ export function exportKeras(checked: CheckedFile, options: KerasExportOptions = 
 /** The asked model after the models it calls (callees first, as Python needs them defined before use). */
 function modelsToExport(checked: CheckedFile, name: string | undefined): CheckedModel[] {
   if (name === undefined) return dependencyOrder(checked.models);
-  const model = checked.models.find((m) => m.name === name);
-  if (!model) throw new DataError(`no model named ${echo(name)} (models: ${checked.models.map((m) => echo(m.name)).join(", ")})`);
-  return dependencyOrder([model]);
+  return dependencyOrder([pickModel(checked, name)]);
 }
 
 function dependencyOrder(roots: readonly CheckedModel[]): CheckedModel[] {
