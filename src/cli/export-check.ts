@@ -3,6 +3,7 @@
 // CHECK_TOLERANCE the check fails: ORT's sigmoid/tanh are approximations (~5e-7), so anything near
 // 1e-4 is a wrong export, not rounding.
 import { DataError, loadModel, type CheckedFile, type CheckedModel, type OrtModule, type TensorData, type WeightSet } from "../node.js";
+import { FEED_TYPES } from "../backends/ort/executor.js";
 import type { OrtTensor } from "../backends/ort/ort-module.js";
 import { maxDifference, randomInputs } from "../report/random-inputs.js";
 
@@ -33,7 +34,7 @@ export async function checkOnOrt(
     const feeds: Record<string, OrtTensor> = Object.fromEntries(
       model.inputs.map((i) => {
         const t = inputs[i.name]!;
-        return [i.name, new ort.Tensor(i.type.dtype === "f32" ? "float32" : i.type.dtype === "i32" ? "int32" : "bool", t.data, t.shape)];
+        return [i.name, new ort.Tensor(FEED_TYPES[i.type.dtype], t.data, t.shape)];
       }),
     );
     // A stateful model's carried states are extra inputs (docs/onnx.md): zeros, as a stream starts.

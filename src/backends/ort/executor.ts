@@ -8,7 +8,8 @@ import { DataError, type TensorData } from "../../types/tensor-data.js";
 import type { DType } from "../../types/types.js";
 import type { OrtFeedType, OrtModule, OrtSession, OrtTensor } from "./ort-module.js";
 
-const FEED_TYPES: Record<DType, OrtFeedType> = { f32: "float32", i32: "int32", bool: "bool" };
+/** The ORT tensor type of each rnnc dtype. */
+export const FEED_TYPES: Record<DType, OrtFeedType> = { f32: "float32", i32: "int32", bool: "bool" };
 
 export class OrtBackend {
   private released = false;
