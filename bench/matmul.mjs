@@ -1,6 +1,7 @@
 // Matmul throughput in GFLOP/s: rnnc's WebAssembly kernel (the arena's matmulAccumulate, on packed
 // weights as plans use it) against tfjs-wasm's matMul (XNNPACK, single thread) on the same sizes:
 // the input projections and recurrent steps of the runtime workloads (bench/workloads.mjs).
+// Also rnnc's kernel on two threads (the arena's worker pool: columns or rows split across them).
 // Usage: `npm run build && node bench/matmul.mjs` (RELAXED=0 to keep relaxed SIMD off).
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -48,21 +49,32 @@ function timeIt(fn, rounds = 15) {
 }
 
 console.log(`rnnc kernels: ${Arena.kernels()}; tfjs-wasm ${tf.version.tfjs}, simd ${await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")}`);
-console.log("size                       m×k×n               rnnc GFLOP/s  tfjs-wasm GFLOP/s  rnnc/tfjs");
-for (const [name, m, k, n] of SIZES) {
-  const arena = new Arena(Arena.bytesFor([m * k * 4, k * n * 4, m * n * 4, Arena.packedFloats(k, n) * 4]));
+console.log("size                       m×k×n               rnnc GFLOP/s  rnnc 2 threads  tfjs-wasm GFLOP/s  rnnc/tfjs  rnnc 2t/tfjs");
+/** rnnc's matmul on `threads` threads over the same x and w: its median ms per product. */
+async function rnncMatmul(m, k, n, x0, w0, threads) {
+  const arena = new Arena(Arena.bytesFor([m * k * 4, k * n * 4, m * n * 4, Arena.packedFloats(k, n) * 4]), { threads });
   const x = arena.f32(m * k);
   const w = arena.f32(k * n);
   const out = arena.f32(m * n);
-  x.set(rand(m * k));
-  w.set(rand(k * n));
+  x.set(x0);
+  w.set(w0);
   const packed = arena.packStrips(w, k, n);
-  const ours = timeIt(() => {
+  const product = () => {
     out.fill(0);
     arena.matmulAccumulate(x, 0, k, m, k, w, n, out, 0, n, packed);
-  });
-  const a = tf.tensor2d(x.slice(), [m, k]);
-  const b = tf.tensor2d(w.slice(), [k, n]);
+  };
+  // The first product attaches the workers, which start in the background.
+  product();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return timeIt(product);
+}
+for (const [name, m, k, n] of SIZES) {
+  const x = rand(m * k);
+  const w = rand(k * n);
+  const ours = await rnncMatmul(m, k, n, x, w, 1);
+  const ours2 = await rnncMatmul(m, k, n, x, w, 2);
+  const a = tf.tensor2d(x, [m, k]);
+  const b = tf.tensor2d(w, [k, n]);
   const theirs = timeIt(() => {
     const c = tf.matMul(a, b);
     c.dataSync();
@@ -72,6 +84,6 @@ for (const [name, m, k, n] of SIZES) {
   b.dispose();
   const gflops = (ms) => (2 * m * k * n) / (ms * 1e6);
   console.log(
-    `${name.padEnd(26)} ${`${m}×${k}×${n}`.padEnd(18)} ${gflops(ours).toFixed(1).padStart(13)}  ${gflops(theirs).toFixed(1).padStart(17)}  ${(theirs / ours).toFixed(2).padStart(9)}`,
+    `${name.padEnd(26)} ${`${m}×${k}×${n}`.padEnd(18)} ${gflops(ours).toFixed(1).padStart(13)}  ${gflops(ours2).toFixed(1).padStart(14)}  ${gflops(theirs).toFixed(1).padStart(17)}  ${(theirs / ours).toFixed(2).padStart(9)}  ${(theirs / ours2).toFixed(2).padStart(12)}`,
   );
 }

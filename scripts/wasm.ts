@@ -2,7 +2,9 @@
 // base64 strings in a generated TypeScript file: the package needs no toolchain, and no file loading.
 // Two builds of the one text: plain SIMD, and relaxed SIMD, where each multiply-then-add of vectors
 // is one f32x4.relaxed_madd (fused where the CPU has FMA). The arena takes the relaxed one where the
-// engine validates it.
+// engine validates it. Each comes twice more with the memory declared shared, for arenas whose
+// kernels run on several threads (wasm/pool.ts): a module imports a shared memory or a plain one,
+// never either.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
@@ -54,10 +56,21 @@ function expression(text: string, at: number): [string, number] {
   throw new Error("kernels.wat: unbalanced parentheses");
 }
 
+const MEMORY_IMPORT = '(memory (import "env" "memory") 1)';
+
+/** The text importing a shared memory (up to WebAssembly's 4 GiB) instead of a plain one. */
+export function sharedText(source: string): string {
+  if (!source.includes(MEMORY_IMPORT)) throw new Error(`kernels.wat: expected the line ${MEMORY_IMPORT}`);
+  return source.replace(MEMORY_IMPORT, '(memory (import "env" "memory") 1 65536 shared)');
+}
+
 async function binary(wat: string, relaxed: boolean): Promise<string> {
   const wabt = await wabtFactory();
-  const module = wabt.parseWat("kernels.wat", wat, { simd: true, relaxed_simd: relaxed });
-  module.validate();
+  const shared = wat.includes(" shared)");
+  const module = wabt.parseWat("kernels.wat", wat, { simd: true, relaxed_simd: relaxed, threads: shared });
+  // wabt 1.0.39's validator refuses shared memories whatever its features say; the shared builds are
+  // the plain ones (validated) with another import line, and V8 validates them where it loads them.
+  if (!shared) module.validate();
   const { buffer } = module.toBinary({ log: false });
   module.destroy();
   return Buffer.from(buffer).toString("base64");
@@ -70,6 +83,9 @@ export async function generatedKernelsModule(): Promise<string> {
     `export const KERNELS_WASM = "${await binary(wat, false)}";`,
     "/** The same kernels with fused multiply-adds (relaxed SIMD), where the engine has them. */",
     `export const KERNELS_WASM_RELAXED = "${await binary(relaxedText(wat), true)}";`,
+    "/** Both again importing a shared memory, for arenas whose kernels run on several threads. */",
+    `export const KERNELS_WASM_SHARED = "${await binary(sharedText(wat), false)}";`,
+    `export const KERNELS_WASM_RELAXED_SHARED = "${await binary(relaxedText(sharedText(wat)), true)}";`,
     "",
   ].join("\n");
   // Formatted as `npm test`'s prettier --check expects, so a regenerated file passes it as it is.

@@ -3,6 +3,7 @@
 // order; `--verbose` says on stderr which engine ran and why.
 import { DataError, loadModel, type CheckedFile, type LoadOptions, type TensorData, type TensorInput, type WeightSet } from "../node.js";
 import { parseByteSize } from "../lower/memory.js";
+import { threadsProblem } from "../backends/cpu/wasm/pool.js";
 import { outputsText } from "../report/tensor-text.js";
 import { echo } from "../source/echo.js";
 import { elementPath } from "../ir/inputs.js";
@@ -28,6 +29,7 @@ export function runCommand(argv: readonly string[]): number {
       backend: { value: true },
       "tfjs-backend": { value: true },
       "max-memory": { value: true },
+      threads: { value: true },
       json: {},
       verbose: {},
     },
@@ -44,6 +46,13 @@ export function runCommand(argv: readonly string[]): number {
   const maxMemory = maxMemoryText === undefined ? undefined : parseByteSize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) {
     throw new UsageError(`rnnc run: --max-memory takes a size in bytes, or with K, M, G or T (512M, 2G); got ${echo(maxMemoryText)}`);
+  }
+  const threadsText = flag(args, "threads");
+  const threads = threadsText !== undefined && /^\d{1,3}$/.test(threadsText) ? Number(threadsText) : threadsText;
+  const threadsWrong = threadsProblem(threads);
+  if (threadsWrong) throw new UsageError(`rnnc run: --${threadsWrong}`);
+  if (threads !== undefined && backend !== "cpu" && backend !== "auto") {
+    throw new UsageError(`rnnc run: --threads is for rnnc's CPU kernels (--backend cpu or auto), not --backend ${backend}`);
   }
   // No prototype: an input named `constructor` or `__proto__` is a name like any other.
   const inputs: Record<string, TensorInput> = Object.create(null) as Record<string, TensorInput>;
@@ -64,7 +73,7 @@ export function runCommand(argv: readonly string[]): number {
   }
   const run = {
     checked: loaded.checked,
-    options: { model: flag(args, "model"), weights, maxMemory },
+    options: { model: flag(args, "model"), weights, maxMemory, threads: threads as number | undefined },
     inputs,
     json: args.flags.has("json"),
     verbose: args.flags.has("verbose"),

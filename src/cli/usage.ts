@@ -21,7 +21,7 @@ Exit 0, 1 when the file has errors, 2 bad usage.
 `,
   run: `usage: rnnc run FILE [--model M] --input NAME=DATA.json ... [--weights W] [--json]
                 [--backend cpu|tfjs|ort|auto [--tfjs-backend cpu|wasm]] [--verbose]
-                [--max-memory SIZE]
+                [--max-memory SIZE] [--threads N]
 
 Runs a model and prints its outputs in return order.
   --model M            the model to run (default: the first)
@@ -33,6 +33,7 @@ Runs a model and prints its outputs in return order.
   --tfjs-backend B     tfjs's cpu (default) or wasm backend
   --verbose            say on stderr which engine ran and why
   --max-memory SIZE    the memory budget: bytes, or 512M, 2G (default: half the machine's)
+  --threads N          threads rnnc's CPU kernels may use (default: the machine's cores)
   --json               {"outputs":[{shape, data}]}, float32 to nine significant digits
 Exit 0, 1 for errors in the file, inputs or weights, 2 bad usage or an unreadable file.
 `,

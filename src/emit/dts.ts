@@ -42,6 +42,11 @@ export interface RnncWeights {
 export interface RnncOptions {
   /** false: run the JavaScript kernels even where WebAssembly SIMD is available. */
   simd?: boolean;
+  /**
+   * Threads the kernels may use, this one included (default: the machine's cores). The module starts
+   * its own workers; without SharedArrayBuffer (a page that is not cross-origin isolated) it runs on one.
+   */
+  threads?: number;
 }
 
 /** A model ready to run, with its weights. */

@@ -122,7 +122,7 @@ export class ModelEmitter {
     return matmulCode(x, xOffset, xStride, m, k, w, n, out, outOffset, outStride, packed);
   }
 
-  /** The plan function: `(consts, simd, dims) => run`. */
+  /** The plan function: `(consts, kernels, dims) => run`. */
   planFunction(): string {
     const plan = this.plan;
     const graph = plan.graph;
@@ -152,7 +152,7 @@ export class ModelEmitter {
     if (plan.dims.length > 0) {
       // Named dims: the runtime has checked the inputs (prepareInputs) and picked this plan by their sizes.
       return [
-        `(consts, simd, dims) => {`,
+        `(consts, kernels, dims) => {`,
         `const [${plan.dims.map((d) => d.variable).join(", ")}] = dims;`,
         ...layout,
         ...(copies.length > 0 ? ["// The weights.", ...copies] : []),
@@ -167,7 +167,7 @@ export class ModelEmitter {
       ].join("\n");
     }
     return [
-      `(consts, simd, dims, prepare) => {`,
+      `(consts, kernels, dims, prepare) => {`,
       ...layout,
       ...(copies.length > 0 ? ["// The weights.", ...copies] : []),
       ...this.setup,
@@ -300,7 +300,7 @@ export class ModelEmitter {
       return line;
     });
     if (sized.length === 0)
-      return [`const arena = new ${this.rt("Arena")}(${at + packed}, simd);`, `const block = arena.u8(${at});`, ...views];
+      return [`const arena = new ${this.rt("Arena")}(${at + packed}, kernels);`, `const block = arena.u8(${at});`, ...views];
     const lines = ["// Buffers sized by the dims follow the fixed ones: their offsets, once per plan.", `let bytes = ${at};`];
     for (const b of sized) {
       lines.push(
@@ -308,7 +308,7 @@ export class ModelEmitter {
         `bytes += ${this.rt("align")}(${code(product([b.length, { coef: BYTES[b.dtype], vars: [] }]))});`,
       );
     }
-    lines.push(`const arena = new ${this.rt("Arena")}(bytes + ${packed}, simd);`, `const block = arena.u8(bytes);`, ...views);
+    lines.push(`const arena = new ${this.rt("Arena")}(bytes + ${packed}, kernels);`, `const block = arena.u8(bytes);`, ...views);
     for (const b of sized) lines.push(`const ${b.id} = ${this.rt(VIEW[b.dtype])}(block, at_${b.id}, ${code(b.length)}); // ${b.comment}`);
     return lines;
   }

@@ -8,9 +8,11 @@ import type { Graph } from "../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../ir/inputs.js";
 import { CarriedStates, type CarriedStateSpec } from "../ir/states.js";
 import { bindPlannedWeights, realizeInitialWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
-import type { TensorData } from "../types/tensor-data.js";
+import { DataError, type TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
 import { parseKerasWeights } from "../weights/keras-json.js";
+import type { KernelOptions } from "../backends/cpu/wasm/arena.js";
+import { defaultThreads, threadsProblem } from "../backends/cpu/wasm/pool.js";
 
 export { activateInPlace, fastExp, hardSigmoid, hardSigmoid3 } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
@@ -45,7 +47,7 @@ export interface ModelSpec {
  */
 export type PlanFunction = (
   consts: readonly TensorData["data"][],
-  simd: boolean,
+  kernels: KernelOptions,
   dims: readonly number[],
   prepare: (given: Readonly<Record<string, TensorInput>>) => TensorData[],
 ) => (inputs: never) => TensorData[];
@@ -56,6 +58,11 @@ type SizedRun = (inputs: readonly TensorData[]) => TensorData[];
 export interface CreateOptions {
   /** false: the JavaScript kernels even where WebAssembly SIMD is available. */
   simd?: boolean;
+  /**
+   * Threads the kernels may use, this one included (default: the machine's cores). The module starts
+   * its own workers; without SharedArrayBuffer (a page that is not cross-origin isolated) it runs on one.
+   */
+  threads?: number;
 }
 
 export interface CompiledModel {
@@ -103,10 +110,12 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
         if (!data) throw new Error(`compiled model ${spec.name}: no weight ${index} for layer ${path}`); // the binder guarantees it
         return data.data;
       });
-      const simd = options.simd !== false;
+      const problem = threadsProblem(options.threads);
+      if (problem) throw new DataError(`compiled model ${spec.name}: ${problem}`);
+      const kernels: KernelOptions = { simd: options.simd !== false, threads: options.threads ?? defaultThreads() };
       const model = { name: spec.name, inputs: inputs.map((i) => ({ ...i })), outputs: [...spec.outputs] };
       const prepare = (given: Readonly<Record<string, TensorInput>>) => prepareInputs(graph, given);
-      const run = runner(spec, (dims) => plan(consts, simd, dims, prepare), prepare);
+      const run = runner(spec, (dims) => plan(consts, kernels, dims, prepare), prepare);
       const states = new CarriedStates(carried, spec.outputs.length);
       return {
         ...model,

@@ -14,6 +14,8 @@ import { formatShape, sizeOf } from "../types/tensor-data.js";
 import { OrtBackend } from "../backends/ort/executor.js";
 import { requireOrtModule, type OrtModule } from "../backends/ort/ort-module.js";
 import { exportLoweredGraph } from "../onnx/export.js";
+import type { KernelOptions } from "../backends/cpu/wasm/arena.js";
+import { defaultThreads, threadsProblem } from "../backends/cpu/wasm/pool.js";
 import { chooseEngine, estimateFlops, type Engine, type EngineChoice } from "./engine-choice.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
@@ -26,6 +28,11 @@ export interface LoadOptions {
   weights?: WeightSet;
   /** false: run the plain JavaScript kernels even where WebAssembly SIMD is available. */
   simd?: boolean;
+  /**
+   * Threads rnnc's CPU kernels may use, this one included (default: the machine's cores). More than
+   * one needs SharedArrayBuffer — in browsers, a cross-origin-isolated page — and runs on one without it.
+   */
+  threads?: number;
   /**
    * "cpu" (default without `ort`): rnnc's own kernels; "tfjs": TensorFlow.js ops on `tf`'s active
    * backend; "ort": ONNX Runtime, the model exported to ONNX in memory; "auto" (default with `ort`):
@@ -101,7 +108,7 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
     throw new DataError('backend "tfjs" needs the tf option: your TensorFlow.js module (import * as tf from "@tensorflow/tfjs")');
   }
   const { model, backend, guard, states } = lowered(checked, options, (graph) =>
-    backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, options.simd ?? true),
+    backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, cpuKernels(options)),
   );
   const call = (given: Readonly<Record<string, TensorInput>>, carried: boolean) => {
     const inputs = states.inputs(given, carried);
@@ -134,7 +141,7 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
       if (!(error instanceof DataError) || mode === "ort") throw error;
       refusal = error.message;
     }
-    const cpu = mode === "auto" ? new CpuBackend(graph, options.simd ?? true) : undefined;
+    const cpu = mode === "auto" ? new CpuBackend(graph, cpuKernels(options)) : undefined;
     return { bytes, refusal, cpu };
   });
   const session = backend.bytes ? await OrtBackend.create(graph, backend.bytes, ort) : undefined;
@@ -317,4 +324,11 @@ function shapeOf(value: TensorInput | undefined): number[] | undefined {
     return isArrayData(data) && data.length === sizeOf(shape as number[]) ? (shape as number[]) : undefined;
   }
   return undefined;
+}
+
+/** The CPU backend's kernel options from loadModel's: SIMD unless refused, the threads asked for or the cores. */
+function cpuKernels(options: LoadOptions): KernelOptions {
+  const problem = threadsProblem(options.threads);
+  if (problem) throw new DataError(problem);
+  return { simd: options.simd ?? true, threads: options.threads ?? defaultThreads() };
 }

@@ -143,13 +143,13 @@ const name = (s: Shape) => `m${s.m} k${s.k} n${s.n}`;
 
 describe("Arena with useWasm=true: the SIMD matmul", () => {
   it("runs WebAssembly SIMD (Node 20 has it; a JS fallback here would hide the kernel)", () => {
-    const arena = new Arena(Arena.bytesFor([1024]), true);
+    const arena = new Arena(Arena.bytesFor([1024]));
     expect(arena.simd).toBe(true);
     expect(typeof WebAssembly.validate).toBe("function");
   });
 
   it("useWasm=false runs the JS kernels", () => {
-    const arena = new Arena(Arena.bytesFor([1024]), false);
+    const arena = new Arena(Arena.bytesFor([1024]), { simd: false });
     expect(arena.simd).toBe(false);
     expect(arena.packStrips(new Float32Array(64), 8, 8)).toBeUndefined();
   });
@@ -164,7 +164,7 @@ describe("Arena with useWasm=true: the SIMD matmul", () => {
           const z = sizes(s, layout);
           bytes.push(z.x * 4, s.k * s.n * 4, Arena.packedFloats(s.k, s.n) * 4, z.out * 4);
         }
-        const arena = new Arena(Arena.bytesFor(bytes), true);
+        const arena = new Arena(Arena.bytesFor(bytes));
         expect(arena.simd).toBe(true);
         const failures: string[] = [];
         all.forEach((s, index) => {
@@ -202,7 +202,7 @@ describe("Arena with useWasm=true: the SIMD matmul", () => {
       [17, 33],
       [5, 7],
     ] as const) {
-      const arena = new Arena(Arena.bytesFor([k * n * 4, Arena.packedFloats(k, n) * 4]), true);
+      const arena = new Arena(Arena.bytesFor([k * n * 4, Arena.packedFloats(k, n) * 4]));
       const w = arena.f32(k * n);
       w.forEach((_, i) => (w[i] = i));
       const packed = arena.packStrips(w, k, n)!;
@@ -219,7 +219,7 @@ describe("Arena with useWasm=true: the SIMD matmul", () => {
 describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
   it("gives the float64 formulas' c' and h' to 1e-6 for 3 samples of 12 units, gates from -100 to 100, rows apart", () => {
     const [u, b, stride] = [12, 3, 4 * 12 + 5];
-    const arena = new Arena(Arena.bytesFor([(b * stride + 3) * 4, b * u * 4, b * u * 4, b * u * 4]), true);
+    const arena = new Arena(Arena.bytesFor([(b * stride + 3) * 4, b * u * 4, b * u * 4, b * u * 4]));
     const gates = arena.f32(b * stride + 3);
     const [c, h, prev] = [arena.f32(b * u), arena.f32(b * u), arena.f32(b * u)];
     const r = rng(99);
@@ -241,7 +241,7 @@ describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
 
   it("Arena.gruGates gives the float64 formulas' h' (reset_after) to 1e-6 for 3 samples of 8 units", () => {
     const [u, b, stride] = [8, 3, 3 * 8 + 7];
-    const arena = new Arena(Arena.bytesFor([(b * stride + 2) * 4, b * 3 * u * 4, b * u * 4, b * u * 4]), true);
+    const arena = new Arena(Arena.bytesFor([(b * stride + 2) * 4, b * 3 * u * 4, b * u * 4, b * u * 4]));
     const gates = arena.f32(b * stride + 2);
     const part = arena.f32(b * 3 * u);
     const [h, prev] = [arena.f32(b * u), arena.f32(b * u)];
@@ -265,14 +265,14 @@ describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
   });
 
   it("is absent without SIMD (the step text then runs its JavaScript loop)", () => {
-    expect(new Arena(Arena.bytesFor([64]), false).lstmGates).toBeUndefined();
-    expect(new Arena(Arena.bytesFor([64]), false).gruGates).toBeUndefined();
+    expect(new Arena(Arena.bytesFor([64]), { simd: false }).lstmGates).toBeUndefined();
+    expect(new Arena(Arena.bytesFor([64]), { simd: false }).gruGates).toBeUndefined();
   });
 });
 
 describe("the WebAssembly kernel called directly (the Arena sends products under 2048 multiply-adds to JS)", () => {
   interface Kernels {
-    matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
+    matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, ws: number, out: number, os: number, wp: number): void;
     pack_strips(w: number, k: number, n: number, wp: number): void;
   }
   const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
@@ -310,6 +310,7 @@ describe("the WebAssembly kernel called directly (the Arena sends products under
             s.m,
             s.k,
             w.byteOffset,
+            s.n,
             s.n,
             out.byteOffset + 4 * layout.outOffset,
             z.outStride,

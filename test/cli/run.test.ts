@@ -359,6 +359,23 @@ describe("rnnc run: mistakes in the inputs", () => {
     );
   });
 
+  it("--threads takes a whole number of threads for the CPU kernels; anything else is a usage error", () => {
+    const model = temp("wide.rnn", "model Wide(x: f32[1, 6, 64]) { return lstm(256, seq=true)(x) }");
+    const x = temp("x.json", [Array.from({ length: 6 }, (_, t) => Array.from({ length: 64 }, (_, f) => Math.sin(t + f)))]);
+    const one = runJson(model, "--input", `x=${x}`, "--threads", "1");
+    expect(runJson(model, "--input", `x=${x}`, "--threads", "2")).toEqual(one);
+    for (const bad of ["0", "1.5", "two", "-1"]) {
+      expectUsageError(
+        rnnc("run", SEED, "--input", `x=${SEED_X}`, `--threads=${bad}`),
+        /^rnnc run: --threads must be a whole number from 1 to 32, not /,
+      );
+    }
+    expectUsageError(
+      rnnc("run", SEED, "--input", `x=${SEED_X}`, "--threads", "2", "--backend", "tfjs"),
+      /^rnnc run: --threads is for rnnc's CPU kernels \(--backend cpu or auto\), not --backend tfjs$/,
+    );
+  });
+
   it("--input without NAME= and an input given twice are usage errors", () => {
     expectUsageError(rnnc("run", SEED, "--input", SEED_X), /--input takes NAME=FILE\.json/);
     expectUsageError(rnnc("run", SEED, "--input", `x=${SEED_X}`, "--input", `x=${SEED_X}`), /input x given twice/);

@@ -23,7 +23,7 @@ function lowered(src: string, name?: string, weights?: WeightSet): Graph {
 /** The graph after every pass, as the CPU backend runs it (its constructor runs them in place). */
 function optimized(src: string, name?: string, weights?: WeightSet): Graph {
   const graph = lowered(src, name, weights);
-  new CpuBackend(graph, false);
+  new CpuBackend(graph, { simd: false });
   return graph;
 }
 

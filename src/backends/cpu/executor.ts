@@ -12,7 +12,7 @@ import { attention, type AttentionBuffers } from "./kernels/attention.js";
 import { RecurrentStep, type RecurrentBuffers } from "./kernels/recurrent.js";
 import * as ops from "./kernels/tensor-ops.js";
 import * as sequenceOps from "./kernels/sequence-ops.js";
-import { Arena } from "./wasm/arena.js";
+import { Arena, type KernelOptions } from "./wasm/arena.js";
 
 type Buffer = ops.Buffer;
 
@@ -52,10 +52,10 @@ export class CpuBackend {
   private readonly plans = new Map<string, Plan>();
   private lastPlan: Plan | undefined;
 
-  /** `useWasm: false` runs the JavaScript kernels only (for tests of the fallback). */
+  /** `kernels`: SIMD or the JavaScript kernels only (tests of the fallback), and the threads they may use. */
   constructor(
     graph: Graph,
-    private readonly useWasm = true,
+    private readonly kernels: KernelOptions = {},
   ) {
     this.graph = prepareGraph(graph, { evaluate: (node, inputs) => evaluateNode(graph, node, inputs), hoistInputProjection: true });
   }
@@ -76,7 +76,7 @@ export class CpuBackend {
     const key = inputs.map((t) => t.shape.join("x")).join(";");
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = buildPlan(this.graph, inputs, this.useWasm);
+      plan = buildPlan(this.graph, inputs, this.kernels);
       this.plans.set(key, plan);
     }
     this.lastPlan = plan;
@@ -94,7 +94,7 @@ function allocate(arena: Arena, dtype: DType, size: number): Buffer {
  * Shapes first, then one arena for every buffer — values, copies of the inputs and constants (the
  * SIMD kernels read them in place), and the recurrent kernels' scratch — then one closure per node.
  */
-function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
+function buildPlan(graph: Graph, inputs: TensorData[], kernels: KernelOptions): Plan {
   const shapes: number[][] = [];
   graph.inputs.forEach((input, i) => (shapes[input.value] = inputs[i]!.shape));
   const bytes: number[] = [];
@@ -117,7 +117,7 @@ function buildPlan(graph: Graph, inputs: TensorData[], useWasm: boolean): Plan {
     }
   }
   for (const input of graph.inputs) bytes.push(sizeOf(shapes[input.value]!) * BYTES[input.dtype]);
-  const arena = new Arena(Arena.bytesFor(bytes), useWasm);
+  const arena = new Arena(Arena.bytesFor(bytes), kernels);
 
   const buffers: (Buffer | undefined)[] = [];
   for (const input of graph.inputs) buffers[input.value] = allocate(arena, input.dtype, sizeOf(shapes[input.value]!));
@@ -182,7 +182,9 @@ export function evaluateNode(graph: Graph, node: Node, inputs: (TensorData | und
     buffers[v] = inputs[i]!.data;
   });
   const outShapes = inferShapes(node, shapes, numbers);
-  const arena = new Arena(Arena.bytesFor(node.outputs.map((v, i) => sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype])), false);
+  const arena = new Arena(Arena.bytesFor(node.outputs.map((v, i) => sizeOf(outShapes[i]!) * BYTES[graph.values[v]!.dtype])), {
+    simd: false,
+  });
   node.outputs.forEach((v, i) => {
     shapes[v] = outShapes[i]!;
     buffers[v] = allocate(arena, graph.values[v]!.dtype, sizeOf(outShapes[i]!));

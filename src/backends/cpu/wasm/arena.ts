@@ -1,7 +1,9 @@
 // One block of WebAssembly memory per plan, holding every buffer the plan uses, so that the SIMD
 // matmul can read and write them in place. Buffers are views into it, allocated once.
 import { matmulAccumulate } from "../kernels/matmul.js";
-import { KERNELS_WASM, KERNELS_WASM_RELAXED } from "./kernels.generated.js";
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNELS_WASM_SHARED } from "./kernels.generated.js";
+import { MAX_PARTS, PART_INTS, PART_KERNELS, Pool, type PartKernel } from "./pool.js";
+import { splitMatmul, splitSamples } from "./split.js";
 
 /**
  * out[i, :] += x[i, :] · w on views: offsets and strides in floats. `packed`, from Arena.pack, is the
@@ -22,7 +24,7 @@ export type MatmulAccumulate = (
 ) => void;
 
 interface KernelExports {
-  matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
+  matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, ws: number, out: number, os: number, wp: number): void;
   pack_strips(w: number, k: number, n: number, wp: number): void;
   lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number): void;
   gru_gates(g: number, gs: number, part: number, h: number, prev: number, u: number, b: number): void;
@@ -60,33 +62,50 @@ export type LstmGates = (
   batch: number,
 ) => void;
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 let compiledKind: "relaxed-simd" | "simd" | "js" = "js";
 
 /**
  * The compiled kernels, or null where this engine has no WebAssembly SIMD (then JS kernels run): the
  * relaxed-SIMD build (fused multiply-adds) where the engine validates it — current browsers; Node 20
  * with --experimental-wasm-relaxed-simd — else the plain-SIMD one. Both sum the same products in the
- * same order; a fused multiply-add rounds once instead of twice.
+ * same order; a fused multiply-add rounds once instead of twice. `shared`: the build importing a
+ * shared memory (threads), null where the engine has no WebAssembly threads.
  */
-function kernelsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  for (const [kind, base64] of [
-    ["relaxed-simd", KERNELS_WASM_RELAXED],
-    ["simd", KERNELS_WASM],
-  ] as const) {
+function kernelsModule(shared: boolean): WebAssembly.Module | null {
+  const key = shared ? "shared" : "plain";
+  const cached = compiled[key];
+  if (cached !== undefined) return cached;
+  compiled[key] = null;
+  const builds = shared
+    ? ([
+        ["relaxed-simd", KERNELS_WASM_RELAXED_SHARED],
+        ["simd", KERNELS_WASM_SHARED],
+      ] as const)
+    : ([
+        ["relaxed-simd", KERNELS_WASM_RELAXED],
+        ["simd", KERNELS_WASM],
+      ] as const);
+  for (const [kind, base64] of builds) {
     try {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       if (!WebAssembly.validate(bytes)) continue;
-      compiled = new WebAssembly.Module(bytes);
-      compiledKind = kind;
+      compiled[key] = new WebAssembly.Module(bytes);
+      if (!shared) compiledKind = kind;
       break;
     } catch {
       // This build does not compile here: try the next.
     }
   }
-  return compiled;
+  return compiled[key];
+}
+
+/** How an arena's kernels run. */
+export interface KernelOptions {
+  /** false: the JavaScript kernels even where WebAssembly SIMD is available (tests, the fallback). */
+  simd?: boolean;
+  /** Threads the SIMD kernels may use, this one included (default 1); more need shared memory and workers, else one. */
+  threads?: number;
 }
 
 const PAGE = 65536;
@@ -94,10 +113,16 @@ const PAGE = 65536;
 const MAX_WASM_BYTES = 65536 * PAGE;
 /** Below this many multiply-adds a matmul runs in JavaScript: the call into WebAssembly costs more than it saves. */
 export const SMALL_MATMUL = 2048;
+/** From this many multiply-adds a matmul is split across threads (a batch-1 LSTM(256) step's h·R has 262,144). */
+export const PARALLEL_MACS = 1 << 17;
+/** From this many units (samples × units) a gates step is split across threads by samples. */
+const PARALLEL_UNITS = 2048;
+const LSTM_GATES = PART_KERNELS.indexOf("lstm_gates");
+const GRU_GATES = PART_KERNELS.indexOf("gru_gates");
 const ALIGN = 16;
 
 export class Arena {
-  private readonly memory: ArrayBuffer;
+  private readonly memory: ArrayBufferLike;
   private next = 0;
   readonly matmulAccumulate: MatmulAccumulate;
   /** A constant weight w [k, n] laid out for the SIMD kernel (taken from the arena), or undefined without SIMD. */
@@ -108,10 +133,19 @@ export class Arena {
   readonly gruGates: GruGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
+  /** The threads its kernels may use: 1, or 1 + the workers it got (which join once started). */
+  readonly threads: number;
 
-  /** An arena of at least `bytes` bytes; `useWasm: false` forces the JS kernels (for tests). */
-  constructor(bytes: number, useWasm = true) {
-    const module = useWasm ? kernelsModule() : null;
+  /** An arena of at least `bytes` bytes; its kernels as `kernels` asks (SIMD unless simd: false, on one thread unless threads > 1). */
+  constructor(bytes: number, kernels: KernelOptions = {}) {
+    const useWasm = kernels.simd !== false;
+    const threads = Math.max(1, Math.floor(kernels.threads ?? 1));
+    let pool = useWasm && threads > 1 ? Pool.atLeast(threads - 1) : undefined;
+    let module = pool ? kernelsModule(true) : null;
+    if (!module) {
+      pool = undefined;
+      module = useWasm ? kernelsModule(false) : null;
+    }
     if (module) {
       // A RangeError naming WebAssembly.Memory is what loadModel's guard turns into its message
       // (lower/memory.ts); a compiled module passes this one on as it is.
@@ -120,23 +154,71 @@ export class Arena {
           `WebAssembly.Memory: a run of these sizes needs ${gigabytes(bytes)} of working memory, more than WebAssembly's 4 GB; lower the sizes`,
         );
       }
-      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-      const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+      const pages = Math.max(1, Math.ceil(bytes / PAGE));
+      const memory = new WebAssembly.Memory(pool ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
       this.memory = memory.buffer;
+      const member = pool?.member(
+        this,
+        module,
+        memory,
+        PART_KERNELS.map((name) => exports[name] as PartKernel),
+        threads - 1,
+      );
+      this.threads = member ? member.workers + 1 : 1;
+      const parts = new Int32Array(MAX_PARTS * PART_INTS);
+      /**
+       * Runs a job of kind `key` (`work` units) split into parts by `split(want)` (returns how many it
+       * wrote; 1: not split) where the pool says threads pay, else `alone()`. Small jobs run alone, untimed.
+       */
+      const job = (key: number, work: number, threshold: number, split: (want: number) => number, alone: () => void) => {
+        if (!member || work < threshold) return alone();
+        const p = pool!.participants(member, key);
+        const start = performance.now();
+        const count = p > 1 ? split(p) : 1;
+        if (count > 1) pool!.run(member, parts, count);
+        else alone();
+        pool!.record(member, key, count > 1, performance.now() - start, work);
+      };
+      const matmul = (x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number) =>
+        job(
+          w,
+          m * k * n,
+          PARALLEL_MACS,
+          // Big products in more parts than threads: a late thread then takes fewer.
+          (p) => splitMatmul(parts, m * k * n >= 16 * PARALLEL_MACS ? 4 * p : p, x, xs, m, k, w, n, out, os, wp),
+          () => exports.matmul_acc(x, xs, m, k, w, n, n, out, os, wp),
+        );
       this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os, packed) => {
         if (m * k * n < SMALL_MATMUL) matmulAccumulate(x, xo, xs, m, k, w, n, out, oo, os);
-        else
-          kernels.matmul_acc(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os, packed ? packed.byteOffset : 0);
+        else matmul(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os, packed ? packed.byteOffset : 0);
       };
       this.packStrips = (w, k, n) => {
         const packed = this.f32(Arena.packedFloats(k, n));
-        kernels.pack_strips(w.byteOffset, k, n, packed.byteOffset);
+        exports.pack_strips(w.byteOffset, k, n, packed.byteOffset);
         return packed;
       };
-      this.lstmGates = (g, go, gs, c, h, prev, u, b) =>
-        kernels.lstm_gates(g.byteOffset + 4 * go, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b);
-      this.gruGates = (g, go, gs, part, h, prev, u, b) =>
-        kernels.gru_gates(g.byteOffset + 4 * go, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b);
+      // The gates kernels' kinds of job: keys no weight's byte offset can be.
+      this.lstmGates = (g, go, gs, c, h, prev, u, b) => {
+        const at = g.byteOffset + 4 * go;
+        job(
+          -1,
+          b > 1 ? b * u : 0,
+          PARALLEL_UNITS,
+          (p) => splitSamples(parts, p, LSTM_GATES, at, 4 * gs, [c.byteOffset, h.byteOffset, prev.byteOffset], [u, u, u], u, b),
+          () => exports.lstm_gates(at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b),
+        );
+      };
+      this.gruGates = (g, go, gs, part, h, prev, u, b) => {
+        const at = g.byteOffset + 4 * go;
+        job(
+          -2,
+          b > 1 ? b * u : 0,
+          PARALLEL_UNITS,
+          (p) => splitSamples(parts, p, GRU_GATES, at, 4 * gs, [part.byteOffset, h.byteOffset, prev.byteOffset], [3 * u, u, u], u, b),
+          () => exports.gru_gates(at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b),
+        );
+      };
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
@@ -145,12 +227,13 @@ export class Arena {
       this.lstmGates = undefined;
       this.gruGates = undefined;
       this.simd = false;
+      this.threads = 1;
     }
   }
 
   /** Which matmul kernels arenas run here: "relaxed-simd", "simd" or "js" (no WebAssembly SIMD). */
   static kernels(): "relaxed-simd" | "simd" | "js" {
-    kernelsModule();
+    kernelsModule(false);
     return compiledKind;
   }
 

@@ -161,10 +161,11 @@
         (br_if $steps (i32.lt_u (local.get $x) (local.get $end)))))
     (f32.store (local.get $out) (local.get $c)))
 
-  ;; out[i, :] += x[i, :] · w for i < m. With $wp ≠ 0, the 8-column strips of w are read from $wp,
-  ;; where pack_strips laid each strip out contiguously ([k, 8] after [k, 8]): w itself has rows n·4
-  ;; bytes apart, often a power of two, and walking down a strip then hits one cache set only.
-  (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $out i32) (param $os i32) (param $wp i32)
+  ;; out[i, 0:n] += x[i, :] · w[:, 0:n] for i < m, w's rows $ws floats apart (n, or more when the
+  ;; call is one thread's share of w's columns). With $wp ≠ 0, the 8-column strips of w are read from
+  ;; $wp, where pack_strips laid each strip out contiguously ([k, 8] after [k, 8]): w itself has rows
+  ;; ws·4 bytes apart, often a power of two, and walking down a strip then hits one cache set only.
+  (func (export "matmul_acc") (param $x i32) (param $xs i32) (param $m i32) (param $k i32) (param $w i32) (param $n i32) (param $ws i32) (param $out i32) (param $os i32) (param $wp i32)
     (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $n8 i32) (local $n4 i32)
     (local $xrow i32) (local $orow i32) (local $strip i32) (local $wstep i32) (local $sd i32) (local $singles i32)
     (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
@@ -176,7 +177,7 @@
         (local.set $wstep (i32.const 32)))
       (else
         (local.set $sd (i32.const 32))
-        (local.set $wstep (i32.shl (local.get $n) (i32.const 2)))))
+        (local.set $wstep (i32.shl (local.get $ws) (i32.const 2)))))
     ;; Row blocks of 64.
     (local.set $i0 (i32.const 0))
     (block $rows_done
@@ -249,7 +250,7 @@
               (then
                 (call $acc_1x4 (local.get $xrow) (local.get $k)
                   (i32.add (local.get $w) (i32.shl (local.get $n8) (i32.const 2)))
-                  (local.get $n)
+                  (local.get $ws)
                   (i32.add (local.get $orow) (i32.shl (local.get $n8) (i32.const 2))))))
             (local.set $j (local.get $n4))
             (block $cols_done
@@ -257,7 +258,7 @@
               (loop $cols
                 (call $acc_1x1 (local.get $xrow) (local.get $k)
                   (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))
-                  (local.get $n)
+                  (local.get $ws)
                   (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br_if $cols (i32.lt_s (local.get $j) (local.get $n)))))

@@ -1,0 +1,381 @@
+// Threads for the arena's kernels. Workers instantiate the same kernels on an arena's shared
+// WebAssembly memory; a job is a list of parts (kernel calls writing disjoint outputs) on a board in
+// a SharedArrayBuffer, claimed one at a time by the calling thread and the workers until none is
+// left. The caller always claims parts itself, so a worker that is asleep, still starting or
+// descheduled costs its share of speed and nothing else: nobody waits for a part nobody took.
+// Each output element is computed by one call, in the same order along k as on one thread, so the
+// results are bit for bit those of one thread.
+// Nothing here may touch a Node-only API by name: compiled modules carry this file into browsers.
+
+/** The kernels a part may call, by index (the board holds the index, then the call's arguments). */
+export const PART_KERNELS = ["matmul_acc", "lstm_gates", "gru_gates"] as const;
+export type PartKernel = (...args: number[]) => void;
+
+/** Where things are on the board (Int32 indices), shared with the workers through their start message. */
+const LAYOUT = {
+  /** The job's number; a worker that sees it change looks for parts. */
+  seq: 0,
+  /** (job number & 0xffffff) << 7 | the next part to claim. */
+  next: 1,
+  /** Parts finished. */
+  done: 2,
+  /** The arena the job is for. */
+  arena: 3,
+  /** How many parts the job has. */
+  parts: 4,
+  /** Set when a part threw in a worker. */
+  failed: 5,
+  /** Parts the workers ran, ever (for tests and --verbose). */
+  workerParts: 6,
+  /** Per worker: 1 while it sleeps on `seq` instead of watching the board. */
+  sleeping: 16,
+  /** Per worker: messages posted to it not yet handled (a watching worker returns to read them). */
+  mail: 48,
+  board: 80,
+  partInts: 12,
+  maxParts: 64,
+  maxWorkers: 31,
+  /**
+   * How long a worker watches the board after its last job before it sleeps: long enough to span a
+   * recurrent step's gap between jobs, short enough not to take a busy machine's core for nothing.
+   */
+  spinMs: 0.2,
+} as const;
+
+const BOARD_INTS = LAYOUT.board + LAYOUT.maxParts * LAYOUT.partInts;
+
+type Message =
+  | { type: "start"; control: SharedArrayBuffer; index: number; layout: typeof LAYOUT; kernels: readonly string[] }
+  | { type: "attach"; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; ready: SharedArrayBuffer }
+  | { type: "detach"; id: number };
+
+interface WorkerLike {
+  post(message: Message): void;
+}
+
+/**
+ * A worker's whole program, self-contained: it is sent as text (`toString`), so it may use nothing
+ * from outside its body. `port` is the channel to the creating thread; `isNode` how to listen on it.
+ */
+function workerMain(port: { on?: (event: string, f: (m: Message) => void) => void; onmessage?: unknown }, isNode: boolean): void {
+  let control = new Int32Array(new SharedArrayBuffer(0));
+  let index = -1;
+  let layout: typeof LAYOUT | undefined;
+  let names: readonly string[] = [];
+  const arenas = new Map<number, ((...args: number[]) => void)[]>();
+  let seen = 0;
+
+  const onMessage = (message: Message) => {
+    if (message.type === "start") {
+      control = new Int32Array(message.control);
+      index = message.index;
+      layout = message.layout;
+      names = message.kernels;
+      seen = Atomics.load(control, layout.seq);
+    } else if (message.type === "attach") {
+      const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory } });
+      const exports = instance.exports as Record<string, (...args: number[]) => void>;
+      arenas.set(
+        message.id,
+        names.map((name) => exports[name]!),
+      );
+      Atomics.store(new Int32Array(message.ready), index, 1);
+    } else if (message.type === "detach") arenas.delete(message.id);
+    Atomics.sub(control, layout!.mail + index, 1);
+    serve(layout!);
+  };
+  if (isNode) port.on!("message", onMessage);
+  else port.onmessage = (event: { data: Message }) => onMessage(event.data);
+
+  /**
+   * Watches the board, running parts; after spinMs without a job, sleeps on it (Atomics.wait: the
+   * caller notifies when it publishes a job or posts a message). Returns when a message waits.
+   */
+  function serve(l: typeof LAYOUT): void {
+    let idleSince = performance.now();
+    for (let spins = 1; ; spins++) {
+      const seq = Atomics.load(control, l.seq);
+      if (seq !== seen) {
+        seen = seq;
+        work(l, seq);
+        idleSince = performance.now();
+        continue;
+      }
+      if (Atomics.load(control, l.mail + index) > 0) return;
+      if ((spins & 255) === 0 && performance.now() - idleSince > l.spinMs) {
+        Atomics.store(control, l.sleeping + index, 1);
+        // (The timeout bounds a message posted between the check and the wait: it is read within a second.)
+        if (Atomics.load(control, l.mail + index) === 0) Atomics.wait(control, l.seq, seen, 1000);
+        Atomics.store(control, l.sleeping + index, 0);
+        idleSince = performance.now();
+      }
+    }
+  }
+
+  function work(l: typeof LAYOUT, seq: number): void {
+    const kernels = arenas.get(Atomics.load(control, l.arena));
+    if (!kernels) return;
+    const parts = Atomics.load(control, l.parts);
+    const tag = seq & 0xffffff;
+    for (;;) {
+      const next = Atomics.load(control, l.next);
+      if (next >>> 7 !== tag || (next & 127) >= parts) return;
+      if (Atomics.compareExchange(control, l.next, next, next + 1) !== next) continue;
+      const at = l.board + (next & 127) * l.partInts;
+      try {
+        kernels[control[at]!]!(
+          control[at + 1]!,
+          control[at + 2]!,
+          control[at + 3]!,
+          control[at + 4]!,
+          control[at + 5]!,
+          control[at + 6]!,
+          control[at + 7]!,
+          control[at + 8]!,
+          control[at + 9]!,
+          control[at + 10]!,
+          control[at + 11]!,
+        );
+      } catch {
+        Atomics.store(control, l.failed, 1);
+      }
+      Atomics.add(control, l.workerParts, 1);
+      Atomics.add(control, l.done, 1);
+    }
+  }
+}
+
+/**
+ * A Node built-in module by name, or undefined outside Node: the one place this file (carried into
+ * browsers by compiled modules) touches Node, as feature detection.
+ */
+function nodeBuiltin(name: string): unknown {
+  return (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule?.(name);
+}
+const NODE_THREADS = "node:worker_threads";
+
+interface NodeWorkerThreads {
+  Worker: new (
+    source: string,
+    options: { eval: true },
+  ) => { postMessage(m: unknown): void; unref(): void; on(event: string, f: () => void): void };
+}
+
+/** Creates a worker running workerMain, or undefined where this engine has no workers. */
+function startWorker(onError: () => void): WorkerLike | undefined {
+  const nodeThreads = nodeBuiltin(NODE_THREADS) as NodeWorkerThreads | undefined;
+  if (nodeThreads) {
+    const port = `(${nodeBuiltin.toString()})(${JSON.stringify(NODE_THREADS)}).parentPort`;
+    const worker = new nodeThreads.Worker(`(${workerMain.toString()})(${port}, true);`, { eval: true });
+    // Idle workers must not keep a process alive (the CLI exits when its run is done).
+    worker.unref();
+    worker.on("error", onError);
+    return { post: (message) => worker.postMessage(message) };
+  }
+  const scope = globalThis as {
+    Worker?: new (url: string) => { postMessage(m: unknown): void; onerror: unknown };
+    Blob?: new (parts: string[], options: { type: string }) => unknown;
+    URL?: { createObjectURL?(blob: unknown): string };
+  };
+  if (!scope.Worker || !scope.Blob || !scope.URL?.createObjectURL) return undefined;
+  const url = scope.URL.createObjectURL(new scope.Blob([`(${workerMain.toString()})(self, false);`], { type: "text/javascript" }));
+  const worker = new scope.Worker(url);
+  worker.onerror = onError;
+  return { post: (message) => worker.postMessage(message) };
+}
+
+/** Whether memories can be shared with workers here (browsers: only cross-origin-isolated pages). */
+export function canShareMemory(): boolean {
+  const scope = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
+  return typeof scope.SharedArrayBuffer === "function" && scope.crossOriginIsolated !== false;
+}
+
+/** What is wrong with a `threads` option, or undefined (undefined itself means the cores). */
+export function threadsProblem(threads: unknown): string | undefined {
+  if (threads === undefined || (Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= LAYOUT.maxWorkers + 1))
+    return undefined;
+  return `threads must be a whole number from 1 to ${LAYOUT.maxWorkers + 1}, not ${typeof threads === "string" ? JSON.stringify(threads) : String(threads)}`.slice(
+    0,
+    120,
+  );
+}
+
+/** The threads `threads: undefined` means: the machine's cores. */
+export function defaultThreads(): number {
+  const os = nodeBuiltin("node:os") as { availableParallelism?: () => number } | undefined;
+  const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const cores = os?.availableParallelism?.() ?? navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(LAYOUT.maxWorkers + 1, Math.floor(cores)));
+}
+
+let pool: Pool | undefined;
+let nextArena = 1;
+
+/** An arena's link to the pool: its id, the flags its workers raise once attached, its own kernels. */
+export interface PoolMember {
+  readonly id: number;
+  readonly ready: Int32Array;
+  readonly local: readonly PartKernel[];
+  /** Workers this arena may use (threads - 1). */
+  readonly workers: number;
+  attached: boolean;
+  /** Per kind of job (a weight's products, a gates kernel): how fast it ran alone and threaded. */
+  readonly choices: Map<number, Choice>;
+}
+
+/**
+ * Threads pay only when the workers get cores: on a machine busier than its cores a spinning worker
+ * takes time from this thread, or is descheduled holding a part. So each kind of job is timed both
+ * ways — milliseconds per unit of work, averaged — and runs the faster way, trying the other every
+ * EXPLORE-th time (the load changes).
+ */
+class Choice {
+  alone = 0;
+  threaded = 0;
+  jobs = 0;
+  /** Whether the next job of this kind runs on the workers too. */
+  threadedNext(): boolean {
+    this.jobs++;
+    if (this.alone === 0 || this.threaded === 0) return this.threaded === 0;
+    const faster = this.threaded < this.alone;
+    return this.jobs % EXPLORE === 0 ? !faster : faster;
+  }
+  record(threaded: boolean, msPerWork: number): void {
+    if (threaded) this.threaded = this.threaded === 0 ? msPerWork : this.threaded + 0.25 * (msPerWork - this.threaded);
+    else this.alone = this.alone === 0 ? msPerWork : this.alone + 0.25 * (msPerWork - this.alone);
+  }
+}
+const EXPLORE = 16;
+
+/** The process's workers (grown to the most threads any arena asked for) and their board. */
+export class Pool {
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * BOARD_INTS));
+  private readonly workers: WorkerLike[] = [];
+  private seq = 0;
+  private broken = false;
+  private readonly forget = new FinalizationRegistry<number>((id) => this.broadcast({ type: "detach", id }));
+
+  /** The pool with at least `workers` workers, or undefined where workers or shared memory are unavailable. */
+  static atLeast(workers: number): Pool | undefined {
+    if (!canShareMemory()) return undefined;
+    pool ??= new Pool();
+    const wanted = Math.min(workers, LAYOUT.maxWorkers);
+    while (pool.workers.length < wanted && !pool.broken) {
+      const index = pool.workers.length;
+      const worker = startWorker(() => (pool!.broken = true));
+      if (!worker) break;
+      pool.workers.push(worker);
+      pool.send(index, { type: "start", control: pool.control.buffer as SharedArrayBuffer, index, layout: LAYOUT, kernels: PART_KERNELS });
+    }
+    return pool.workers.length > 0 && !pool.broken ? pool : undefined;
+  }
+
+  /** Parts run by workers so far, and how many workers exist (tests, --verbose). */
+  static stats(): { workers: number; workerParts: number } {
+    return { workers: pool?.workers.length ?? 0, workerParts: pool ? Atomics.load(pool.control, LAYOUT.workerParts) : 0 };
+  }
+
+  /** A member for an arena whose kernels (`local`) run on `memory`; its workers attach when it first has a job. */
+  member(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory, local: PartKernel[], workers: number): PoolMember {
+    const id = nextArena++;
+    const ready = new Int32Array(new SharedArrayBuffer(4 * LAYOUT.maxWorkers));
+    const count = Math.min(workers, this.workers.length);
+    const member: PoolMember = { id, ready, local, workers: count, attached: false, choices: new Map() };
+    const attach = () => {
+      for (let w = 0; w < count; w++) this.send(w, { type: "attach", id, module, memory, ready: ready.buffer as SharedArrayBuffer });
+      this.forget.register(owner, id);
+    };
+    this.pending.set(member, attach);
+    return member;
+  }
+
+  private readonly pending = new WeakMap<PoolMember, () => void>();
+
+  /**
+   * How many threads the next job of kind `key` on `member`'s arena should use (1: this one alone),
+   * attaching the arena's workers on its first job. Pair with `record` (the job's time).
+   */
+  participants(member: PoolMember, key: number): number {
+    if (!member.attached) {
+      member.attached = true;
+      this.pending.get(member)!();
+      return 1;
+    }
+    let choice = member.choices.get(key);
+    if (!choice) member.choices.set(key, (choice = new Choice()));
+    if (!choice.threadedNext()) return 1;
+    let n = 1;
+    for (let w = 0; w < member.workers; w++) n += member.ready[w]!;
+    return n;
+  }
+
+  /** A job of kind `key` took `ms` for `work` units, on the workers too or not. */
+  record(member: PoolMember, key: number, threaded: boolean, ms: number, work: number): void {
+    member.choices.get(key)?.record(threaded, ms / work);
+  }
+
+  /**
+   * Runs `count` parts (each `partInts` ints at `parts`: a PART_KERNELS index, then its arguments) on
+   * this thread and the workers attached to `member`'s arena; returns when all are done.
+   */
+  run(member: PoolMember, parts: Int32Array, count: number): void {
+    const c = this.control;
+    const l = LAYOUT;
+    c.set(parts.subarray(0, count * l.partInts), l.board);
+    Atomics.store(c, l.arena, member.id);
+    Atomics.store(c, l.parts, count);
+    Atomics.store(c, l.done, 0);
+    Atomics.store(c, l.failed, 0);
+    this.seq = (this.seq + 1) & 0xffffff;
+    const tag = this.seq;
+    Atomics.store(c, l.next, tag << 7);
+    Atomics.store(c, l.seq, tag);
+    for (let w = 0; w < member.workers; w++) {
+      if (member.ready[w] === 1 && Atomics.load(c, l.sleeping + w) === 1) {
+        Atomics.notify(c, l.seq);
+        break;
+      }
+    }
+    const local = member.local;
+    for (;;) {
+      const next = Atomics.load(c, l.next);
+      if ((next & 127) >= count) break;
+      if (Atomics.compareExchange(c, l.next, next, next + 1) !== next) continue;
+      const at = (next & 127) * l.partInts;
+      local[parts[at]!]!(
+        parts[at + 1]!,
+        parts[at + 2]!,
+        parts[at + 3]!,
+        parts[at + 4]!,
+        parts[at + 5]!,
+        parts[at + 6]!,
+        parts[at + 7]!,
+        parts[at + 8]!,
+        parts[at + 9]!,
+        parts[at + 10]!,
+        parts[at + 11]!,
+      );
+      Atomics.add(c, l.done, 1);
+    }
+    // Parts a worker took: they are running now.
+    while (Atomics.load(c, l.done) < count) {
+      // spin: a part is microseconds to milliseconds, far below a sleep's wake-up
+    }
+    if (Atomics.load(c, l.failed) !== 0) throw new Error("rnnc: a kernel failed on a worker thread");
+  }
+
+  private send(worker: number, message: Message): void {
+    Atomics.add(this.control, LAYOUT.mail + worker, 1);
+    this.workers[worker]!.post(message);
+    // A sleeping worker wakes, sees its mail and returns to its event loop to read it.
+    Atomics.notify(this.control, LAYOUT.seq);
+  }
+
+  private broadcast(message: Message): void {
+    for (let w = 0; w < this.workers.length; w++) this.send(w, message);
+  }
+}
+
+/** The board's part size and most parts, for callers filling a job. */
+export const PART_INTS = LAYOUT.partInts;
+export const MAX_PARTS = LAYOUT.maxParts;

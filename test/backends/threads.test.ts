@@ -1,0 +1,190 @@
+// The CPU kernels on several threads (wasm/pool.ts, wasm/split.ts): workers take parts of the
+// products and gates, and the numbers are the single thread's bit for bit — by rows, by column
+// strips (with the columns past the last strip), by samples; through the Arena, loadModel and a
+// compiled module that starts its own worker; one thread where memory cannot be shared.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Arena, PARALLEL_MACS } from "../../src/backends/cpu/wasm/arena.js";
+import { Pool } from "../../src/backends/cpu/wasm/pool.js";
+import { check, loadModel } from "../../src/node.js";
+import { DataError, type TensorData } from "../../src/types/tensor-data.js";
+import { compileTo, identical, OUT } from "../emit/harness.js";
+
+/** Deterministic uniform floats in [-1, 1). */
+function random(n: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    return a / 2 ** 31 - 1;
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work` until the workers have run parts of it (they start and attach in the background; a
+ * job runs threaded when the pool's timing says so, and at least every 16th time), up to 20 s.
+ */
+async function untilWorkersRan(work: () => void): Promise<void> {
+  const before = Pool.stats().workerParts;
+  const deadline = Date.now() + 20_000;
+  while (Pool.stats().workerParts === before) {
+    if (Date.now() > deadline) throw new Error("no worker ran a part in 20 s");
+    for (let i = 0; i < 20; i++) work();
+    await sleep(10);
+  }
+}
+
+describe("the matmul on two threads", () => {
+  // m × k × n: a batch-1 step (column strips), a small batch (strips), many rows (row panels), and
+  // widths past the last full strip (the tail goes with the last part).
+  const SHAPES: [number, number, number][] = [
+    [1, 256, 1024],
+    [1, 300, 1037],
+    [3, 200, 515],
+    [32, 128, 512],
+    [203, 64, 301],
+    [130, 300, 64],
+  ];
+  for (const [m, k, n] of SHAPES) {
+    it(`${m}×${k}×${n} equals one thread bit for bit`, async () => {
+      expect(m * k * n).toBeGreaterThanOrEqual(PARALLEL_MACS);
+      const product = (threads: number) => {
+        const arena = new Arena(Arena.bytesFor([m * k * 4, k * n * 4, m * n * 4, Arena.packedFloats(k, n) * 4]), { threads });
+        const x = arena.copy(random(m * k, 1));
+        const w = arena.copy(random(k * n, 2));
+        const out = arena.f32(m * n);
+        const packed = arena.packStrips(w, k, n);
+        return {
+          arena,
+          out,
+          run: () => {
+            out.fill(0.5);
+            arena.matmulAccumulate(x, 0, k, m, k, w, n, out, 0, n, packed);
+          },
+        };
+      };
+      const one = product(1);
+      one.run();
+      const two = product(2);
+      expect(two.arena.threads).toBe(2);
+      await untilWorkersRan(() => {
+        two.run();
+        expect(two.out).toEqual(one.out);
+      });
+      two.run();
+      expect(two.out).toEqual(one.out);
+    });
+  }
+});
+
+// Models whose every product and gates step is past the thresholds: a batch-1 LSTM(256) (its h·R
+// split by columns), a batch-16 GRU and LSTM (their gates split by samples), a bidirectional layer.
+const MODELS: { name: string; source: string; shape: number[] }[] = [
+  { name: "b1", source: "model b1(x: f32[1, 12, 64]) { return lstm(256, seq=true)(x) }", shape: [1, 12, 64] },
+  {
+    name: "batch",
+    source: "model batch(x: f32[16, 10, 32]) { h = gru(160, seq=true)(x)\n return lstm(136)(h) }",
+    shape: [16, 10, 32],
+  },
+  { name: "bi", source: "model bi(x: f32[8, 6, 40]) { return bilstm(128)(x) }", shape: [8, 6, 40] },
+];
+
+describe("loadModel's threads option", () => {
+  for (const { name, source, shape } of MODELS) {
+    it(`${name}: two threads give one thread's numbers bit for bit`, async () => {
+      const checked = check(source);
+      expect(checked.diagnostics).toEqual([]);
+      const x = {
+        shape,
+        data: random(
+          shape.reduce((a, b) => a * b),
+          7,
+        ),
+      };
+      const expected = loadModel(checked, { threads: 1 }).run({ x });
+      const model = loadModel(checked, { threads: 2 });
+      let outputs: TensorData[] = [];
+      await untilWorkersRan(() => (outputs = model.run({ x })));
+      expect(identical(outputs, expected)).toBe(true);
+    });
+  }
+
+  it("refuses a threads option that is not a whole number from 1", () => {
+    const checked = check(MODELS[0]!.source);
+    for (const threads of [0, -1, 1.5, Number.NaN, 1000]) {
+      expect(() => loadModel(checked, { threads })).toThrow(DataError);
+      expect(() => loadModel(checked, { threads })).toThrow(/threads must be a whole number from 1 to \d+/);
+    }
+  });
+});
+
+describe("where memory cannot be shared", () => {
+  const scope = globalThis as { crossOriginIsolated?: boolean };
+  afterEach(() => {
+    delete scope.crossOriginIsolated;
+  });
+
+  it("an arena asked for threads runs on one (a page that is not cross-origin isolated)", () => {
+    scope.crossOriginIsolated = false;
+    const arena = new Arena(Arena.bytesFor([1024]), { threads: 4 });
+    expect(arena.threads).toBe(1);
+    expect(arena.simd).toBe(true);
+    const { name, source, shape } = MODELS[0]!;
+    const x = {
+      shape,
+      data: random(
+        shape.reduce((a, b) => a * b),
+        3,
+      ),
+    };
+    const alone = loadModel(check(source), { model: name, threads: 4 }).run({ x });
+    delete scope.crossOriginIsolated;
+    expect(identical(alone, loadModel(check(source), { model: name, threads: 1 }).run({ x }))).toBe(true);
+  });
+});
+
+describe("a compiled module's threads", () => {
+  it("starts its own worker, gives one thread's numbers, and lets the process exit", async () => {
+    const { source, shape } = MODELS[0]!;
+    const written = await compileTo(source);
+    const x = Array.from(
+      random(
+        shape.reduce((a, b) => a * b),
+        11,
+      ),
+    );
+    const script = join(OUT, "threads-child.mjs");
+    // The module's own workers: threads of this process past the ones Node starts with (Linux's /proc).
+    writeFileSync(
+      script,
+      `import { readdirSync } from "node:fs";
+const { b1 } = await import(${JSON.stringify(written.jsPath)});
+const tasks = () => readdirSync("/proc/self/task").length;
+const x = { shape: ${JSON.stringify(shape)}, data: Float32Array.from(${JSON.stringify(x)}) };
+const one = b1.create(undefined, { threads: 1 });
+const expected = one.run({ x })[0].data;
+const before = tasks();
+const two = b1.create(undefined, { threads: 2 });
+let same = true;
+for (let round = 0; round < 20; round++) {
+  for (let i = 0; i < 10; i++) same &&= two.run({ x })[0].data.every((v, j) => Object.is(v, expected[j]));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+}
+let refused = "";
+try { b1.create(undefined, { threads: 0 }); } catch (e) { refused = e.message; }
+console.log(JSON.stringify({ same, added: tasks() - before, refused }));
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toBe("");
+    // Exits by itself: an idle worker does not keep the process alive.
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout) as { same: boolean; added: number; refused: string };
+    expect(report.same).toBe(true);
+    expect(report.added).toBeGreaterThanOrEqual(1);
+    expect(report.refused).toMatch(/^compiled model b1: threads must be a whole number from 1 to \d+, not 0$/);
+  });
+});
