@@ -12,6 +12,7 @@
 //   BENCH_ENGINES=rnnc-cpu,ort       engines (rnnc-cpu, rnnc-compiled, rnnc-tfjs-cpu, rnnc-tfjs-wasm, tfjs-cpu, tfjs-wasm, ort,
 //                                    rnnc-ort, rnnc-auto: rnnc's ONNX Runtime backend alone and chosen per call)
 //                                    rnnc-cpu-relaxed (rnnc-cpu with V8's relaxed SIMD on, as in current browsers),
+//                                    rnnc-cpu-1t (rnnc-cpu on one thread; rnnc-cpu and rnnc-compiled use the cores),
 //                                    ort-node-1t (onnxruntime-node on one thread), ort-web-1t, ort-web-2t (onnxruntime-web's
 //                                    WebAssembly build in Node on 1 or 2 threads)
 //   BENCH_BUDGET_MS=4000             time budget per engine and workload (default 4000, 800 with --quick), split over the rounds
@@ -35,6 +36,7 @@ const ROOT = dirname(HERE);
 const ENGINES = [
   { id: "rnnc-cpu", script: "rnnc.mjs", args: [] },
   { id: "rnnc-cpu-relaxed", script: "rnnc.mjs", args: ["relaxed"] },
+  { id: "rnnc-cpu-1t", script: "rnnc.mjs", args: ["1t"] },
   { id: "rnnc-compiled", script: "rnnc-compiled.mjs", args: [] },
   { id: "rnnc-tfjs-cpu", script: "rnnc-tfjs.mjs", args: ["cpu"] },
   { id: "rnnc-tfjs-wasm", script: "rnnc-tfjs.mjs", args: ["wasm"] },
@@ -343,7 +345,7 @@ console.log();
 // (1 or 2 threads: what a page would pick) and to the best onnxruntime-node (default or one thread).
 const ORT_WEB = ["ort-web-1t", "ort-web-2t"].filter((id) => engines.some((e) => e.id === id));
 const ORT_NODE = ["ort", "ort-node-1t"].filter((id) => engines.some((e) => e.id === id));
-const RNNC_OWN = ["rnnc-cpu", "rnnc-cpu-relaxed", "rnnc-compiled"].filter((id) => engines.some((e) => e.id === id));
+const RNNC_OWN = ["rnnc-cpu", "rnnc-cpu-relaxed", "rnnc-cpu-1t", "rnnc-compiled"].filter((id) => engines.some((e) => e.id === id));
 /** The targets: ≥ 1.5× the best ort-web (≥ 5× on S); B1 at least ort-node's speed, M and L within 2.5× of it. */
 const ORT_TARGETS = {
   S: { web: 5, node: undefined },

@@ -4,7 +4,14 @@
 import chromium from "@sparticuz/chromium";
 import { chromium as playwright, type Browser } from "playwright-core";
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * `sharedArrayBuffer: false` drops the package's --enable-features=SharedArrayBuffer: pages then have
+ * no SharedArrayBuffer, as a page that is not cross-origin isolated in any Chromium. (With it, every
+ * page has one; cross-origin isolation itself is out of reach here: the package turns site isolation off.)
+ */
+export async function launchChromium(options: { sharedArrayBuffer?: boolean } = {}): Promise<Browser> {
   const executablePath = await chromium.executablePath();
-  return playwright.launch({ executablePath, args: chromium.args, headless: true });
+  const args =
+    options.sharedArrayBuffer === false ? chromium.args.filter((a) => a !== "--enable-features=SharedArrayBuffer") : chromium.args;
+  return playwright.launch({ executablePath, args, headless: true });
 }

@@ -184,10 +184,12 @@ function startWorker(onError: () => void): WorkerLike | undefined {
   return { post: (message) => worker.postMessage(message) };
 }
 
-/** Whether memories can be shared with workers here (browsers: only cross-origin-isolated pages). */
+/**
+ * Whether memories can be shared with workers here: where SharedArrayBuffer exists (browsers define
+ * it on cross-origin-isolated pages only).
+ */
 export function canShareMemory(): boolean {
-  const scope = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
-  return typeof scope.SharedArrayBuffer === "function" && scope.crossOriginIsolated !== false;
+  return typeof (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer === "function";
 }
 
 /** What is wrong with a `threads` option, or undefined (undefined itself means the cores). */
