@@ -24,9 +24,49 @@ export type MatmulAccumulate = (
 interface KernelExports {
   matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number): void;
   pack_strips(w: number, k: number, n: number, wp: number): void;
-  lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number): void;
-  gru_gates(g: number, gs: number, part: number, h: number, prev: number, u: number, b: number): void;
+  lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
+  gru_gates(
+    g: number,
+    gs: number,
+    part: number,
+    h: number,
+    prev: number,
+    u: number,
+    b: number,
+    mask: number,
+    ms: number,
+    zero: number,
+  ): void;
+  gru_reset(g: number, gs: number, h: number, reset: number, u: number, b: number): void;
+  gru_update(g: number, gs: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
+  rnn_gates(g: number, gs: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
 }
+
+/**
+ * Keras's (TensorFlow backend's) masking, as a step kernel's last arguments: sample s's step runs where
+ * mask[maskOffset + s·maskStride] ≠ 0; elsewhere its states stay and its output row is zeros with
+ * zeroMasked (zero_output_for_mask), else the previous step's output. `mask` undefined: every step runs.
+ */
+export type StepMask = [mask: Uint8Array | undefined, maskOffset: number, maskStride: number, zeroMasked: boolean];
+
+/**
+ * One LSTM step's activations and state update for `batch` samples (Keras's default activations, any
+ * `units`), in float32 SIMD: sample s's gates [i | f | c | o] at gates[gOffset + s·gStride], its states
+ * at s·units of c, h and prev (the step's output).
+ */
+export type LstmGates = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    c: Float32Array,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
+) => void;
 
 /**
  * One GRU (reset_after) step's activations and state update for `batch` samples, as LstmGates: sample
@@ -34,31 +74,46 @@ interface KernelExports {
  * of `part`, its states at s·units of h and prev.
  */
 export type GruGates = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    part: Float32Array,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
+) => void;
+
+/** A GRU (reset_after=false) step's r∘h = σ(r)·h into `reset` (s·units), before the candidate's matmul; r at gates[gOffset + s·gStride + units]. */
+export type GruReset = (
   gates: Float32Array,
   gOffset: number,
   gStride: number,
-  part: Float32Array,
   h: Float32Array,
-  prev: Float32Array,
+  reset: Float32Array,
   units: number,
   batch: number,
 ) => void;
 
-/**
- * One LSTM step's activations and state update for `batch` samples (Keras's default activations, no
- * mask, `units` a multiple of 4), in float32 SIMD: sample s's gates [i | f | c | o] at gates[gOffset +
- * s·gStride], its states at s·units of c, h and prev (the step's output).
- */
-export type LstmGates = (
-  gates: Float32Array,
-  gOffset: number,
-  gStride: number,
-  c: Float32Array,
-  h: Float32Array,
-  prev: Float32Array,
-  units: number,
-  batch: number,
+/** A GRU (reset_after=false) step's state update, its candidate's matmul done: h' = σ(z)·h + (1 − σ(z))·tanh(ĥ). */
+export type GruUpdate = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
 ) => void;
+
+/** A SimpleRNN (tanh) step's state: h' = tanh(gates), h·R already added. */
+export type RnnGates = GruUpdate;
 
 let compiled: WebAssembly.Module | null | undefined;
 let compiledKind: "relaxed-simd" | "simd" | "js" = "js";
@@ -106,6 +161,11 @@ export class Arena {
   readonly lstmGates: LstmGates | undefined;
   /** The SIMD GRU (reset_after) step, likewise. */
   readonly gruGates: GruGates | undefined;
+  /** The SIMD GRU (reset_after=false) step: r∘h before the candidate's matmul, the update after it. */
+  readonly gruReset: GruReset | undefined;
+  readonly gruUpdate: GruUpdate | undefined;
+  /** The SIMD SimpleRNN (tanh) step. */
+  readonly rnnGates: RnnGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
 
@@ -133,10 +193,34 @@ export class Arena {
         kernels.pack_strips(w.byteOffset, k, n, packed.byteOffset);
         return packed;
       };
-      this.lstmGates = (g, go, gs, c, h, prev, u, b) =>
-        kernels.lstm_gates(g.byteOffset + 4 * go, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b);
-      this.gruGates = (g, go, gs, part, h, prev, u, b) =>
-        kernels.gru_gates(g.byteOffset + 4 * go, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b);
+      // A mask goes in as its step's byte address and the batch stride in bytes (0: no mask).
+      this.lstmGates = (g, go, gs, c, h, prev, u, b, mask, mo, ms, zero) =>
+        kernels.lstm_gates(
+          g.byteOffset + 4 * go,
+          4 * gs,
+          c.byteOffset,
+          h.byteOffset,
+          prev.byteOffset,
+          u,
+          b,
+          ...maskArgs(mask, mo, ms, zero),
+        );
+      this.gruGates = (g, go, gs, part, h, prev, u, b, mask, mo, ms, zero) =>
+        kernels.gru_gates(
+          g.byteOffset + 4 * go,
+          4 * gs,
+          part.byteOffset,
+          h.byteOffset,
+          prev.byteOffset,
+          u,
+          b,
+          ...maskArgs(mask, mo, ms, zero),
+        );
+      this.gruReset = (g, go, gs, h, reset, u, b) => kernels.gru_reset(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, reset.byteOffset, u, b);
+      this.gruUpdate = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) =>
+        kernels.gru_update(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ...maskArgs(mask, mo, ms, zero));
+      this.rnnGates = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) =>
+        kernels.rnn_gates(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ...maskArgs(mask, mo, ms, zero));
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
@@ -144,6 +228,9 @@ export class Arena {
       this.packStrips = () => undefined;
       this.lstmGates = undefined;
       this.gruGates = undefined;
+      this.gruReset = undefined;
+      this.gruUpdate = undefined;
+      this.rnnGates = undefined;
       this.simd = false;
     }
   }
@@ -191,6 +278,11 @@ export class Arena {
     if (this.next > this.memory.byteLength) throw new Error("arena overflow: a plan sized it too small");
     return at;
   }
+}
+
+/** A step kernel's mask arguments: the byte address of sample 0's entry, the stride in bytes (0: no mask), whether masked outputs are zeros. */
+function maskArgs(mask: Uint8Array | undefined, offset: number, stride: number, zero: boolean): [number, number, number] {
+  return mask ? [mask.byteOffset + offset, stride, zero ? 1 : 0] : [0, 0, 0];
 }
 
 function gigabytes(bytes: number): string {
