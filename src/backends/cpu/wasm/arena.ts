@@ -193,7 +193,7 @@ export class Arena {
         kernels.pack_strips(w.byteOffset, k, n, packed.byteOffset);
         return packed;
       };
-      // A mask goes in as its step's byte address and the batch stride in bytes (0: no mask).
+      // A mask goes in as its step's byte address and the batch stride in bytes (0: no mask); no array is made per step.
       this.lstmGates = (g, go, gs, c, h, prev, u, b, mask, mo, ms, zero) =>
         kernels.lstm_gates(
           g.byteOffset + 4 * go,
@@ -203,7 +203,9 @@ export class Arena {
           prev.byteOffset,
           u,
           b,
-          ...maskArgs(mask, mo, ms, zero),
+          maskAddress(mask, mo),
+          mask ? ms : 0,
+          zero ? 1 : 0,
         );
       this.gruGates = (g, go, gs, part, h, prev, u, b, mask, mo, ms, zero) =>
         kernels.gru_gates(
@@ -214,13 +216,35 @@ export class Arena {
           prev.byteOffset,
           u,
           b,
-          ...maskArgs(mask, mo, ms, zero),
+          maskAddress(mask, mo),
+          mask ? ms : 0,
+          zero ? 1 : 0,
         );
       this.gruReset = (g, go, gs, h, reset, u, b) => kernels.gru_reset(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, reset.byteOffset, u, b);
       this.gruUpdate = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) =>
-        kernels.gru_update(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ...maskArgs(mask, mo, ms, zero));
+        kernels.gru_update(
+          g.byteOffset + 4 * go,
+          4 * gs,
+          h.byteOffset,
+          prev.byteOffset,
+          u,
+          b,
+          maskAddress(mask, mo),
+          mask ? ms : 0,
+          zero ? 1 : 0,
+        );
       this.rnnGates = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) =>
-        kernels.rnn_gates(g.byteOffset + 4 * go, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ...maskArgs(mask, mo, ms, zero));
+        kernels.rnn_gates(
+          g.byteOffset + 4 * go,
+          4 * gs,
+          h.byteOffset,
+          prev.byteOffset,
+          u,
+          b,
+          maskAddress(mask, mo),
+          mask ? ms : 0,
+          zero ? 1 : 0,
+        );
       this.simd = true;
     } else {
       this.memory = new ArrayBuffer(bytes);
@@ -280,9 +304,9 @@ export class Arena {
   }
 }
 
-/** A step kernel's mask arguments: the byte address of sample 0's entry, the stride in bytes (0: no mask), whether masked outputs are zeros. */
-function maskArgs(mask: Uint8Array | undefined, offset: number, stride: number, zero: boolean): [number, number, number] {
-  return mask ? [mask.byteOffset + offset, stride, zero ? 1 : 0] : [0, 0, 0];
+/** A step kernel's mask argument: the byte address of sample 0's entry for this step (unused without a mask). */
+function maskAddress(mask: Uint8Array | undefined, offset: number): number {
+  return mask ? mask.byteOffset + offset : 0;
 }
 
 function gigabytes(bytes: number): string {
