@@ -37,7 +37,15 @@ describe("src/backends/cpu/wasm/kernels.generated.ts", () => {
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    expect(Object.keys(instance.exports).sort()).toEqual(["gru_gates", "lstm_gates", "matmul_acc", "pack_strips"]);
+    expect(Object.keys(instance.exports).sort()).toEqual([
+      "gru_gates",
+      "gru_reset",
+      "gru_update",
+      "lstm_gates",
+      "matmul_acc",
+      "pack_strips",
+      "rnn_gates",
+    ]);
     // Its memory is the arena's, imported: without one it does not instantiate.
     expect(() => new WebAssembly.Instance(module, {})).toThrow();
   });

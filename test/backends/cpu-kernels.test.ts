@@ -226,7 +226,7 @@ describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
     gates.forEach((_, i) => (gates[i] = i % 7 === 0 ? 100 * r() : 10 * r()));
     c.forEach((_, i) => (c[i] = 2 * r()));
     const c0 = Float32Array.from(c);
-    arena.lstmGates!(gates, 3, stride, c, h, prev, u, b);
+    arena.lstmGates!(gates, 3, stride, c, h, prev, u, b, undefined, 0, 0, false);
     for (let s = 0; s < b; s++) {
       for (let j = 0; j < u; j++) {
         const g = (block: number) => gates[3 + s * stride + block * u + j]!;
@@ -250,7 +250,7 @@ describe("Arena.lstmGates and Arena.gruGates: the SIMD recurrent steps", () => {
     part.forEach((_, i) => (part[i] = 5 * r()));
     h.forEach((_, i) => (h[i] = r()));
     const h0 = Float32Array.from(h);
-    arena.gruGates!(gates, 2, stride, part, h, prev, u, b);
+    arena.gruGates!(gates, 2, stride, part, h, prev, u, b, undefined, 0, 0, false);
     for (let s = 0; s < b; s++) {
       for (let j = 0; j < u; j++) {
         const x = (block: number) => gates[2 + s * stride + block * u + j]!;

@@ -102,7 +102,7 @@ async function openPage(shared: boolean): Promise<Page> {
   return page;
 }
 
-/** In the page: loadModel and the compiled module on 1 and 2 threads, run until the pool's workers ran parts (20 s at most). */
+/** In the page: loadModel and the compiled module on 1 and 2 threads, run until the pool's workers ran parts (a minute at most). */
 async function runBoth(page: Page, shared: boolean) {
   return page.evaluate(
     async ({ source, x, shared }) => {
@@ -113,7 +113,7 @@ async function runBoth(page: Page, shared: boolean) {
       const one = plain(lib.loadModel(checked, { threads: 1 }).run({ x }));
       const two = lib.loadModel(checked, { threads: 2 });
       let threaded = plain(two.run({ x }));
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (shared && lib.Pool.stats().workerParts === 0 && Date.now() < deadline) {
         for (let i = 0; i < 20; i++) threaded = plain(two.run({ x }));
         await new Promise((resolve) => setTimeout(resolve, 10));

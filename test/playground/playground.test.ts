@@ -14,7 +14,7 @@ import { serveStatic } from "../../playground/serve.js";
 import { decodeSource, encodeSource } from "../../playground/src/share-link.js";
 import { formatRnn } from "../../src/format/index.js";
 import { check, exportOnnx, modelGraph } from "../../src/index.js";
-import { launchChromium } from "../browser/chromium.js";
+import { hasRelaxedSimd, launchChromium } from "../browser/chromium.js";
 import { rnnc, ROOT } from "../cli-process.js";
 
 const SEED = readFileSync(join(ROOT, "examples/seed.rnn"), "utf8");
@@ -119,6 +119,30 @@ async function runOutput(page: Page): Promise<string> {
     .filter({ hasText: /\(\w+, [\d.]+ ms\)/ })
     .waitFor({ timeout: 60_000 });
   return (await page.locator("#output").textContent())!.replace(/\n\n\(\w+, [\d.]+ ms\)$/, "");
+}
+
+/**
+ * A run's printed outputs against `rnnc run`'s: the same text, numbers aside, and the same numbers to
+ * `tolerance`; bit for bit (the same text) where the tolerance is 0.
+ */
+function expectCliOutput(text: string, cli: string, tolerance: number, label: string): void {
+  if (tolerance === 0) {
+    expect(text, label).toBe(cli.trimEnd());
+    return;
+  }
+  expect(text.replace(/-?\d[\d.e+-]*/g, "#"), label).toBe(cli.trimEnd().replace(/-?\d[\d.e+-]*/g, "#"));
+  const numbers = numbersIn(text);
+  const expected = numbersIn(cli);
+  expect(numbers, label).toHaveLength(expected.length);
+  numbers.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${label}, value ${i}`).toBeLessThan(tolerance));
+}
+
+/**
+ * The tolerance of rnnc's cpu kernels in the page against `rnnc run` in Node: 0 (bit for bit), or 1e-6
+ * where the page has relaxed SIMD and so runs the fused multiply-add build (an ulp or so apart).
+ */
+async function cpuTolerance(page: Page): Promise<number> {
+  return (await hasRelaxedSimd(page)) ? 1e-6 : 0;
 }
 
 /** The values of printed outputs (not the numbers in their `Model output i f32[…]:` headers). */
@@ -243,18 +267,13 @@ describe("the playground in Chromium", () => {
     await page.check('input[name="input-kind"][value="json"]');
     await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
     await page.click("#run");
-    expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
+    expectCliOutput(await runOutput(page), cli.stdout, await cpuTolerance(page), "cpu");
     // TensorFlow.js's and ONNX Runtime's kernels round differently: the same numbers to 1e-5.
     for (const engine of ["tfjs", "ort"]) {
       await page.selectOption("#engine", engine);
       await page.locator("#output").evaluate((e) => (e.textContent = ""));
       await page.click("#run");
-      const text = await runOutput(page);
-      expect(text.replace(/-?\d[\d.e+-]*/g, "#")).toBe(cli.stdout.trimEnd().replace(/-?\d[\d.e+-]*/g, "#"));
-      const numbers = numbersIn(text);
-      const expected = numbersIn(cli.stdout);
-      expect(numbers).toHaveLength(expected.length);
-      numbers.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${engine}, value ${i}`).toBeLessThan(1e-5));
+      expectCliOutput(await runOutput(page), cli.stdout, 1e-5, engine);
       expect(await page.locator("#output").textContent()).toContain(`(${engine}, `);
     }
     await closeClean(page);
@@ -275,7 +294,7 @@ describe("the playground in Chromium", () => {
     await page.check('input[name="input-kind"][value="json"]');
     await page.fill("#inputs-json", JSON.stringify({ x: SEED_X }));
     await page.click("#run");
-    expect(await runOutput(page)).toBe(cli.stdout.trimEnd());
+    expectCliOutput(await runOutput(page), cli.stdout, await cpuTolerance(page), "cpu");
     rmSync(dir, { recursive: true, force: true });
     await closeClean(page);
   });

@@ -122,6 +122,23 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
     ]);
   };
 
+  // Keras's default activations (tanh, and sigmoid for the gates) with the gate blocks in Keras's
+  // order: the arena's SIMD step kernels apply, where it has them (float32 lanes, the same formulas;
+  // within the parity tolerance of the float64 loop, which stays as the fallback). Any units, masked
+  // or not: the kernels take the units past a multiple of 4 lane by lane, and the mask row.
+  const kerasActivations = !blockwise && op.activation === "tanh" && (op.cell === "simple_rnn" || op.recurrentActivation === "sigmoid");
+  const simdCell = kerasActivations && facts.gates.every((each, i) => column(each.name) === i * u);
+  /** The kernels' last arguments: the mask, step t's entry, the batch stride, whether masked outputs are zeros. */
+  const maskArgs = mask ? `${mask}, t, ${T}, ${op.zeroOutputForMask}` : "undefined, 0, 0, false";
+  /** The arena's SIMD kernel `name` called with `args` where it has it, else `js`. */
+  const simdOr = (name: string, args: string, js: string[]) => [
+    `if (arena.${name} !== undefined) {`,
+    `arena.${name}(${args});`,
+    "} else {",
+    ...js,
+    "}",
+  ];
+
   const step: string[] = [];
   /** Where the JavaScript a GRU's SIMD step replaces starts (after h·R), or -1. */
   let gruFrom = -1;
@@ -157,9 +174,10 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
         ]),
       );
     } else {
-      // ĥ's pre-activation: x_h + (r ∘ h)·R_h.
+      // ĥ's pre-activation: x_h + (r ∘ h)·R_h; r ∘ h in the arena's SIMD where the update below has it too.
+      const js = loop("b", B, [gz, ...loop("j", String(u), [`${resetState}[b * ${u} + j] = ${reset} * ${h}[b * ${u} + j];`])]);
       step.push(
-        ...loop("b", B, [gz, ...loop("j", String(u), [`${resetState}[b * ${u} + j] = ${reset} * ${h}[b * ${u} + j];`])]),
+        ...(simdCell ? simdOr("gruReset", `${g}, t * ${W}, ${rowStride}, ${h}, ${resetState}, ${u}, ${B}`, js) : js),
         intoGates(resetState, kernelCandidate, u, column(cand), packedCandidate),
       );
     }
@@ -189,63 +207,42 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
     return name === facts.states[0] ? [...lines, `${prev}[s] = ${name}New;`] : lines;
   };
   const unit = ["const s = b * " + u + " + j;"];
+  let units: string[];
   if (split < 0) {
-    const units = perSample([
+    units = perSample([
       gz,
       ...loop("j", String(u), [...unit, ...bindGates(updates.map((x) => x.value)), ...updates.flatMap((x) => store(x.state, x.value))]),
     ]);
-    // An LSTM with Keras's activations: the arena's SIMD step where it has one (float32 lanes, the
-    // same formulas; within the parity tolerance of the float64 loop), else the loop.
-    const simdLstm = inline && op.cell === "lstm" && u % 4 === 0 && ["i", "f", "c", "o"].every((name, i) => column(name) === i * u);
-    const simdGru =
-      inline &&
-      op.cell === "gru" &&
-      resetAfter &&
-      gruFrom >= 0 &&
-      u % 4 === 0 &&
-      ["z", "r", "h"].every((name, i) => column(name) === i * u);
-    if (simdLstm) {
-      step.push(
-        "if (arena.lstmGates !== undefined) {",
-        `arena.lstmGates(${g}, t * ${W}, ${rowStride}, ${c}, ${h}, ${prev}, ${u}, ${B});`,
-        "} else {",
-        ...units,
-        "}",
-      );
-    } else if (simdGru) {
-      // A GRU (reset_after) with Keras's activations: the arena's SIMD step from h·R on, where it has one.
-      const js = [...step.splice(gruFrom), ...units];
-      step.push(
-        "if (arena.gruGates !== undefined) {",
-        `arena.gruGates(${g}, t * ${W}, ${rowStride}, ${part}, ${h}, ${prev}, ${u}, ${B});`,
-        "} else {",
-        ...js,
-        "}",
-      );
-    } else step.push(...units);
   } else {
     // Updates before the one that activates a state, then the activated state into the output buffer.
     const first = updates.slice(0, split);
     const later = updates.slice(split);
     const activated = findActivate(later[0]!.value)!;
-    step.push(
-      ...perSample([
-        gz,
-        ...loop("j", String(u), [
-          ...unit,
-          ...bindGates(first.map((x) => x.value)),
-          ...first.flatMap((x) => store(x.state, x.value)),
-          `${prev}[s] = ${act(op.activation, render(activated, undefined))};`,
-        ]),
-        ...(blockwise ? inPlace(rt, op.activation, prev, `b * ${u}`, String(u), String(u)) : []),
-        ...loop("j", String(u), [
-          ...unit,
-          ...bindGates(later.map((x) => x.value)),
-          ...later.flatMap((x) => store(x.state, x.value, `${prev}[s]`)),
-        ]),
+    units = perSample([
+      gz,
+      ...loop("j", String(u), [
+        ...unit,
+        ...bindGates(first.map((x) => x.value)),
+        ...first.flatMap((x) => store(x.state, x.value)),
+        `${prev}[s] = ${act(op.activation, render(activated, undefined))};`,
       ]),
-    );
+      ...(blockwise ? inPlace(rt, op.activation, prev, `b * ${u}`, String(u), String(u)) : []),
+      ...loop("j", String(u), [
+        ...unit,
+        ...bindGates(later.map((x) => x.value)),
+        ...later.flatMap((x) => store(x.state, x.value, `${prev}[s]`)),
+      ]),
+    ]);
   }
+  const gates = `${g}, t * ${W}, ${rowStride}`;
+  if (simdCell && op.cell === "lstm") step.push(...simdOr("lstmGates", `${gates}, ${c}, ${h}, ${prev}, ${u}, ${B}, ${maskArgs}`, units));
+  else if (simdCell && resetAfter && gruFrom >= 0)
+    // From h·R on: the reset gate's and the update's work, h·R (+ recurrent bias) kept apart in `part`.
+    step.push(...simdOr("gruGates", `${gates}, ${part}, ${h}, ${prev}, ${u}, ${B}, ${maskArgs}`, [...step.splice(gruFrom), ...units]));
+  else if (simdCell && gruBefore) step.push(...simdOr("gruUpdate", `${gates}, ${h}, ${prev}, ${u}, ${B}, ${maskArgs}`, units));
+  else if (simdCell && op.cell === "simple_rnn")
+    step.push(...simdOr("rnnGates", `${gates}, ${h}, ${prev}, ${u}, ${B}, ${maskArgs}`, units));
+  else step.push(...units);
   if (site.output && op.returnSequences) {
     // Step t's output at position t when the sequence is in time order (Bidirectional's backward copy), else at `step`.
     const position = op.goBackwards && op.sequenceInTimeOrder ? "t" : "step";

@@ -26,9 +26,49 @@ export type MatmulAccumulate = (
 interface KernelExports {
   matmul_acc(x: number, xs: number, m: number, k: number, w: number, n: number, ws: number, out: number, os: number, wp: number): void;
   pack_strips(w: number, k: number, n: number, wp: number): void;
-  lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number): void;
-  gru_gates(g: number, gs: number, part: number, h: number, prev: number, u: number, b: number): void;
+  lstm_gates(g: number, gs: number, c: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
+  gru_gates(
+    g: number,
+    gs: number,
+    part: number,
+    h: number,
+    prev: number,
+    u: number,
+    b: number,
+    mask: number,
+    ms: number,
+    zero: number,
+  ): void;
+  gru_reset(g: number, gs: number, h: number, reset: number, u: number, b: number): void;
+  gru_update(g: number, gs: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
+  rnn_gates(g: number, gs: number, h: number, prev: number, u: number, b: number, mask: number, ms: number, zero: number): void;
 }
+
+/**
+ * Keras's (TensorFlow backend's) masking, as a step kernel's last arguments: sample s's step runs where
+ * mask[maskOffset + s·maskStride] ≠ 0; elsewhere its states stay and its output row is zeros with
+ * zeroMasked (zero_output_for_mask), else the previous step's output. `mask` undefined: every step runs.
+ */
+export type StepMask = [mask: Uint8Array | undefined, maskOffset: number, maskStride: number, zeroMasked: boolean];
+
+/**
+ * One LSTM step's activations and state update for `batch` samples (Keras's default activations, any
+ * `units`), in float32 SIMD: sample s's gates [i | f | c | o] at gates[gOffset + s·gStride], its states
+ * at s·units of c, h and prev (the step's output).
+ */
+export type LstmGates = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    c: Float32Array,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
+) => void;
 
 /**
  * One GRU (reset_after) step's activations and state update for `batch` samples, as LstmGates: sample
@@ -36,31 +76,46 @@ interface KernelExports {
  * of `part`, its states at s·units of h and prev.
  */
 export type GruGates = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    part: Float32Array,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
+) => void;
+
+/** A GRU (reset_after=false) step's r∘h = σ(r)·h into `reset` (s·units), before the candidate's matmul; r at gates[gOffset + s·gStride + units]. */
+export type GruReset = (
   gates: Float32Array,
   gOffset: number,
   gStride: number,
-  part: Float32Array,
   h: Float32Array,
-  prev: Float32Array,
+  reset: Float32Array,
   units: number,
   batch: number,
 ) => void;
 
-/**
- * One LSTM step's activations and state update for `batch` samples (Keras's default activations, no
- * mask, `units` a multiple of 4), in float32 SIMD: sample s's gates [i | f | c | o] at gates[gOffset +
- * s·gStride], its states at s·units of c, h and prev (the step's output).
- */
-export type LstmGates = (
-  gates: Float32Array,
-  gOffset: number,
-  gStride: number,
-  c: Float32Array,
-  h: Float32Array,
-  prev: Float32Array,
-  units: number,
-  batch: number,
+/** A GRU (reset_after=false) step's state update, its candidate's matmul done: h' = σ(z)·h + (1 − σ(z))·tanh(ĥ). */
+export type GruUpdate = (
+  ...args: [
+    gates: Float32Array,
+    gOffset: number,
+    gStride: number,
+    h: Float32Array,
+    prev: Float32Array,
+    units: number,
+    batch: number,
+    ...StepMask,
+  ]
 ) => void;
+
+/** A SimpleRNN (tanh) step's state: h' = tanh(gates), h·R already added. */
+export type RnnGates = GruUpdate;
 
 const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 let compiledKind: "relaxed-simd" | "simd" | "js" = "js";
@@ -119,6 +174,9 @@ export const PARALLEL_MACS = 1 << 17;
 const PARALLEL_UNITS = 2048;
 const LSTM_GATES = PART_KERNELS.indexOf("lstm_gates");
 const GRU_GATES = PART_KERNELS.indexOf("gru_gates");
+const GRU_RESET = PART_KERNELS.indexOf("gru_reset");
+const GRU_UPDATE = PART_KERNELS.indexOf("gru_update");
+const RNN_GATES = PART_KERNELS.indexOf("rnn_gates");
 const ALIGN = 16;
 
 export class Arena {
@@ -131,6 +189,11 @@ export class Arena {
   readonly lstmGates: LstmGates | undefined;
   /** The SIMD GRU (reset_after) step, likewise. */
   readonly gruGates: GruGates | undefined;
+  /** The SIMD GRU (reset_after=false) step: r∘h before the candidate's matmul, the update after it. */
+  readonly gruReset: GruReset | undefined;
+  readonly gruUpdate: GruUpdate | undefined;
+  /** The SIMD SimpleRNN (tanh) step. */
+  readonly rnnGates: RnnGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
   /** The threads its kernels may use: 1, or 1 + the workers it got (which join once started). */
@@ -168,21 +231,17 @@ export class Arena {
       this.threads = member ? member.workers + 1 : 1;
       const parts = new Int32Array(MAX_PARTS * PART_INTS);
       /**
-       * Runs a job of kind `key` (`work` units) split into parts by `split(want)` (returns how many it
-       * wrote; 1: not split) where the pool says threads pay, else `alone()`. Small jobs run alone, untimed.
+       * Runs a job of `work` units split into parts by `split(want)` (returns how many it wrote; 1:
+       * not split) where it is big enough and the pool has threads for it, else `alone()`.
        */
-      const job = (key: number, work: number, threshold: number, split: (want: number) => number, alone: () => void) => {
-        if (!member || work < threshold) return alone();
-        const p = pool!.participants(member, key);
-        const start = performance.now();
+      const job = (work: number, threshold: number, split: (want: number) => number, alone: () => void) => {
+        const p = member && work >= threshold ? pool!.participants(member) : 1;
         const count = p > 1 ? split(p) : 1;
-        if (count > 1) pool!.run(member, parts, count);
+        if (count > 1) pool!.run(member!, parts, count);
         else alone();
-        pool!.record(member, key, count > 1, performance.now() - start, work);
       };
       const matmul = (x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number) =>
         job(
-          w,
           m * k * n,
           PARALLEL_MACS,
           // Big products in more parts than threads: a late thread then takes fewer.
@@ -198,26 +257,58 @@ export class Arena {
         exports.pack_strips(w.byteOffset, k, n, packed.byteOffset);
         return packed;
       };
-      // The gates kernels' kinds of job: keys no weight's byte offset can be.
-      this.lstmGates = (g, go, gs, c, h, prev, u, b) => {
-        const at = g.byteOffset + 4 * go;
+      // The step kernels run on the threads by samples, where the batch is big enough: `steps` takes
+      // each argument's bytes per sample (0: the same for all), and where the batch count is. A mask goes
+      // in as its step's byte address and the batch stride in bytes (0: no mask). Below the threshold
+      // the kernel is called directly: no array is made per step.
+      const threaded = (u: number, b: number) => member !== undefined && b > 1 && b * u >= PARALLEL_UNITS;
+      const steps = (kind: number, u: number, b: number, batchAt: number, args: number[], perSample: number[]) =>
         job(
-          -1,
-          b > 1 ? b * u : 0,
+          b * u,
           PARALLEL_UNITS,
-          (p) => splitSamples(parts, p, LSTM_GATES, at, 4 * gs, [c.byteOffset, h.byteOffset, prev.byteOffset], [u, u, u], u, b),
-          () => exports.lstm_gates(at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b),
+          (p) => splitSamples(parts, p, kind, args, perSample, batchAt),
+          () => (exports[PART_KERNELS[kind]!] as PartKernel)(...args),
         );
+      this.lstmGates = (g, go, gs, c, h, prev, u, b, mask, mo, ms, zero) => {
+        const at = g.byteOffset + 4 * go;
+        const ma = maskAddress(mask, mo);
+        const mb = mask ? ms : 0;
+        const z = zero ? 1 : 0;
+        if (!threaded(u, b)) return exports.lstm_gates(at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const args = [at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
+        steps(LSTM_GATES, u, b, 6, args, [4 * gs, 0, 4 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
-      this.gruGates = (g, go, gs, part, h, prev, u, b) => {
+      this.gruGates = (g, go, gs, part, h, prev, u, b, mask, mo, ms, zero) => {
         const at = g.byteOffset + 4 * go;
-        job(
-          -2,
-          b > 1 ? b * u : 0,
-          PARALLEL_UNITS,
-          (p) => splitSamples(parts, p, GRU_GATES, at, 4 * gs, [part.byteOffset, h.byteOffset, prev.byteOffset], [3 * u, u, u], u, b),
-          () => exports.gru_gates(at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b),
-        );
+        const ma = maskAddress(mask, mo);
+        const mb = mask ? ms : 0;
+        const z = zero ? 1 : 0;
+        if (!threaded(u, b)) return exports.gru_gates(at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const args = [at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
+        steps(GRU_GATES, u, b, 6, args, [4 * gs, 0, 12 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+      };
+      this.gruReset = (g, go, gs, h, reset, u, b) => {
+        const at = g.byteOffset + 4 * go;
+        if (!threaded(u, b)) return exports.gru_reset(at, 4 * gs, h.byteOffset, reset.byteOffset, u, b);
+        steps(GRU_RESET, u, b, 5, [at, 4 * gs, h.byteOffset, reset.byteOffset, u, b], [4 * gs, 0, 4 * u, 4 * u, 0, 0]);
+      };
+      this.gruUpdate = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) => {
+        const at = g.byteOffset + 4 * go;
+        const ma = maskAddress(mask, mo);
+        const mb = mask ? ms : 0;
+        const z = zero ? 1 : 0;
+        if (!threaded(u, b)) return exports.gru_update(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const args = [at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
+        steps(GRU_UPDATE, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+      };
+      this.rnnGates = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) => {
+        const at = g.byteOffset + 4 * go;
+        const ma = maskAddress(mask, mo);
+        const mb = mask ? ms : 0;
+        const z = zero ? 1 : 0;
+        if (!threaded(u, b)) return exports.rnn_gates(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const args = [at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
+        steps(RNN_GATES, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
       this.simd = true;
     } else {
@@ -226,6 +317,9 @@ export class Arena {
       this.packStrips = () => undefined;
       this.lstmGates = undefined;
       this.gruGates = undefined;
+      this.gruReset = undefined;
+      this.gruUpdate = undefined;
+      this.rnnGates = undefined;
       this.simd = false;
       this.threads = 1;
     }
@@ -274,6 +368,11 @@ export class Arena {
     if (this.next > this.memory.byteLength) throw new Error("arena overflow: a plan sized it too small");
     return at;
   }
+}
+
+/** A step kernel's mask argument: the byte address of sample 0's entry for this step (unused without a mask). */
+function maskAddress(mask: Uint8Array | undefined, offset: number): number {
+  return mask ? mask.byteOffset + offset : 0;
 }
 
 function gigabytes(bytes: number): string {

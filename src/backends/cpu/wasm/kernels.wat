@@ -292,34 +292,58 @@
       (f32x4.div (f32x4.splat (f32.const 2))
         (f32x4.add (call $exp4 (f32x4.add (local.get $x) (local.get $x))) (f32x4.splat (f32.const 1))))))
 
-  ;; One LSTM step's gates and states for $b samples, Keras's default activations, $u a multiple of 4:
-  ;; sample s's gates [i | f | c | o] (u each, h·R already added) at $g + s·$gs bytes, its c, h and the
-  ;; step's output at s·u floats into $c, $h, $prev. c' = σ(f)·c + σ(i)·tanh(c̃), h' = σ(o)·tanh(c').
+  ;; One LSTM step's gates and states for $b samples, Keras's default activations, any $u: sample s's
+  ;; gates [i | f | c | o] (u each, h·R already added) at $g + s·$gs bytes, its c, h and the step's
+  ;; output at s·u floats into $c, $h, $prev. The units past the last multiple of 4 go lane by lane
+  ;; (the same formulas); a masked sample's step is skipped ($keeps). Here and in the other steps:
+  ;; sample s is masked where the byte at $mask + s·$ms is 0 ($ms = 0: no mask), and its output row is
+  ;; then zeroed where $zero ≠ 0 (Keras's zero_output_for_mask), else left as the previous output.
   (func (export "lstm_gates") (param $g i32) (param $gs i32) (param $c i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
-    (local $s i32) (local $j i32) (local $ub i32) (local $row i32) (local $at i32) (local $cn v128) (local $hn v128)
+                              (param $mask i32) (param $ms i32) (param $zero i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $full i32) (local $n i32) (local $row i32) (local $at i32)
+    (local $cn v128) (local $hn v128)
     (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $full (i32.and (local.get $ub) (i32.const -16)))
+    (local.set $n (i32.and (local.get $u) (i32.const 3)))
     (block $samples_done
       (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
       (loop $samples
-        (local.set $j (i32.const 0))
-        (block $units_done
-          (br_if $units_done (i32.ge_s (local.get $j) (local.get $ub)))
-          (loop $units
-            (local.set $row (i32.add (local.get $g) (local.get $j)))
-            (local.set $at (i32.add (local.get $c) (local.get $j)))
-            (local.set $cn
-              (f32x4.add
-                (f32x4.mul (call $sigmoid4 (v128.load (i32.add (local.get $row) (local.get $ub)))) (v128.load (local.get $at)))
-                (f32x4.mul (call $sigmoid4 (v128.load (local.get $row)))
-                           (call $tanh4 (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))))))
-            (v128.store (local.get $at) (local.get $cn))
-            (local.set $hn
-              (f32x4.mul (call $sigmoid4 (v128.load (i32.add (local.get $row) (i32.mul (local.get $ub) (i32.const 3)))))
-                         (call $tanh4 (local.get $cn))))
-            (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
-            (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br_if $units (i32.lt_s (local.get $j) (local.get $ub)))))
+        (if (call $keeps (local.get $mask) (local.get $ms) (local.get $s) (local.get $prev) (local.get $ub) (local.get $zero))
+          (then
+            (local.set $j (i32.const 0))
+            (block $units_done
+              (br_if $units_done (i32.ge_s (local.get $j) (local.get $full)))
+              (loop $units
+                (local.set $row (i32.add (local.get $g) (local.get $j)))
+                (local.set $at (i32.add (local.get $c) (local.get $j)))
+                (call $lstm4
+                  (v128.load (local.get $row))
+                  (v128.load (i32.add (local.get $row) (local.get $ub)))
+                  (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))
+                  (v128.load (i32.add (local.get $row) (i32.mul (local.get $ub) (i32.const 3))))
+                  (v128.load (local.get $at)))
+                (local.set $hn)
+                (local.set $cn)
+                (v128.store (local.get $at) (local.get $cn))
+                (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+                (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $units (i32.lt_s (local.get $j) (local.get $full)))))
+            (if (local.get $n)
+              (then
+                (local.set $row (i32.add (local.get $g) (local.get $full)))
+                (local.set $at (i32.add (local.get $c) (local.get $full)))
+                (call $lstm4
+                  (call $load_tail (local.get $row) (local.get $n))
+                  (call $load_tail (i32.add (local.get $row) (local.get $ub)) (local.get $n))
+                  (call $load_tail (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))) (local.get $n))
+                  (call $load_tail (i32.add (local.get $row) (i32.mul (local.get $ub) (i32.const 3))) (local.get $n))
+                  (call $load_tail (local.get $at) (local.get $n)))
+                (local.set $hn)
+                (local.set $cn)
+                (call $store_tail (local.get $at) (local.get $n) (local.get $cn))
+                (call $store_tail (i32.add (local.get $h) (local.get $full)) (local.get $n) (local.get $hn))
+                (call $store_tail (i32.add (local.get $prev) (local.get $full)) (local.get $n) (local.get $hn))))))
         (local.set $g (i32.add (local.get $g) (local.get $gs)))
         (local.set $c (i32.add (local.get $c) (local.get $ub)))
         (local.set $h (i32.add (local.get $h) (local.get $ub)))
@@ -327,36 +351,55 @@
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
 
-  ;; One GRU (reset_after) step's gates and state for $b samples, Keras's default activations, $u a
-  ;; multiple of 4: sample s's projected input [z | r | h] at $g + s·$gs bytes, its h·R + recurrent bias
-  ;; [z | r | h] at $part + s·3u floats, its h and the step's output at s·u floats into $h, $prev.
-  ;; z = σ(x_z + p_z), r = σ(x_r + p_r), ĥ = tanh(x_h + r·p_h), h' = z·h + (1 − z)·ĥ.
+  ;; One GRU (reset_after) step's gates and state for $b samples, Keras's default activations, any $u,
+  ;; masked as lstm_gates: sample s's projected input [z | r | h] at $g + s·$gs bytes, its h·R +
+  ;; recurrent bias [z | r | h] at $part + s·3u floats, its h and the step's output at s·u floats into
+  ;; $h, $prev. z = σ(x_z + p_z), r = σ(x_r + p_r), ĥ = tanh(x_h + r·p_h), h' = z·h + (1 − z)·ĥ.
   (func (export "gru_gates") (param $g i32) (param $gs i32) (param $part i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
-    (local $s i32) (local $j i32) (local $ub i32) (local $row i32) (local $p i32) (local $z v128) (local $hn v128)
+                             (param $mask i32) (param $ms i32) (param $zero i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $full i32) (local $n i32) (local $row i32) (local $p i32) (local $hn v128)
     (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $full (i32.and (local.get $ub) (i32.const -16)))
+    (local.set $n (i32.and (local.get $u) (i32.const 3)))
     (block $samples_done
       (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
       (loop $samples
-        (local.set $j (i32.const 0))
-        (block $units_done
-          (br_if $units_done (i32.ge_s (local.get $j) (local.get $ub)))
-          (loop $units
-            (local.set $row (i32.add (local.get $g) (local.get $j)))
-            (local.set $p (i32.add (local.get $part) (local.get $j)))
-            (local.set $z (call $sigmoid4 (f32x4.add (v128.load (local.get $row)) (v128.load (local.get $p)))))
-            (local.set $hn
-              (call $tanh4
-                (f32x4.add (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))
-                  (f32x4.mul
-                    (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $row) (local.get $ub))) (v128.load (i32.add (local.get $p) (local.get $ub)))))
-                    (v128.load (i32.add (local.get $p) (i32.shl (local.get $ub) (i32.const 1))))))))
-            (local.set $hn
-              (f32x4.add (f32x4.mul (local.get $z) (v128.load (i32.add (local.get $h) (local.get $j))))
-                         (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $z)) (local.get $hn))))
-            (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
-            (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br_if $units (i32.lt_s (local.get $j) (local.get $ub)))))
+        (if (call $keeps (local.get $mask) (local.get $ms) (local.get $s) (local.get $prev) (local.get $ub) (local.get $zero))
+          (then
+            (local.set $j (i32.const 0))
+            (block $units_done
+              (br_if $units_done (i32.ge_s (local.get $j) (local.get $full)))
+              (loop $units
+                (local.set $row (i32.add (local.get $g) (local.get $j)))
+                (local.set $p (i32.add (local.get $part) (local.get $j)))
+                (local.set $hn
+                  (call $gru_after4
+                    (v128.load (local.get $row))
+                    (v128.load (i32.add (local.get $row) (local.get $ub)))
+                    (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))))
+                    (v128.load (local.get $p))
+                    (v128.load (i32.add (local.get $p) (local.get $ub)))
+                    (v128.load (i32.add (local.get $p) (i32.shl (local.get $ub) (i32.const 1))))
+                    (v128.load (i32.add (local.get $h) (local.get $j)))))
+                (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+                (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $units (i32.lt_s (local.get $j) (local.get $full)))))
+            (if (local.get $n)
+              (then
+                (local.set $row (i32.add (local.get $g) (local.get $full)))
+                (local.set $p (i32.add (local.get $part) (local.get $full)))
+                (local.set $hn
+                  (call $gru_after4
+                    (call $load_tail (local.get $row) (local.get $n))
+                    (call $load_tail (i32.add (local.get $row) (local.get $ub)) (local.get $n))
+                    (call $load_tail (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))) (local.get $n))
+                    (call $load_tail (local.get $p) (local.get $n))
+                    (call $load_tail (i32.add (local.get $p) (local.get $ub)) (local.get $n))
+                    (call $load_tail (i32.add (local.get $p) (i32.shl (local.get $ub) (i32.const 1))) (local.get $n))
+                    (call $load_tail (i32.add (local.get $h) (local.get $full)) (local.get $n))))
+                (call $store_tail (i32.add (local.get $h) (local.get $full)) (local.get $n) (local.get $hn))
+                (call $store_tail (i32.add (local.get $prev) (local.get $full)) (local.get $n) (local.get $hn))))))
         (local.set $g (i32.add (local.get $g) (local.get $gs)))
         (local.set $part (i32.add (local.get $part) (i32.mul (local.get $ub) (i32.const 3))))
         (local.set $h (i32.add (local.get $h) (local.get $ub)))
@@ -382,4 +425,164 @@
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $rows (i32.lt_s (local.get $p) (local.get $k)))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br_if $strips (i32.lt_s (local.get $j) (local.get $n8)))))))
+        (br_if $strips (i32.lt_s (local.get $j) (local.get $n8))))))
+
+  ;; Whether sample $s's step runs: no mask ($ms = 0), or its mask byte at $mask + s·$ms is not 0. A
+  ;; masked step keeps the states; its output row at $prev ($ub bytes) is zeroed where $zero ≠ 0.
+  (func $keeps (param $mask i32) (param $ms i32) (param $s i32) (param $prev i32) (param $ub i32) (param $zero i32) (result i32)
+    (if (i32.eqz (local.get $ms)) (then (return (i32.const 1))))
+    (if (i32.load8_u (i32.add (local.get $mask) (i32.mul (local.get $s) (local.get $ms)))) (then (return (i32.const 1))))
+    (if (local.get $zero) (then (memory.fill (local.get $prev) (i32.const 0) (local.get $ub))))
+    (i32.const 0))
+
+  ;; The $n (1–3) floats at $at as a vector's first lanes, the others 0: the units past the last
+  ;; multiple of 4, which a v128.load would read past (into the next block) and a store would clobber.
+  (func $load_tail (param $at i32) (param $n i32) (result v128)
+    (local $v v128)
+    (local.set $v (f32x4.replace_lane 0 (f32x4.splat (f32.const 0)) (f32.load (local.get $at))))
+    (if (i32.ge_u (local.get $n) (i32.const 2))
+      (then (local.set $v (f32x4.replace_lane 1 (local.get $v) (f32.load offset=4 (local.get $at))))))
+    (if (i32.ge_u (local.get $n) (i32.const 3))
+      (then (local.set $v (f32x4.replace_lane 2 (local.get $v) (f32.load offset=8 (local.get $at))))))
+    (local.get $v))
+
+  ;; Stores the first $n (1–3) lanes of $v at $at.
+  (func $store_tail (param $at i32) (param $n i32) (param $v v128)
+    (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $v)))
+    (if (i32.ge_u (local.get $n) (i32.const 2))
+      (then (f32.store offset=4 (local.get $at) (f32x4.extract_lane 1 (local.get $v)))))
+    (if (i32.ge_u (local.get $n) (i32.const 3))
+      (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $v))))))
+
+  ;; Four LSTM units: c' = σ(f)·c + σ(i)·tanh(g), then h' = σ(o)·tanh(c'); returns c', h'.
+  (func $lstm4 (param $i v128) (param $f v128) (param $g v128) (param $o v128) (param $c v128) (result v128 v128)
+    (local $cn v128)
+    (local.set $cn
+      (f32x4.add
+        (f32x4.mul (call $sigmoid4 (local.get $f)) (local.get $c))
+        (f32x4.mul (call $sigmoid4 (local.get $i)) (call $tanh4 (local.get $g)))))
+    (local.get $cn)
+    (f32x4.mul (call $sigmoid4 (local.get $o)) (call $tanh4 (local.get $cn))))
+
+  ;; Four GRU (reset_after) units: z = σ(x_z + p_z), ĥ = tanh(x_h + σ(x_r + p_r)·p_h); returns z·h + (1 − z)·ĥ.
+  (func $gru_after4 (param $xz v128) (param $xr v128) (param $xh v128) (param $pz v128) (param $pr v128) (param $ph v128) (param $h v128) (result v128)
+    (call $mix4
+      (call $sigmoid4 (f32x4.add (local.get $xz) (local.get $pz)))
+      (local.get $h)
+      (call $tanh4
+        (f32x4.add (local.get $xh)
+          (f32x4.mul (call $sigmoid4 (f32x4.add (local.get $xr) (local.get $pr))) (local.get $ph))))))
+
+  ;; z·h + (1 − z)·ĥ: a GRU's new state.
+  (func $mix4 (param $z v128) (param $h v128) (param $hn v128) (result v128)
+    (f32x4.add (f32x4.mul (local.get $z) (local.get $h))
+               (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $z)) (local.get $hn))))
+
+  ;; A GRU (reset_after=false) step's reset, before its candidate's matmul, for $b samples and any $u:
+  ;; r∘h = σ(g_r)·h into $reset (s·u floats), g_r at $g + s·$gs + u·4 bytes, h at s·u floats of $h.
+  ;; Masked samples too: their r∘h only feeds their own candidate, which the mask then discards.
+  (func (export "gru_reset") (param $g i32) (param $gs i32) (param $h i32) (param $reset i32) (param $u i32) (param $b i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $full i32) (local $n i32) (local $row i32)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $full (i32.and (local.get $ub) (i32.const -16)))
+    (local.set $n (i32.and (local.get $u) (i32.const 3)))
+    (block $samples_done
+      (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
+      (loop $samples
+        (local.set $row (i32.add (local.get $g) (local.get $ub)))
+        (local.set $j (i32.const 0))
+        (block $units_done
+          (br_if $units_done (i32.ge_s (local.get $j) (local.get $full)))
+          (loop $units
+            (v128.store (i32.add (local.get $reset) (local.get $j))
+              (f32x4.mul (call $sigmoid4 (v128.load (i32.add (local.get $row) (local.get $j))))
+                         (v128.load (i32.add (local.get $h) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $units (i32.lt_s (local.get $j) (local.get $full)))))
+        (if (local.get $n)
+          (then
+            (call $store_tail (i32.add (local.get $reset) (local.get $full)) (local.get $n)
+              (f32x4.mul (call $sigmoid4 (call $load_tail (i32.add (local.get $row) (local.get $full)) (local.get $n)))
+                         (call $load_tail (i32.add (local.get $h) (local.get $full)) (local.get $n))))))
+        (local.set $g (i32.add (local.get $g) (local.get $gs)))
+        (local.set $h (i32.add (local.get $h) (local.get $ub)))
+        (local.set $reset (i32.add (local.get $reset) (local.get $ub)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
+
+  ;; A GRU (reset_after=false) step's state update once its candidate's matmul is in, masked as
+  ;; lstm_gates: sample s's gates [z | r | h] at $g + s·$gs bytes, h and the output at s·u floats of
+  ;; $h, $prev. h' = σ(g_z)·h + (1 − σ(g_z))·tanh(g_h).
+  (func (export "gru_update") (param $g i32) (param $gs i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
+                              (param $mask i32) (param $ms i32) (param $zero i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $full i32) (local $n i32) (local $row i32) (local $hn v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $full (i32.and (local.get $ub) (i32.const -16)))
+    (local.set $n (i32.and (local.get $u) (i32.const 3)))
+    (block $samples_done
+      (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
+      (loop $samples
+        (if (call $keeps (local.get $mask) (local.get $ms) (local.get $s) (local.get $prev) (local.get $ub) (local.get $zero))
+          (then
+            (local.set $j (i32.const 0))
+            (block $units_done
+              (br_if $units_done (i32.ge_s (local.get $j) (local.get $full)))
+              (loop $units
+                (local.set $row (i32.add (local.get $g) (local.get $j)))
+                (local.set $hn
+                  (call $mix4
+                    (call $sigmoid4 (v128.load (local.get $row)))
+                    (v128.load (i32.add (local.get $h) (local.get $j)))
+                    (call $tanh4 (v128.load (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1)))))))
+                (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+                (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $units (i32.lt_s (local.get $j) (local.get $full)))))
+            (if (local.get $n)
+              (then
+                (local.set $row (i32.add (local.get $g) (local.get $full)))
+                (local.set $hn
+                  (call $mix4
+                    (call $sigmoid4 (call $load_tail (local.get $row) (local.get $n)))
+                    (call $load_tail (i32.add (local.get $h) (local.get $full)) (local.get $n))
+                    (call $tanh4 (call $load_tail (i32.add (local.get $row) (i32.shl (local.get $ub) (i32.const 1))) (local.get $n)))))
+                (call $store_tail (i32.add (local.get $h) (local.get $full)) (local.get $n) (local.get $hn))
+                (call $store_tail (i32.add (local.get $prev) (local.get $full)) (local.get $n) (local.get $hn))))))
+        (local.set $g (i32.add (local.get $g) (local.get $gs)))
+        (local.set $h (i32.add (local.get $h) (local.get $ub)))
+        (local.set $prev (i32.add (local.get $prev) (local.get $ub)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $samples (i32.lt_s (local.get $s) (local.get $b))))))
+
+  ;; A SimpleRNN (tanh) step's state for $b samples, any $u, masked as lstm_gates: sample s's gates
+  ;; (x·K + b + h·R) at $g + s·$gs bytes; h' = tanh(g) into $h and $prev at s·u floats.
+  (func (export "rnn_gates") (param $g i32) (param $gs i32) (param $h i32) (param $prev i32) (param $u i32) (param $b i32)
+                             (param $mask i32) (param $ms i32) (param $zero i32)
+    (local $s i32) (local $j i32) (local $ub i32) (local $full i32) (local $n i32) (local $hn v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $full (i32.and (local.get $ub) (i32.const -16)))
+    (local.set $n (i32.and (local.get $u) (i32.const 3)))
+    (block $samples_done
+      (br_if $samples_done (i32.le_s (local.get $b) (i32.const 0)))
+      (loop $samples
+        (if (call $keeps (local.get $mask) (local.get $ms) (local.get $s) (local.get $prev) (local.get $ub) (local.get $zero))
+          (then
+            (local.set $j (i32.const 0))
+            (block $units_done
+              (br_if $units_done (i32.ge_s (local.get $j) (local.get $full)))
+              (loop $units
+                (local.set $hn (call $tanh4 (v128.load (i32.add (local.get $g) (local.get $j)))))
+                (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
+                (v128.store (i32.add (local.get $prev) (local.get $j)) (local.get $hn))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $units (i32.lt_s (local.get $j) (local.get $full)))))
+            (if (local.get $n)
+              (then
+                (local.set $hn (call $tanh4 (call $load_tail (i32.add (local.get $g) (local.get $full)) (local.get $n))))
+                (call $store_tail (i32.add (local.get $h) (local.get $full)) (local.get $n) (local.get $hn))
+                (call $store_tail (i32.add (local.get $prev) (local.get $full)) (local.get $n) (local.get $hn))))))
+        (local.set $g (i32.add (local.get $g) (local.get $gs)))
+        (local.set $h (i32.add (local.get $h) (local.get $ub)))
+        (local.set $prev (i32.add (local.get $prev) (local.get $ub)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $samples (i32.lt_s (local.get $s) (local.get $b)))))))

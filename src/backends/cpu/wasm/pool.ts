@@ -8,7 +8,7 @@
 // Nothing here may touch a Node-only API by name: compiled modules carry this file into browsers.
 
 /** The kernels a part may call, by index (the board holds the index, then the call's arguments). */
-export const PART_KERNELS = ["matmul_acc", "lstm_gates", "gru_gates"] as const;
+export const PART_KERNELS = ["matmul_acc", "lstm_gates", "gru_gates", "gru_reset", "gru_update", "rnn_gates"] as const;
 export type PartKernel = (...args: number[]) => void;
 
 /** Where things are on the board (Int32 indices), shared with the workers through their start message. */
@@ -221,33 +221,21 @@ export interface PoolMember {
   /** Workers this arena may use (threads - 1). */
   readonly workers: number;
   attached: boolean;
-  /** Per kind of job (a weight's products, a gates kernel): how fast it ran alone and threaded. */
-  readonly choices: Map<number, Choice>;
+  /** Until when (performance.now()) jobs run on this thread alone, after a worker held one up; that pause; when. */
+  aloneUntil: number;
+  pauseMs: number;
+  lastStall: number;
 }
 
 /**
- * Threads pay only when the workers get cores: on a machine busier than its cores a spinning worker
- * takes time from this thread, or is descheduled holding a part. So each kind of job is timed both
- * ways — milliseconds per unit of work, averaged — and runs the faster way, trying the other every
- * EXPLORE-th time (the load changes).
+ * A worker "held a job up" when this thread, done with its parts, waited for the worker's four times
+ * longer than its own took, plus this (a core just woken runs slow at first: that is no stall): the
+ * worker was descheduled mid-part — a machine busier than its cores,
+ * where a spinning worker also takes time from this thread. Jobs then run here alone for a pause, the
+ * workers asleep: 1 ms, doubling for each stall within a second of the last, up to MAX_PAUSE_MS.
  */
-class Choice {
-  alone = 0;
-  threaded = 0;
-  jobs = 0;
-  /** Whether the next job of this kind runs on the workers too. */
-  threadedNext(): boolean {
-    this.jobs++;
-    if (this.alone === 0 || this.threaded === 0) return this.threaded === 0;
-    const faster = this.threaded < this.alone;
-    return this.jobs % EXPLORE === 0 ? !faster : faster;
-  }
-  record(threaded: boolean, msPerWork: number): void {
-    if (threaded) this.threaded = this.threaded === 0 ? msPerWork : this.threaded + 0.25 * (msPerWork - this.threaded);
-    else this.alone = this.alone === 0 ? msPerWork : this.alone + 0.25 * (msPerWork - this.alone);
-  }
-}
-const EXPLORE = 16;
+const STALL_MS = 0.25;
+const MAX_PAUSE_MS = 1000;
 
 /** The process's workers (grown to the most threads any arena asked for) and their board. */
 export class Pool {
@@ -282,7 +270,7 @@ export class Pool {
     const id = nextArena++;
     const ready = new Int32Array(new SharedArrayBuffer(4 * LAYOUT.maxWorkers));
     const count = Math.min(workers, this.workers.length);
-    const member: PoolMember = { id, ready, local, workers: count, attached: false, choices: new Map() };
+    const member: PoolMember = { id, ready, local, workers: count, attached: false, aloneUntil: 0, pauseMs: 0, lastStall: -Infinity };
     const attach = () => {
       for (let w = 0; w < count; w++) this.send(w, { type: "attach", id, module, memory, ready: ready.buffer as SharedArrayBuffer });
       this.forget.register(owner, id);
@@ -293,27 +281,20 @@ export class Pool {
 
   private readonly pending = new WeakMap<PoolMember, () => void>();
 
-  /**
-   * How many threads the next job of kind `key` on `member`'s arena should use (1: this one alone),
-   * attaching the arena's workers on its first job. Pair with `record` (the job's time).
-   */
-  participants(member: PoolMember, key: number): number {
+  /** How many threads the next job on `member`'s arena should use (1: this one alone), attaching its workers on its first job. */
+  participants(member: PoolMember): number {
     if (!member.attached) {
       member.attached = true;
       this.pending.get(member)!();
       return 1;
     }
-    let choice = member.choices.get(key);
-    if (!choice) member.choices.set(key, (choice = new Choice()));
-    if (!choice.threadedNext()) return 1;
+    if (member.aloneUntil !== 0) {
+      if (performance.now() < member.aloneUntil) return 1;
+      member.aloneUntil = 0;
+    }
     let n = 1;
     for (let w = 0; w < member.workers; w++) n += member.ready[w]!;
     return n;
-  }
-
-  /** A job of kind `key` took `ms` for `work` units, on the workers too or not. */
-  record(member: PoolMember, key: number, threaded: boolean, ms: number, work: number): void {
-    member.choices.get(key)?.record(threaded, ms / work);
   }
 
   /**
@@ -332,13 +313,16 @@ export class Pool {
     const tag = this.seq;
     Atomics.store(c, l.next, tag << 7);
     Atomics.store(c, l.seq, tag);
+    let woke = false;
     for (let w = 0; w < member.workers; w++) {
       if (member.ready[w] === 1 && Atomics.load(c, l.sleeping + w) === 1) {
         Atomics.notify(c, l.seq);
+        woke = true;
         break;
       }
     }
     const local = member.local;
+    const start = performance.now();
     for (;;) {
       const next = Atomics.load(c, l.next);
       if ((next & 127) >= count) break;
@@ -360,8 +344,18 @@ export class Pool {
       Atomics.add(c, l.done, 1);
     }
     // Parts a worker took: they are running now.
-    while (Atomics.load(c, l.done) < count) {
-      // spin: a part is microseconds to milliseconds, far below a sleep's wake-up
+    if (Atomics.load(c, l.done) < count) {
+      const own = performance.now() - start;
+      while (Atomics.load(c, l.done) < count) {
+        // spin: a part is microseconds to milliseconds, far below a sleep's wake-up
+      }
+      const now = performance.now();
+      // (A worker just woken starts late by design: that is no stall.)
+      if (!woke && now - start - own > 4 * own + STALL_MS) {
+        member.pauseMs = now - member.lastStall < 1000 ? Math.min(MAX_PAUSE_MS, 2 * member.pauseMs) : 1;
+        member.lastStall = now;
+        member.aloneUntil = now + member.pauseMs;
+      }
     }
     if (Atomics.load(c, l.failed) !== 0) throw new Error("rnnc: a kernel failed on a worker thread");
   }

@@ -47,36 +47,23 @@ export function splitMatmul(
 }
 
 /**
- * A gates kernel `kernel(g, gs, a, b, c, u, batch)` over `batch` samples in at most `want` parts, by
- * samples: sample s's gates at g + s·gs bytes, its rows of a, b and c `widths` floats long.
+ * A step kernel `kernel(...args)` over a batch (its count at args[batchAt]) in at most `want` parts,
+ * by samples: each argument advances `perSample[i]` per sample (a row's bytes; 0 for the rest).
  */
 export function splitSamples(
   parts: Int32Array,
   want: number,
   kernel: number,
-  g: number,
-  gs: number,
-  rows: readonly [a: number, b: number, c: number],
-  widths: readonly [a: number, b: number, c: number],
-  u: number,
-  batch: number,
+  args: readonly number[],
+  perSample: readonly number[],
+  batchAt: number,
 ): number {
+  const batch = args[batchAt]!;
   const count = Math.min(want, batch);
   for (let i = 0; i < count; i++) {
     const s0 = Math.floor((i * batch) / count);
     const s1 = Math.floor(((i + 1) * batch) / count);
-    part(
-      parts,
-      i,
-      kernel,
-      g + s0 * gs,
-      gs,
-      rows[0] + 4 * s0 * widths[0],
-      rows[1] + 4 * s0 * widths[1],
-      rows[2] + 4 * s0 * widths[2],
-      u,
-      s1 - s0,
-    );
+    part(parts, i, kernel, ...args.map((a, j) => (j === batchAt ? s1 - s0 : a + s0 * perSample[j]!)));
   }
   return count;
 }
