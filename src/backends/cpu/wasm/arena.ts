@@ -196,14 +196,14 @@ export class Arena {
   readonly rnnGates: RnnGates | undefined;
   /** Whether the SIMD kernels run (else the JS ones). */
   readonly simd: boolean;
-  /** The threads its kernels may use: 1, or 1 + the workers it got (which join once started). */
+  /** The threads its kernels may use: 1, or as asked where workers can run (they start with its first job big enough to split). */
   readonly threads: number;
 
   /** An arena of at least `bytes` bytes; its kernels as `kernels` asks (SIMD unless simd: false, on one thread unless threads > 1). */
   constructor(bytes: number, kernels: KernelOptions = {}) {
     const useWasm = kernels.simd !== false;
     const threads = Math.max(1, Math.floor(kernels.threads ?? 1));
-    let pool = useWasm && threads > 1 ? Pool.atLeast(threads - 1) : undefined;
+    let pool = useWasm && threads > 1 ? Pool.forThreads() : undefined;
     let module = pool ? kernelsModule(true) : null;
     if (!module) {
       pool = undefined;

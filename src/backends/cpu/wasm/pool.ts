@@ -161,6 +161,12 @@ interface NodeWorkerThreads {
   ) => { postMessage(m: unknown): void; unref(): void; on(event: string, f: () => void): void };
 }
 
+/** Whether this engine can start workers (Node's worker_threads, or a browser's Worker from a Blob URL). */
+function canStartWorkers(): boolean {
+  const scope = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  return nodeBuiltin(NODE_THREADS) !== undefined || (!!scope.Worker && !!scope.Blob && !!scope.URL?.createObjectURL);
+}
+
 /** Creates a worker running workerMain, or undefined where this engine has no workers. */
 function startWorker(onError: () => void): WorkerLike | undefined {
   const nodeThreads = nodeBuiltin(NODE_THREADS) as NodeWorkerThreads | undefined;
@@ -245,19 +251,25 @@ export class Pool {
   private broken = false;
   private readonly forget = new FinalizationRegistry<number>((id) => this.broadcast({ type: "detach", id }));
 
-  /** The pool with at least `workers` workers, or undefined where workers or shared memory are unavailable. */
-  static atLeast(workers: number): Pool | undefined {
-    if (!canShareMemory()) return undefined;
+  /**
+   * The pool, where memory can be shared and workers started (its workers start when an arena first
+   * has a job to split: a model too small for threads starts none); otherwise undefined.
+   */
+  static forThreads(): Pool | undefined {
+    if (!canShareMemory() || !canStartWorkers()) return undefined;
     pool ??= new Pool();
-    const wanted = Math.min(workers, LAYOUT.maxWorkers);
-    while (pool.workers.length < wanted && !pool.broken) {
-      const index = pool.workers.length;
-      const worker = startWorker(() => (pool!.broken = true));
+    return pool.broken ? undefined : pool;
+  }
+
+  /** Starts workers until there are `wanted` (at most maxWorkers), or starting one fails. */
+  private grow(wanted: number): void {
+    while (this.workers.length < Math.min(wanted, LAYOUT.maxWorkers) && !this.broken) {
+      const index = this.workers.length;
+      const worker = startWorker(() => (this.broken = true));
       if (!worker) break;
-      pool.workers.push(worker);
-      pool.send(index, { type: "start", control: pool.control.buffer as SharedArrayBuffer, index, layout: LAYOUT, kernels: PART_KERNELS });
+      this.workers.push(worker);
+      this.send(index, { type: "start", control: this.control.buffer as SharedArrayBuffer, index, layout: LAYOUT, kernels: PART_KERNELS });
     }
-    return pool.workers.length > 0 && !pool.broken ? pool : undefined;
   }
 
   /** Parts run by workers so far, and how many workers exist (tests, --verbose). */
@@ -269,10 +281,13 @@ export class Pool {
   member(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory, local: PartKernel[], workers: number): PoolMember {
     const id = nextArena++;
     const ready = new Int32Array(new SharedArrayBuffer(4 * LAYOUT.maxWorkers));
-    const count = Math.min(workers, this.workers.length);
+    const count = Math.min(workers, LAYOUT.maxWorkers);
     const member: PoolMember = { id, ready, local, workers: count, attached: false, aloneUntil: 0, pauseMs: 0, lastStall: -Infinity };
     const attach = () => {
-      for (let w = 0; w < count; w++) this.send(w, { type: "attach", id, module, memory, ready: ready.buffer as SharedArrayBuffer });
+      this.grow(count);
+      for (let w = 0; w < Math.min(count, this.workers.length); w++) {
+        this.send(w, { type: "attach", id, module, memory, ready: ready.buffer as SharedArrayBuffer });
+      }
       this.forget.register(owner, id);
     };
     this.pending.set(member, attach);
