@@ -244,8 +244,7 @@ export class Arena {
         job(
           m * k * n,
           PARALLEL_MACS,
-          // Big products in more parts than threads: a late thread then takes fewer.
-          (p) => splitMatmul(parts, m * k * n >= 16 * PARALLEL_MACS ? 4 * p : p, x, xs, m, k, w, n, out, os, wp),
+          (p) => splitMatmul(parts, partsFor(p, m * k * n, PARALLEL_MACS), x, xs, m, k, w, n, out, os, wp),
           () => exports.matmul_acc(x, xs, m, k, w, n, n, out, os, wp),
         );
       this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os, packed) => {
@@ -266,7 +265,7 @@ export class Arena {
         job(
           b * u,
           PARALLEL_UNITS,
-          (p) => splitSamples(parts, p, kind, args, perSample, batchAt),
+          (p) => splitSamples(parts, partsFor(p, b * u, PARALLEL_UNITS), kind, args, perSample, batchAt),
           () => (exports[PART_KERNELS[kind]!] as PartKernel)(...args),
         );
       this.lstmGates = (g, go, gs, c, h, prev, u, b, mask, mo, ms, zero) => {
@@ -373,6 +372,14 @@ export class Arena {
 /** A step kernel's mask argument: the byte address of sample 0's entry for this step (unused without a mask). */
 function maskAddress(mask: Uint8Array | undefined, offset: number): number {
   return mask ? mask.byteOffset + offset : 0;
+}
+
+/**
+ * Parts for `threads` threads: up to 4 per thread, none under `threshold` units of work, so that a
+ * thread that started late or runs slower (a core waking up) takes fewer instead of being waited for.
+ */
+function partsFor(threads: number, work: number, threshold: number): number {
+  return threads * Math.max(1, Math.min(4, Math.floor(work / (threads * threshold)) * 2));
 }
 
 function gigabytes(bytes: number): string {
