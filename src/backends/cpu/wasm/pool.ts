@@ -238,10 +238,13 @@ export interface PoolMember {
  * longer than its own took, plus this (a core just woken runs slow at first: that is no stall): the
  * worker was descheduled mid-part — a machine busier than its cores,
  * where a spinning worker also takes time from this thread. Jobs then run here alone for a pause, the
- * workers asleep: 1 ms, doubling for each stall within a second of the last, up to MAX_PAUSE_MS.
+ * workers asleep: 1 ms, doubling while stalls recur within RECUR_MS of the last pause's end, up to
+ * MAX_PAUSE_MS. A quiet machine stalls too, now and then (V8's own threads — garbage collection,
+ * compilation — take a core for a moment): those stay 1 ms pauses.
  */
 const STALL_MS = 0.25;
-const MAX_PAUSE_MS = 1000;
+const RECUR_MS = 50;
+const MAX_PAUSE_MS = 500;
 
 /** The process's workers (grown to the most threads any arena asked for) and their board. */
 export class Pool {
@@ -367,7 +370,7 @@ export class Pool {
       const now = performance.now();
       // (A worker just woken starts late by design: that is no stall.)
       if (!woke && now - start - own > 4 * own + STALL_MS) {
-        member.pauseMs = now - member.lastStall < 1000 ? Math.min(MAX_PAUSE_MS, 2 * member.pauseMs) : 1;
+        member.pauseMs = now - member.lastStall < member.pauseMs + RECUR_MS ? Math.min(MAX_PAUSE_MS, 2 * member.pauseMs) : 1;
         member.lastStall = now;
         member.aloneUntil = now + member.pauseMs;
       }
