@@ -5,7 +5,7 @@
 // (counted) with the numbers of the JS loop (`simd: false`) to 1e-5.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sigmoid, tanh } from "../../src/backends/cpu/kernels/activations.js";
-import { renderRecurrent } from "../../src/backends/cpu/kernels/recurrent-code.js";
+import { MIN_SIMD_UNITS, renderRecurrent } from "../../src/backends/cpu/kernels/recurrent-code.js";
 import { RecurrentStep } from "../../src/backends/cpu/kernels/recurrent.js";
 import { Arena, type StepMask } from "../../src/backends/cpu/wasm/arena.js";
 import { check, loadModel } from "../../src/index.js";
@@ -336,7 +336,8 @@ describe("models run the SIMD steps with the JS loop's numbers to 1e-5", () => {
   const r = rng(5);
   const x: TensorData = { shape: [B, T, F], data: Float32Array.from({ length: B * T * F }, () => 2 * r()) };
   for (const { label, layer, kernels } of LAYERS) {
-    for (const u of [1, 3, 6, 130]) {
+    // From MIN_SIMD_UNITS (4): exactly 4, tails of 1 and 2 past a multiple of 4, and a big layer.
+    for (const u of [4, 5, 6, 130]) {
       for (const masking of ["no mask", "mask", "mask, zero_output_for_mask", "mask, backwards"] as const) {
         it(`${label}, ${u} units, ${masking}`, () => {
           const options = [
@@ -371,6 +372,13 @@ describe("models run the SIMD steps with the JS loop's numbers to 1e-5", () => {
     const source = `model M(x: [${B}, ${T}, ${F}], m: bool[${B}, ${T}]) {\n  return bigru(7, seq=true, reset_after=false, name="b")(x, mask=m)\n}\n`;
     const { simd, js } = runBoth(source, { x, m: { shape: [B, T], data: maskData(B, T) } });
     expect(calls).toEqual({ gruReset: 2 * T, gruUpdate: 2 * T });
+    expect(worst(simd, js)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it(`layers of fewer than ${MIN_SIMD_UNITS} units keep the JS loop (Keras's float32 digits exactly): no kernel runs`, () => {
+    const source = `model M(x: [${B}, ${T}, ${F}]) {\n  a = lstm(3, seq=true, name="a")(x)\n  return gru(2, name="g")(a)\n}\n`;
+    const { simd, js } = runBoth(source, { x });
+    expect(calls).toEqual({});
     expect(worst(simd, js)).toBeLessThanOrEqual(1e-5);
   });
 

@@ -97,17 +97,6 @@ const forward = seedLstm(X);
 const backward = seedLstm([...X].reverse());
 const backwardAt = (t: number) => backward.hs[X.length - 1 - t]!;
 
-/** A printed line: `shape` with its numbers as #, each of at most seven significant digits and within 1.5e-7 of `values`. */
-function expectPrinted(line: string, shape: string, values: number[]): void {
-  const numbers = line.match(/-?\d[\d.e+-]*/g) ?? [];
-  expect(line.replace(/-?\d[\d.e+-]*/g, "#")).toBe(shape);
-  expect(numbers).toHaveLength(values.length);
-  numbers.forEach((n, i) => {
-    expect(n.replace(/^-?0\.0*|[.-]|e.*$/g, "").length, n).toBeLessThanOrEqual(7);
-    expect(Math.abs(Number(n) - values[i]!), n).toBeLessThanOrEqual(1.5e-7);
-  });
-}
-
 describe("rnnc run examples/seed.rnn", () => {
   it("prints BiSeed's three outputs, each headed by its model, index and type, and exits 0", () => {
     const r = rnnc("run", SEED, "--input", `x=${SEED_X}`);
@@ -115,13 +104,11 @@ describe("rnnc run examples/seed.rnn", () => {
     expect(r.code).toBe(0);
     const headers = r.stdout.split("\n").filter((l) => l.startsWith("BiSeed output"));
     expect(headers).toEqual(["BiSeed output 0 f32[1,4,6]:", "BiSeed output 1 f32[1,3]:", "BiSeed output 2 f32[1,3]:"]);
-    // Seven significant digits, as Keras prints them, and Keras's values to a unit in the seventh: the
-    // float32 SIMD step lands within a float32 ulp of them, and 0.35906473 and 0.63031387 sit where
-    // the seventh digit may round either way (plain or relaxed SIMD, per engine).
-    const firstLine = (header: string) => r.stdout.split(`${header}\n`)[1]!.split("\n")[0]!;
-    expectPrinted(firstLine("BiSeed output 0 f32[1,4,6]:"), "[[[#, #, #, #, #, #],", [...repeat(0.3590647, 3), ...repeat(0.7038735, 3)]);
-    expectPrinted(firstLine("BiSeed output 1 f32[1,3]:"), "[[#, #, #]]", repeat(0.6303139, 3));
-    expectPrinted(firstLine("BiSeed output 2 f32[1,3]:"), "[[#, #, #]]", repeat(0.7038735, 3));
+    // Seven significant digits, as Keras prints them: Keras's own digits (its layers of 3 units run
+    // the float64 step loop, which rounds to Keras's float32 values exactly).
+    expect(r.stdout).toContain("[[[0.3590647, 0.3590647, 0.3590647, 0.7038735, 0.7038735, 0.7038735],");
+    expect(r.stdout).toContain("BiSeed output 1 f32[1,3]:\n[[0.6303139, 0.6303139, 0.6303139]]\n");
+    expect(r.stdout).toContain("BiSeed output 2 f32[1,3]:\n[[0.7038735, 0.7038735, 0.7038735]]\n");
   });
 
   it("--json prints {outputs:[{shape,data}]} in return order with Keras's numbers", () => {

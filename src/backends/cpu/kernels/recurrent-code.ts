@@ -12,6 +12,9 @@ import type { RecurrentOp } from "../../../ir/graph.js";
 import type { Activation } from "../../../types/activations.js";
 import { copy, fill, inPlace, loop, matmulCode, scalar, type Runtime } from "./js-code.js";
 
+/** Below this many units a recurrent step keeps the float64 loop (see renderRecurrent). */
+export const MIN_SIMD_UNITS = 4;
+
 /** A scratch buffer's length in floats: per sample (times the batch), fixed, or as long as the projected input. */
 export type ScratchLength = { perSample: number } | { floats: number } | "projection";
 
@@ -124,10 +127,12 @@ export function renderRecurrent(target: RecurrentTarget, site: RecurrentSite): s
 
   // Keras's default activations (tanh, and sigmoid for the gates) with the gate blocks in Keras's
   // order: the arena's SIMD step kernels apply, where it has them (float32 lanes, the same formulas;
-  // within the parity tolerance of the float64 loop, which stays as the fallback). Any units, masked
-  // or not: the kernels take the units past a multiple of 4 lane by lane, and the mask row.
+  // within the parity tolerance of the float64 loop, which stays as the fallback). Masked or not, and
+  // any units from 4 (the kernels take those past a multiple of 4 lane by lane): a layer of fewer
+  // gains nothing measurable from SIMD, and the float64 loop prints Keras's float32 digits exactly
+  // where float32 lanes can land an ulp off (the README's seed, u = 3: 0.6303139 vs 0.630314).
   const kerasActivations = !blockwise && op.activation === "tanh" && (op.cell === "simple_rnn" || op.recurrentActivation === "sigmoid");
-  const simdCell = kerasActivations && facts.gates.every((each, i) => column(each.name) === i * u);
+  const simdCell = kerasActivations && u >= MIN_SIMD_UNITS && facts.gates.every((each, i) => column(each.name) === i * u);
   /** The kernels' last arguments: the mask, step t's entry, the batch stride, whether masked outputs are zeros. */
   const maskArgs = mask ? `${mask}, t, ${T}, ${op.zeroOutputForMask}` : "undefined, 0, 0, false";
   /** The arena's SIMD kernel `name` called with `args` where it has it, else `js`. */
