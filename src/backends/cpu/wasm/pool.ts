@@ -31,7 +31,9 @@ const LAYOUT = {
   sleeping: 16,
   /** Per worker: messages posted to it not yet handled (a watching worker returns to read them). */
   mail: 48,
-  board: 80,
+  /** Per worker slot: 1 once a retired worker is gone (its slot may be reused). */
+  exited: 80,
+  board: 112,
   partInts: 12,
   maxParts: 64,
   maxWorkers: 31,
@@ -47,17 +49,23 @@ const BOARD_INTS = LAYOUT.board + LAYOUT.maxParts * LAYOUT.partInts;
 type Message =
   | { type: "start"; control: SharedArrayBuffer; index: number; layout: typeof LAYOUT; kernels: readonly string[] }
   | { type: "attach"; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; ready: SharedArrayBuffer }
-  | { type: "detach"; id: number };
+  | { type: "detach"; id: number }
+  | { type: "exit" };
 
 interface WorkerLike {
   post(message: Message): void;
+  /** Its slot: the index of its flags on the board and in each arena's ready flags. */
+  slot: number;
 }
 
 /**
  * A worker's whole program, self-contained: it is sent as text (`toString`), so it may use nothing
  * from outside its body. `port` is the channel to the creating thread; `isNode` how to listen on it.
  */
-function workerMain(port: { on?: (event: string, f: (m: Message) => void) => void; onmessage?: unknown }, isNode: boolean): void {
+function workerMain(
+  port: { on?: (event: string, f: (m: Message) => void) => void; onmessage?: unknown; close?: () => void },
+  isNode: boolean,
+): void {
   let control = new Int32Array(new SharedArrayBuffer(0));
   let index = -1;
   let layout: typeof LAYOUT | undefined;
@@ -81,6 +89,15 @@ function workerMain(port: { on?: (event: string, f: (m: Message) => void) => voi
       );
       Atomics.store(new Int32Array(message.ready), index, 1);
     } else if (message.type === "detach") arenas.delete(message.id);
+    else {
+      // Retired (see Pool.retire): ending the thread frees every memory it still held.
+      arenas.clear();
+      Atomics.store(control, layout!.exited + index, 1);
+      // Node's parentPort and a browser worker's self both close: the thread then ends, having
+      // nothing left to wait for.
+      port.close!();
+      return;
+    }
     Atomics.sub(control, layout!.mail + index, 1);
     serve(layout!);
   };
@@ -168,7 +185,7 @@ function canStartWorkers(): boolean {
 }
 
 /** Creates a worker running workerMain, or undefined where this engine has no workers. */
-function startWorker(onError: () => void): WorkerLike | undefined {
+function startWorker(onError: () => void): Pick<WorkerLike, "post"> | undefined {
   const nodeThreads = nodeBuiltin(NODE_THREADS) as NodeWorkerThreads | undefined;
   if (nodeThreads) {
     const port = `(${nodeBuiltin.toString()})(${JSON.stringify(NODE_THREADS)}).parentPort`;
@@ -246,13 +263,34 @@ const STALL_MS = 0.25;
 const RECUR_MS = 50;
 const MAX_PAUSE_MS = 500;
 
+/** An attached arena, as a worker needs it. */
+interface Attached {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ready: Int32Array;
+  /** Its workers: indices below this. */
+  workers: number;
+  bytes: number;
+}
+
+/**
+ * A worker that let go of this many bytes of arenas is retired and replaced: a worker frees a
+ * memory only when its own garbage collector runs, and an idle one (it allocates nothing) never
+ * does — a process loading model after model would keep every arena alive in it.
+ */
+const RETIRE_BYTES = 256 * 1024 * 1024;
+
 /** The process's workers (grown to the most threads any arena asked for) and their board. */
 export class Pool {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * BOARD_INTS));
   private readonly workers: WorkerLike[] = [];
   private seq = 0;
   private broken = false;
-  private readonly forget = new FinalizationRegistry<number>((id) => this.broadcast({ type: "detach", id }));
+  /** The arenas attached now, by id: what a worker started in a retired one's place attaches to. */
+  private readonly attached = new Map<number, Attached>();
+  /** Per worker: bytes of arenas detached from it since it started. */
+  private released: number[] = [];
+  private readonly forget = new FinalizationRegistry<number>((id) => this.detach(id));
 
   /**
    * The pool, where memory can be shared and workers started (its workers start when an arena first
@@ -267,17 +305,41 @@ export class Pool {
   /** Starts workers until there are `wanted` (at most maxWorkers), or starting one fails. */
   private grow(wanted: number): void {
     while (this.workers.length < Math.min(wanted, LAYOUT.maxWorkers) && !this.broken) {
-      const index = this.workers.length;
-      const worker = startWorker(() => (this.broken = true));
+      const worker = this.start();
       if (!worker) break;
       this.workers.push(worker);
-      this.send(index, { type: "start", control: this.control.buffer as SharedArrayBuffer, index, layout: LAYOUT, kernels: PART_KERNELS });
     }
   }
 
+  /** A new worker in a free slot, started (its start message sent), or undefined. */
+  private start(): WorkerLike | undefined {
+    const c = this.control;
+    // A slot is free when never used, or its retired worker has exited.
+    const inUse = new Set(this.workers.map((w) => w.slot));
+    let slot = -1;
+    for (let i = 0; i < LAYOUT.maxWorkers && slot < 0; i++) {
+      if (!inUse.has(i) && (!this.slotsUsed.has(i) || Atomics.load(c, LAYOUT.exited + i) === 1)) slot = i;
+    }
+    if (slot < 0) return undefined;
+    const started = startWorker(() => (this.broken = true));
+    if (!started) return undefined;
+    this.slotsUsed.add(slot);
+    for (const at of [LAYOUT.mail, LAYOUT.sleeping, LAYOUT.exited]) Atomics.store(c, at + slot, 0);
+    for (const arena of this.attached.values()) Atomics.store(arena.ready, slot, 0);
+    const worker = { post: started.post, slot };
+    this.sendTo(worker, { type: "start", control: c.buffer as SharedArrayBuffer, index: slot, layout: LAYOUT, kernels: PART_KERNELS });
+    return worker;
+  }
+
+  private readonly slotsUsed = new Set<number>();
+
   /** Parts run by workers so far, and how many workers exist (tests, --verbose). */
-  static stats(): { workers: number; workerParts: number } {
-    return { workers: pool?.workers.length ?? 0, workerParts: pool ? Atomics.load(pool.control, LAYOUT.workerParts) : 0 };
+  static stats(): { workers: number; workerParts: number; retired: number } {
+    return {
+      workers: pool?.workers.length ?? 0,
+      workerParts: pool ? Atomics.load(pool.control, LAYOUT.workerParts) : 0,
+      retired: pool?.retired ?? 0,
+    };
   }
 
   /** A member for an arena whose kernels (`local`) run on `memory`; its workers attach when it first has a job. */
@@ -288,9 +350,9 @@ export class Pool {
     const member: PoolMember = { id, ready, local, workers: count, attached: false, aloneUntil: 0, pauseMs: 0, lastStall: -Infinity };
     const attach = () => {
       this.grow(count);
-      for (let w = 0; w < Math.min(count, this.workers.length); w++) {
-        this.send(w, { type: "attach", id, module, memory, ready: ready.buffer as SharedArrayBuffer });
-      }
+      const arena: Attached = { module, memory, ready, workers: count, bytes: memory.buffer.byteLength };
+      this.attached.set(id, arena);
+      for (let w = 0; w < Math.min(count, this.workers.length); w++) this.attachTo(w, id, arena);
       this.forget.register(owner, id);
     };
     this.pending.set(member, attach);
@@ -311,7 +373,7 @@ export class Pool {
       member.aloneUntil = 0;
     }
     let n = 1;
-    for (let w = 0; w < member.workers; w++) n += member.ready[w]!;
+    for (let w = 0; w < Math.min(member.workers, this.workers.length); w++) n += member.ready[this.workers[w]!.slot]!;
     return n;
   }
 
@@ -332,8 +394,9 @@ export class Pool {
     Atomics.store(c, l.next, tag << 7);
     Atomics.store(c, l.seq, tag);
     let woke = false;
-    for (let w = 0; w < member.workers; w++) {
-      if (member.ready[w] === 1 && Atomics.load(c, l.sleeping + w) === 1) {
+    for (let w = 0; w < Math.min(member.workers, this.workers.length); w++) {
+      const slot = this.workers[w]!.slot;
+      if (member.ready[slot] === 1 && Atomics.load(c, l.sleeping + slot) === 1) {
         Atomics.notify(c, l.seq);
         woke = true;
         break;
@@ -379,15 +442,50 @@ export class Pool {
   }
 
   private send(worker: number, message: Message): void {
-    Atomics.add(this.control, LAYOUT.mail + worker, 1);
-    this.workers[worker]!.post(message);
+    this.sendTo(this.workers[worker]!, message);
+  }
+
+  private sendTo(worker: WorkerLike, message: Message): void {
+    Atomics.add(this.control, LAYOUT.mail + worker.slot, 1);
+    worker.post(message);
     // A sleeping worker wakes, sees its mail and returns to its event loop to read it.
     Atomics.notify(this.control, LAYOUT.seq);
   }
 
-  private broadcast(message: Message): void {
-    for (let w = 0; w < this.workers.length; w++) this.send(w, message);
+  private attachTo(worker: number, id: number, arena: Attached): void {
+    this.send(worker, { type: "attach", id, module: arena.module, memory: arena.memory, ready: arena.ready.buffer as SharedArrayBuffer });
   }
+
+  /** An arena was collected: its workers let it go, and one that has let go of enough is retired. */
+  private detach(id: number): void {
+    const arena = this.attached.get(id);
+    if (!arena) return;
+    this.attached.delete(id);
+    for (let w = 0; w < Math.min(arena.workers, this.workers.length); w++) {
+      this.send(w, { type: "detach", id });
+      this.released[w] = (this.released[w] ?? 0) + arena.bytes;
+      if (this.released[w]! > RETIRE_BYTES) this.retire(w);
+    }
+  }
+
+  /**
+   * Ends worker `w` and starts another in its place, attached to every arena still attached. Runs
+   * between jobs (a finalizer runs on the event loop), so no part is in flight; until the new worker
+   * has attached, its arenas' jobs run on the other threads.
+   */
+  private retire(w: number): void {
+    const replacement = this.start();
+    // No free slot (a retired worker has not exited yet): keep this one for now.
+    if (!replacement) return;
+    this.send(w, { type: "exit" });
+    this.released[w] = 0;
+    this.retired++;
+    this.workers[w] = replacement;
+    for (const [id, arena] of this.attached) if (w < arena.workers) this.attachTo(w, id, arena);
+  }
+
+  /** Workers retired so far (tests). */
+  private retired = 0;
 }
 
 /** The board's part size and most parts, for callers filling a job. */
