@@ -8,11 +8,10 @@ import type { Graph } from "../ir/graph.js";
 import { prepareInputs, type TensorInput } from "../ir/inputs.js";
 import { CarriedStates, type CarriedStateSpec } from "../ir/states.js";
 import { bindPlannedWeights, realizeInitialWeights, type InitialGroupRecipe, type WeightPlan } from "../lower/weights.js";
-import { DataError, type TensorData } from "../types/tensor-data.js";
+import type { TensorData } from "../types/tensor-data.js";
 import type { DType } from "../types/types.js";
 import { parseKerasWeights } from "../weights/keras-json.js";
-import type { KernelOptions } from "../backends/cpu/wasm/arena.js";
-import { defaultThreads, threadsProblem } from "../backends/cpu/wasm/pool.js";
+import { resolveKernels, type KernelOptions } from "../backends/cpu/wasm/arena.js";
 
 export { activateInPlace, fastExp, hardSigmoid, hardSigmoid3 } from "../backends/cpu/kernels/activations.js";
 export { Arena } from "../backends/cpu/wasm/arena.js";
@@ -110,9 +109,7 @@ export function defineModel(spec: ModelSpec, plan: PlanFunction): CompiledModelF
         if (!data) throw new Error(`compiled model ${spec.name}: no weight ${index} for layer ${path}`); // the binder guarantees it
         return data.data;
       });
-      const problem = threadsProblem(options.threads);
-      if (problem) throw new DataError(`compiled model ${spec.name}: ${problem}`);
-      const kernels: KernelOptions = { simd: options.simd !== false, threads: options.threads ?? defaultThreads() };
+      const kernels = resolveKernels(options, `compiled model ${spec.name}: `);
       const model = { name: spec.name, inputs: inputs.map((i) => ({ ...i })), outputs: [...spec.outputs] };
       const prepare = (given: Readonly<Record<string, TensorInput>>) => prepareInputs(graph, given);
       const run = runner(spec, (dims) => plan(consts, kernels, dims, prepare), prepare);

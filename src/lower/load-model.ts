@@ -14,8 +14,7 @@ import { formatShape, sizeOf } from "../types/tensor-data.js";
 import { OrtBackend } from "../backends/ort/executor.js";
 import { requireOrtModule, type OrtModule } from "../backends/ort/ort-module.js";
 import { exportLoweredGraph } from "../onnx/export.js";
-import type { KernelOptions } from "../backends/cpu/wasm/arena.js";
-import { defaultThreads, threadsProblem } from "../backends/cpu/wasm/pool.js";
+import { resolveKernels } from "../backends/cpu/wasm/arena.js";
 import { chooseEngine, estimateFlops, type Engine, type EngineChoice } from "./engine-choice.js";
 import { lowerModel } from "./lower.js";
 import { allocating, defaultMemoryBudget, enforceBudget, estimateRun, estimateWeights, type MemoryEstimate } from "./memory.js";
@@ -108,7 +107,7 @@ export function loadModel(checked: CheckedFile, options: LoadOptions = {}): Runn
     throw new DataError('backend "tfjs" needs the tf option: your TensorFlow.js module (import * as tf from "@tensorflow/tfjs")');
   }
   const { model, backend, guard, states } = lowered(checked, options, (graph) =>
-    backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, cpuKernels(options)),
+    backendName === "tfjs" ? new TfjsBackend(graph, tf!) : new CpuBackend(graph, resolveKernels(options)),
   );
   const call = (given: Readonly<Record<string, TensorInput>>, carried: boolean) => {
     const inputs = states.inputs(given, carried);
@@ -141,7 +140,7 @@ async function loadOnOrt(checked: CheckedFile, options: LoadOptions, mode: "ort"
       if (!(error instanceof DataError) || mode === "ort") throw error;
       refusal = error.message;
     }
-    const cpu = mode === "auto" ? new CpuBackend(graph, cpuKernels(options)) : undefined;
+    const cpu = mode === "auto" ? new CpuBackend(graph, resolveKernels(options)) : undefined;
     return { bytes, refusal, cpu };
   });
   const session = backend.bytes ? await OrtBackend.create(graph, backend.bytes, ort) : undefined;
@@ -324,11 +323,4 @@ function shapeOf(value: TensorInput | undefined): number[] | undefined {
     return isArrayData(data) && data.length === sizeOf(shape as number[]) ? (shape as number[]) : undefined;
   }
   return undefined;
-}
-
-/** The CPU backend's kernel options from loadModel's: SIMD unless refused, the threads asked for or the cores. */
-function cpuKernels(options: LoadOptions): KernelOptions {
-  const problem = threadsProblem(options.threads);
-  if (problem) throw new DataError(problem);
-  return { simd: options.simd ?? true, threads: options.threads ?? defaultThreads() };
 }

@@ -2,7 +2,8 @@
 // matmul can read and write them in place. Buffers are views into it, allocated once.
 import { matmulAccumulate } from "../kernels/matmul.js";
 import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNELS_WASM_SHARED } from "./kernels.generated.js";
-import { MAX_PARTS, PART_INTS, PART_KERNELS, Pool, type PartKernel } from "./pool.js";
+import { DataError } from "../../../types/tensor-data.js";
+import { defaultThreads, MAX_PARTS, PART_INTS, PART_KERNELS, Pool, threadsProblem, type PartKernel } from "./pool.js";
 import { splitMatmul, splitSamples } from "./split.js";
 
 /**
@@ -155,6 +156,16 @@ function kernelsModule(shared: boolean): WebAssembly.Module | null {
   return compiled[key];
 }
 
+/**
+ * loadModel's and compiled modules' kernel options resolved: SIMD unless refused, the threads asked
+ * for or the machine's cores; a DataError (its message after `where`) for a threads option out of range.
+ */
+export function resolveKernels(options: KernelOptions, where = ""): Required<KernelOptions> {
+  const problem = threadsProblem(options.threads);
+  if (problem) throw new DataError(where + problem);
+  return { simd: options.simd !== false, threads: options.threads ?? defaultThreads() };
+}
+
 /** How an arena's kernels run. */
 export interface KernelOptions {
   /** false: the JavaScript kernels even where WebAssembly SIMD is available (tests, the fallback). */
@@ -230,23 +241,15 @@ export class Arena {
       );
       this.threads = member ? member.workers + 1 : 1;
       const parts = new Int32Array(MAX_PARTS * PART_INTS);
-      /**
-       * Runs a job of `work` units split into parts by `split(want)` (returns how many it wrote; 1:
-       * not split) where it is big enough and the pool has threads for it, else `alone()`.
-       */
-      const job = (work: number, threshold: number, split: (want: number) => number, alone: () => void) => {
-        const p = member && work >= threshold ? pool!.participants(member) : 1;
-        const count = p > 1 ? split(p) : 1;
-        if (count > 1) pool!.run(member!, parts, count);
-        else alone();
+      /** Threads for a job of `work` units: 1 (run it here alone) below `threshold` or without workers. */
+      const threadsFor = (work: number, threshold: number) => (member && work >= threshold ? pool!.participants(member) : 1);
+      /** Runs the `count` parts written to `parts` on the threads; false when there is one part (run the call here). */
+      const runParts = (count: number) => count > 1 && (pool!.run(member!, parts, count), true);
+      const matmul = (x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number) => {
+        const p = threadsFor(m * k * n, PARALLEL_MACS);
+        if (p > 1 && runParts(splitMatmul(parts, partsFor(p, m * k * n, PARALLEL_MACS), x, xs, m, k, w, n, out, os, wp))) return;
+        exports.matmul_acc(x, xs, m, k, w, n, n, out, os, wp);
       };
-      const matmul = (x: number, xs: number, m: number, k: number, w: number, n: number, out: number, os: number, wp: number) =>
-        job(
-          m * k * n,
-          PARALLEL_MACS,
-          (p) => splitMatmul(parts, partsFor(p, m * k * n, PARALLEL_MACS), x, xs, m, k, w, n, out, os, wp),
-          () => exports.matmul_acc(x, xs, m, k, w, n, n, out, os, wp),
-        );
       this.matmulAccumulate = (x, xo, xs, m, k, w, n, out, oo, os, packed) => {
         if (m * k * n < SMALL_MATMUL) matmulAccumulate(x, xo, xs, m, k, w, n, out, oo, os);
         else matmul(x.byteOffset + 4 * xo, xs, m, k, w.byteOffset, n, out.byteOffset + 4 * oo, os, packed ? packed.byteOffset : 0);
@@ -258,56 +261,59 @@ export class Arena {
       };
       // The step kernels run on the threads by samples, where the batch is big enough: `steps` takes
       // each argument's bytes per sample (0: the same for all), and where the batch count is. A mask goes
-      // in as its step's byte address and the batch stride in bytes (0: no mask). Below the threshold
-      // the kernel is called directly: no array is made per step.
-      const threaded = (u: number, b: number) => member !== undefined && b > 1 && b * u >= PARALLEL_UNITS;
-      const steps = (kind: number, u: number, b: number, batchAt: number, args: number[], perSample: number[]) =>
-        job(
-          b * u,
-          PARALLEL_UNITS,
-          (p) => splitSamples(parts, partsFor(p, b * u, PARALLEL_UNITS), kind, args, perSample, batchAt),
-          () => (exports[PART_KERNELS[kind]!] as PartKernel)(...args),
-        );
+      // in as its step's byte address and the batch stride in bytes (0: no mask). On one thread the
+      // kernel is called directly: no array is made per step.
+      const stepThreads = (u: number, b: number) => (b > 1 ? threadsFor(b * u, PARALLEL_UNITS) : 1);
+      const steps = (p: number, kind: number, u: number, b: number, batchAt: number, args: number[], perSample: number[]) => {
+        if (!runParts(splitSamples(parts, partsFor(p, b * u, PARALLEL_UNITS), kind, args, perSample, batchAt))) {
+          (exports[PART_KERNELS[kind]!] as PartKernel)(...args);
+        }
+      };
       this.lstmGates = (g, go, gs, c, h, prev, u, b, mask, mo, ms, zero) => {
         const at = g.byteOffset + 4 * go;
         const ma = maskAddress(mask, mo);
         const mb = mask ? ms : 0;
         const z = zero ? 1 : 0;
-        if (!threaded(u, b)) return exports.lstm_gates(at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const p = stepThreads(u, b);
+        if (p === 1) return exports.lstm_gates(at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
         const args = [at, 4 * gs, c.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
-        steps(LSTM_GATES, u, b, 6, args, [4 * gs, 0, 4 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+        steps(p, LSTM_GATES, u, b, 6, args, [4 * gs, 0, 4 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
       this.gruGates = (g, go, gs, part, h, prev, u, b, mask, mo, ms, zero) => {
         const at = g.byteOffset + 4 * go;
         const ma = maskAddress(mask, mo);
         const mb = mask ? ms : 0;
         const z = zero ? 1 : 0;
-        if (!threaded(u, b)) return exports.gru_gates(at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const p = stepThreads(u, b);
+        if (p === 1) return exports.gru_gates(at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
         const args = [at, 4 * gs, part.byteOffset, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
-        steps(GRU_GATES, u, b, 6, args, [4 * gs, 0, 12 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+        steps(p, GRU_GATES, u, b, 6, args, [4 * gs, 0, 12 * u, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
       this.gruReset = (g, go, gs, h, reset, u, b) => {
         const at = g.byteOffset + 4 * go;
-        if (!threaded(u, b)) return exports.gru_reset(at, 4 * gs, h.byteOffset, reset.byteOffset, u, b);
-        steps(GRU_RESET, u, b, 5, [at, 4 * gs, h.byteOffset, reset.byteOffset, u, b], [4 * gs, 0, 4 * u, 4 * u, 0, 0]);
+        const p = stepThreads(u, b);
+        if (p === 1) return exports.gru_reset(at, 4 * gs, h.byteOffset, reset.byteOffset, u, b);
+        steps(p, GRU_RESET, u, b, 5, [at, 4 * gs, h.byteOffset, reset.byteOffset, u, b], [4 * gs, 0, 4 * u, 4 * u, 0, 0]);
       };
       this.gruUpdate = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) => {
         const at = g.byteOffset + 4 * go;
         const ma = maskAddress(mask, mo);
         const mb = mask ? ms : 0;
         const z = zero ? 1 : 0;
-        if (!threaded(u, b)) return exports.gru_update(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const p = stepThreads(u, b);
+        if (p === 1) return exports.gru_update(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
         const args = [at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
-        steps(GRU_UPDATE, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+        steps(p, GRU_UPDATE, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
       this.rnnGates = (g, go, gs, h, prev, u, b, mask, mo, ms, zero) => {
         const at = g.byteOffset + 4 * go;
         const ma = maskAddress(mask, mo);
         const mb = mask ? ms : 0;
         const z = zero ? 1 : 0;
-        if (!threaded(u, b)) return exports.rnn_gates(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
+        const p = stepThreads(u, b);
+        if (p === 1) return exports.rnn_gates(at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z);
         const args = [at, 4 * gs, h.byteOffset, prev.byteOffset, u, b, ma, mb, z];
-        steps(RNN_GATES, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
+        steps(p, RNN_GATES, u, b, 5, args, [4 * gs, 0, 4 * u, 4 * u, 0, 0, mb, 0, 0]);
       };
       this.simd = true;
     } else {

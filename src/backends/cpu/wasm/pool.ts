@@ -25,7 +25,7 @@ const LAYOUT = {
   parts: 4,
   /** Set when a part threw in a worker. */
   failed: 5,
-  /** Parts the workers ran, ever (for tests and --verbose). */
+  /** Parts the workers ran, ever (for tests). */
   workerParts: 6,
   /** Per worker: 1 while it sleeps on `seq` instead of watching the board. */
   sleeping: 16,
@@ -178,40 +178,41 @@ interface NodeWorkerThreads {
   ) => { postMessage(m: unknown): void; unref(): void; on(event: string, f: () => void): void };
 }
 
-/** Whether this engine can start workers (Node's worker_threads, or a browser's Worker from a Blob URL). */
-function canStartWorkers(): boolean {
-  const scope = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
-  return nodeBuiltin(NODE_THREADS) !== undefined || (!!scope.Worker && !!scope.Blob && !!scope.URL?.createObjectURL);
-}
-
-/** Creates a worker running workerMain, or undefined where this engine has no workers. */
-function startWorker(onError: () => void): Pick<WorkerLike, "post"> | undefined {
+/**
+ * How this engine starts a worker running workerMain — Node's worker_threads, or a browser's Worker
+ * from a Blob URL — or undefined where it has no workers.
+ */
+function workerStarter(): ((onError: () => void) => Pick<WorkerLike, "post">) | undefined {
   const nodeThreads = nodeBuiltin(NODE_THREADS) as NodeWorkerThreads | undefined;
   if (nodeThreads) {
-    const port = `(${nodeBuiltin.toString()})(${JSON.stringify(NODE_THREADS)}).parentPort`;
-    const worker = new nodeThreads.Worker(`(${workerMain.toString()})(${port}, true);`, { eval: true });
-    // Idle workers must not keep a process alive (the CLI exits when its run is done).
-    worker.unref();
-    worker.on("error", onError);
-    return { post: (message) => worker.postMessage(message) };
+    return (onError) => {
+      const port = `(${nodeBuiltin.toString()})(${JSON.stringify(NODE_THREADS)}).parentPort`;
+      const worker = new nodeThreads.Worker(`(${workerMain.toString()})(${port}, true);`, { eval: true });
+      // Idle workers must not keep a process alive (the CLI exits when its run is done).
+      worker.unref();
+      worker.on("error", onError);
+      return { post: (message) => worker.postMessage(message) };
+    };
   }
   const scope = globalThis as {
     Worker?: new (url: string) => { postMessage(m: unknown): void; onerror: unknown };
     Blob?: new (parts: string[], options: { type: string }) => unknown;
     URL?: { createObjectURL?(blob: unknown): string };
   };
-  if (!scope.Worker || !scope.Blob || !scope.URL?.createObjectURL) return undefined;
-  const url = scope.URL.createObjectURL(new scope.Blob([`(${workerMain.toString()})(self, false);`], { type: "text/javascript" }));
-  const worker = new scope.Worker(url);
-  worker.onerror = onError;
-  return { post: (message) => worker.postMessage(message) };
+  const { Worker, Blob, URL } = scope;
+  if (!Worker || !Blob || !URL?.createObjectURL) return undefined;
+  return (onError) => {
+    const worker = new Worker(URL.createObjectURL!(new Blob([`(${workerMain.toString()})(self, false);`], { type: "text/javascript" })));
+    worker.onerror = onError;
+    return { post: (message) => worker.postMessage(message) };
+  };
 }
 
 /**
  * Whether memories can be shared with workers here: where SharedArrayBuffer exists (browsers define
  * it on cross-origin-isolated pages only).
  */
-export function canShareMemory(): boolean {
+function canShareMemory(): boolean {
   return typeof (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer === "function";
 }
 
@@ -243,7 +244,8 @@ export interface PoolMember {
   readonly local: readonly PartKernel[];
   /** Workers this arena may use (threads - 1). */
   readonly workers: number;
-  attached: boolean;
+  /** Attaches its workers (on its first job big enough to split); undefined once done. */
+  attach: (() => void) | undefined;
   /** Until when (performance.now()) jobs run on this thread alone, after a worker held one up; that pause; when. */
   aloneUntil: number;
   pauseMs: number;
@@ -297,7 +299,7 @@ export class Pool {
    * has a job to split: a model too small for threads starts none); otherwise undefined.
    */
   static forThreads(): Pool | undefined {
-    if (!canShareMemory() || !canStartWorkers()) return undefined;
+    if (!canShareMemory() || !workerStarter()) return undefined;
     pool ??= new Pool();
     return pool.broken ? undefined : pool;
   }
@@ -321,7 +323,7 @@ export class Pool {
       if (!inUse.has(i) && (!this.slotsUsed.has(i) || Atomics.load(c, LAYOUT.exited + i) === 1)) slot = i;
     }
     if (slot < 0) return undefined;
-    const started = startWorker(() => (this.broken = true));
+    const started = workerStarter()?.(() => (this.broken = true));
     if (!started) return undefined;
     this.slotsUsed.add(slot);
     for (const at of [LAYOUT.mail, LAYOUT.sleeping, LAYOUT.exited]) Atomics.store(c, at + slot, 0);
@@ -333,7 +335,7 @@ export class Pool {
 
   private readonly slotsUsed = new Set<number>();
 
-  /** Parts run by workers so far, and how many workers exist (tests, --verbose). */
+  /** Parts run by workers so far, how many workers exist, how many were retired (tests). */
   static stats(): { workers: number; workerParts: number; retired: number } {
     return {
       workers: pool?.workers.length ?? 0,
@@ -347,7 +349,6 @@ export class Pool {
     const id = nextArena++;
     const ready = new Int32Array(new SharedArrayBuffer(4 * LAYOUT.maxWorkers));
     const count = Math.min(workers, LAYOUT.maxWorkers);
-    const member: PoolMember = { id, ready, local, workers: count, attached: false, aloneUntil: 0, pauseMs: 0, lastStall: -Infinity };
     const attach = () => {
       this.grow(count);
       const arena: Attached = { module, memory, ready, workers: count, bytes: memory.buffer.byteLength };
@@ -355,17 +356,14 @@ export class Pool {
       for (let w = 0; w < Math.min(count, this.workers.length); w++) this.attachTo(w, id, arena);
       this.forget.register(owner, id);
     };
-    this.pending.set(member, attach);
-    return member;
+    return { id, ready, local, workers: count, attach, aloneUntil: 0, pauseMs: 0, lastStall: -Infinity };
   }
-
-  private readonly pending = new WeakMap<PoolMember, () => void>();
 
   /** How many threads the next job on `member`'s arena should use (1: this one alone), attaching its workers on its first job. */
   participants(member: PoolMember): number {
-    if (!member.attached) {
-      member.attached = true;
-      this.pending.get(member)!();
+    if (member.attach) {
+      member.attach();
+      member.attach = undefined;
       return 1;
     }
     if (member.aloneUntil !== 0) {
