@@ -15,7 +15,7 @@ export type PartKernel = (...args: number[]) => void;
 const LAYOUT = {
   /** The job's number; a worker that sees it change looks for parts. */
   seq: 0,
-  /** (job number & 0xffffff) << 7 | the next part to claim. */
+  /** job number << partBits | the next part to claim (the job number kept below 2^(31 − partBits)). */
   next: 1,
   /** Parts finished. */
   done: 2,
@@ -36,6 +36,8 @@ const LAYOUT = {
   board: 112,
   partInts: 12,
   maxParts: 64,
+  /** Bits of `next` that count parts: room for maxParts. */
+  partBits: 7,
   maxWorkers: 31,
   /**
    * How long a worker watches the board after its last job before it sleeps: long enough to span a
@@ -45,6 +47,7 @@ const LAYOUT = {
 } as const;
 
 const BOARD_INTS = LAYOUT.board + LAYOUT.maxParts * LAYOUT.partInts;
+const PART_MASK = (1 << LAYOUT.partBits) - 1;
 
 type Message =
   | { type: "start"; control: SharedArrayBuffer; index: number; layout: typeof LAYOUT; kernels: readonly string[] }
@@ -133,12 +136,12 @@ function workerMain(
     const kernels = arenas.get(Atomics.load(control, l.arena));
     if (!kernels) return;
     const parts = Atomics.load(control, l.parts);
-    const tag = seq & 0xffffff;
+    const partMask = (1 << l.partBits) - 1;
     for (;;) {
       const next = Atomics.load(control, l.next);
-      if (next >>> 7 !== tag || (next & 127) >= parts) return;
+      if (next >>> l.partBits !== seq || (next & partMask) >= parts) return;
       if (Atomics.compareExchange(control, l.next, next, next + 1) !== next) continue;
-      const at = l.board + (next & 127) * l.partInts;
+      const at = l.board + (next & partMask) * l.partInts;
       try {
         kernels[control[at]!]!(
           control[at + 1]!,
@@ -387,9 +390,9 @@ export class Pool {
     Atomics.store(c, l.parts, count);
     Atomics.store(c, l.done, 0);
     Atomics.store(c, l.failed, 0);
-    this.seq = (this.seq + 1) & 0xffffff;
+    this.seq = (this.seq + 1) & ((1 << (31 - l.partBits)) - 1);
     const tag = this.seq;
-    Atomics.store(c, l.next, tag << 7);
+    Atomics.store(c, l.next, tag << l.partBits);
     Atomics.store(c, l.seq, tag);
     let woke = false;
     for (let w = 0; w < Math.min(member.workers, this.workers.length); w++) {
@@ -404,9 +407,9 @@ export class Pool {
     const start = performance.now();
     for (;;) {
       const next = Atomics.load(c, l.next);
-      if ((next & 127) >= count) break;
+      if ((next & PART_MASK) >= count) break;
       if (Atomics.compareExchange(c, l.next, next, next + 1) !== next) continue;
-      const at = (next & 127) * l.partInts;
+      const at = (next & PART_MASK) * l.partInts;
       local[parts[at]!]!(
         parts[at + 1]!,
         parts[at + 2]!,
