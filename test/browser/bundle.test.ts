@@ -3,7 +3,7 @@
 // 127.0.0.1, gives `rnnc run`'s numbers on the cpu backend (bit for bit; within 1e-6 where the browser
 // has relaxed SIMD) — the SIMD WebAssembly kernels included — and so does the module compileModule
 // writes there; check() reports there too.
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rnnc, ROOT } from "../cli-process.js";
 import { check, exportOnnx, formatRnnSync } from "../../src/node.js";
 import { hasRelaxedSimd, launchChromium } from "./chromium.js";
+import { BROWSER_BUNDLE, serve } from "./page-server.js";
 
 interface Output {
   shape: number[];
@@ -86,12 +87,7 @@ async function bundleForBrowser(): Promise<{ js: string; nodeImports: string[] }
   const result = await build({
     entryPoints: [join(ROOT, "src", "index.ts")],
     absWorkingDir: ROOT,
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
     plugins: [recordNodeImports],
   });
   return { js: result.outputFiles[0]!.text, nodeImports };
@@ -101,29 +97,9 @@ async function bundleForBrowser(): Promise<{ js: string; nodeImports: string[] }
 async function bundleTfjs(): Promise<string> {
   const result = await build({
     stdin: { contents: 'export * from "@tensorflow/tfjs";', resolveDir: ROOT, loader: "js" },
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
   });
   return result.outputFiles[0]!.text;
-}
-
-/** Serves the page and the bundles, nothing else, on 127.0.0.1. */
-function serve(files: Record<string, { type: string; body: string }>): Promise<{ server: Server; origin: string }> {
-  const s = createServer((request, response) => {
-    const file = files[new URL(request.url ?? "/", "http://x").pathname];
-    if (!file) return void response.writeHead(404).end();
-    response.writeHead(200, { "content-type": file.type }).end(file.body);
-  });
-  return new Promise((resolve) =>
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      resolve({ server: s, origin: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` });
-    }),
-  );
 }
 
 /** `rnnc run --json`'s outputs (float32 to nine significant digits: exact), from the CLI built from src/. */

@@ -3,13 +3,14 @@
 // loadModel's workers, started from a Blob URL, run parts of the products and give one thread's
 // numbers bit for bit, and a compiled module starts its own worker; in a Chromium without it (what a
 // page that is not cross-origin isolated gets) both run on one thread, start no worker, same numbers.
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check, compileModule } from "../../src/node.js";
 import { ROOT } from "../cli-process.js";
 import { launchChromium } from "./chromium.js";
+import { BROWSER_BUNDLE, serve } from "./page-server.js";
 
 /** A batch-1 LSTM(256): its h·R per step is past the split threshold. */
 const SOURCE = "model Wide(x: f32[1, 8, 64]) { return lstm(256, seq=true)(x) }";
@@ -46,12 +47,7 @@ beforeAll(async () => {
       resolveDir: ROOT,
       loader: "ts",
     },
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
   });
   const compiled = await compileModule(check(SOURCE), { fileName: "wide.rnn" });
   const files: Record<string, { type: string; body: string }> = {
@@ -59,20 +55,11 @@ beforeAll(async () => {
     "/rnnc.js": { type: "text/javascript", body: bundled.outputFiles[0]!.text },
     "/wide.js": { type: "text/javascript", body: compiled.js },
   };
-  server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://x");
-    const file = files[url.pathname];
-    if (!file) return void response.writeHead(404).end();
-    // The headers of a cross-origin-isolated page, as a site serving threads would send them.
-    const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
-    response.writeHead(200, { "content-type": file.type, ...isolation }).end(file.body);
-  });
-  origin = await new Promise<string>((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      resolve(`http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
-    }),
-  );
+  // The headers of a cross-origin-isolated page, as a site serving threads would send them.
+  ({ server, origin } = await serve(files, {
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+  }));
   browser = await launchChromium();
   browserWithout = await launchChromium({ sharedArrayBuffer: false });
 }, 300_000);
