@@ -11,6 +11,7 @@ import { Arena, type StepMask } from "../../src/backends/cpu/wasm/arena.js";
 import { check, loadModel } from "../../src/index.js";
 import type { RecurrentOp } from "../../src/ir/graph.js";
 import type { TensorData } from "../../src/types/tensor-data.js";
+import { recurrentOp } from "./recurrent-op.js";
 
 /** Deterministic uniform floats in [-1, 1) (mulberry32). */
 function rng(seed: number): () => number {
@@ -203,23 +204,8 @@ describe("the SIMD step kernels against the float64 formulas: any units, masked 
 
 // ---- the step text ----
 
-const op = (cell: RecurrentOp["cell"], extra: Partial<RecurrentOp> = {}): RecurrentOp => ({
-  kind: "recurrent",
-  cell,
-  units: 5,
-  goBackwards: false,
-  returnSequences: true,
-  activation: "tanh",
-  recurrentActivation: "sigmoid",
-  resetAfter: cell === "gru",
-  zeroOutputForMask: false,
-  projected: true,
-  sequenceInTimeOrder: false,
-  pair: undefined,
-  used: [true, true, ...(cell === "lstm" ? [true] : [])],
-  inputNames: ["x", "recurrentKernel"],
-  ...extra,
-});
+/** Five units: a tail of one past a multiple of 4. */
+const op = (cell: RecurrentOp["cell"], extra: Partial<RecurrentOp> = {}): RecurrentOp => recurrentOp(cell, { units: 5, ...extra });
 
 function text(o: RecurrentOp, mask?: string): string {
   const rt = (name: string) => `$${name}`;

@@ -8,6 +8,7 @@ import { renderRecurrent } from "../../src/backends/cpu/kernels/recurrent-code.j
 import { CELLS, gateCount } from "../../src/ir/cells.js";
 import type { RecurrentOp } from "../../src/ir/graph.js";
 import type { Activation } from "../../src/types/activations.js";
+import { recurrentOp } from "./recurrent-op.js";
 
 const rt = (name: RuntimeName) => `$${name}`;
 const points = Array.from({ length: 4001 }, (_, i) => (i - 2000) / 37).filter((x) => !Object.is(x, -0));
@@ -27,23 +28,6 @@ describe("scalar activation text", () => {
 });
 
 describe("recurrent step text", () => {
-  const op = (cell: RecurrentOp["cell"], extra: Partial<RecurrentOp> = {}): RecurrentOp => ({
-    kind: "recurrent",
-    cell,
-    units: 3,
-    goBackwards: false,
-    returnSequences: true,
-    activation: "tanh",
-    recurrentActivation: "sigmoid",
-    resetAfter: cell === "gru",
-    zeroOutputForMask: false,
-    projected: true,
-    sequenceInTimeOrder: false,
-    pair: undefined,
-    used: [true, ...CELLS[cell].states.map(() => true)],
-    inputNames: ["x", "recurrentKernel"],
-    ...extra,
-  });
   const render = (o: RecurrentOp) => {
     const scratch: string[] = [];
     const setup: string[] = [];
@@ -56,15 +40,15 @@ describe("recurrent step text", () => {
 
   for (const cell of ["simple_rnn", "gru", "lstm"] as const) {
     it(`${cell}: one state buffer per state of the cell, and a row of ${gateCount(cell)} gate blocks`, () => {
-      const { body, scratch } = render(op(cell));
+      const { body, scratch } = render(recurrentOp(cell));
       for (const state of CELLS[cell].states) expect(scratch).toContain(state);
       expect(body).toContain(`* ${gateCount(cell) * 3}`);
     });
   }
 
   it("a backwards op writes step t's output at position t only when its sequence is in time order", () => {
-    const processing = render(op("lstm", { goBackwards: true })).body;
-    const timeOrder = render(op("lstm", { goBackwards: true, sequenceInTimeOrder: true })).body;
+    const processing = render(recurrentOp("lstm", { goBackwards: true })).body;
+    const timeOrder = render(recurrentOp("lstm", { goBackwards: true, sequenceInTimeOrder: true })).body;
     expect(processing).toContain("(b * 5 + step) * 3");
     expect(timeOrder).toContain("(b * 5 + t) * 3");
     expect(timeOrder).not.toContain("(b * 5 + step) * 3");
